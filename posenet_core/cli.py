@@ -1,0 +1,173 @@
+"""Command line: poses of an image or a video, as JSON and as an annotated picture or video.
+
+    python -m posenet_core photo.jpg --multi --json poses.json --out annotated.png
+    python -m posenet_core clip.mp4 --json poses.json --out annotated.mp4
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import pathlib
+import sys
+
+import numpy as np
+
+from . import params
+
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"}
+VIDEO_SUFFIXES = {".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v"}
+
+
+class CliError(Exception):
+    """A problem the user can fix; printed as one line, no traceback."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m posenet_core",
+        description="Estimate human poses with PoseNet (MobileNetV1 0.75) in an image or a video.",
+    )
+    parser.add_argument("input", help="image (jpg, png, webp, ...) or video (mp4, mov, webm, ...)")
+    parser.add_argument("--multi", action="store_true", help="find several people (default: one pose)")
+    parser.add_argument("--scale-factor", type=float, default=params.DEFAULT_SCALE_FACTOR, help="0.2 to 1.0 (default 0.5)")
+    parser.add_argument("--output-stride", type=int, default=params.DEFAULT_OUTPUT_STRIDE, help="8, 16 or 32 (default 16)")
+    parser.add_argument("--flip", action="store_true", help="mirror keypoints horizontally (x -> width - 1 - x)")
+    parser.add_argument("--max-detections", type=int, default=params.DEFAULT_MAX_DETECTIONS, help="multi-pose (default 5)")
+    parser.add_argument("--score-threshold", type=float, default=params.DEFAULT_SCORE_THRESHOLD, help="multi-pose root part score, 0 to 1 (default 0.5)")
+    parser.add_argument("--nms-radius", type=float, default=params.DEFAULT_NMS_RADIUS, help="multi-pose, pixels (default 20)")
+    parser.add_argument("--min-part-confidence", type=float, default=0.1, help="draw keypoints scoring at least this (default 0.1)")
+    parser.add_argument("--json", type=pathlib.Path, help="write the poses here")
+    parser.add_argument("--out", type=pathlib.Path, help="write the annotated image (.png/.jpg) or video (.mp4) here")
+    return parser
+
+
+def check_arguments(args) -> None:
+    params.check_scale_factor(args.scale_factor)
+    params.check_output_stride(args.output_stride)
+    params.check_multi_pose_params(args.max_detections, args.score_threshold, args.nms_radius)
+    if not args.input.is_file():
+        raise CliError(f"cannot read {args.input}: no such file")
+    kind = media_kind(args.input)
+    if args.out is not None:
+        allowed = IMAGE_SUFFIXES if kind == "image" else {".mp4"}
+        if args.out.suffix.lower() not in allowed:
+            raise CliError(f"--out for an {kind} must end in one of {', '.join(sorted(allowed))}; got {args.out.name}")
+
+
+def media_kind(path: pathlib.Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in IMAGE_SUFFIXES:
+        return "image"
+    if suffix in VIDEO_SUFFIXES:
+        return "video"
+    raise CliError(f"cannot tell whether {path} is an image or a video from its extension {suffix or '(none)'}")
+
+
+class Estimator:
+    """The chosen estimate (single or multi) with the command line's settings."""
+
+    def __init__(self, args):
+        self.args = args
+
+    @functools.cached_property
+    def net(self):
+        # Loaded on the first frame, so an unreadable input fails at once.
+        from .estimator import load
+
+        return load()
+
+    def poses(self, image: np.ndarray):
+        a = self.args
+        if a.multi:
+            return self.net.estimate_multiple_poses(
+                image, a.scale_factor, a.flip, a.output_stride, a.max_detections, a.score_threshold, a.nms_radius
+            )
+        return [self.net.estimate_single_pose(image, a.scale_factor, a.flip, a.output_stride)]
+
+    def annotate(self, image: np.ndarray, poses) -> np.ndarray:
+        from .draw import draw_poses
+
+        return draw_poses(image, poses, self.args.min_part_confidence, boxes=self.args.multi, scores=self.args.multi)
+
+
+def run_image(args, estimator: Estimator) -> dict:
+    import cv2
+
+    bgr = cv2.imread(str(args.input), cv2.IMREAD_COLOR)
+    if bgr is None:
+        raise CliError(f"cannot read {args.input}: not an image OpenCV can decode")
+    image = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+    poses = estimator.poses(image)
+    if args.out is not None:
+        if not cv2.imwrite(str(args.out), cv2.cvtColor(estimator.annotate(image, poses), cv2.COLOR_RGB2BGR)):
+            raise CliError(f"cannot write {args.out}")
+    return {"image": str(args.input), "width": image.shape[1], "height": image.shape[0], "poses": [p.to_dict() for p in poses]}
+
+
+def _progress(done: int, total: int | None) -> None:
+    if total:
+        filled = round(30 * done / total)
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} frames")
+    else:
+        sys.stderr.write(f"\r{done} frames")
+    sys.stderr.flush()
+
+
+def run_video(args, estimator: Estimator) -> dict:
+    import av
+
+    try:
+        source = av.open(str(args.input))
+        stream = source.streams.video[0]
+    except (av.error.FFmpegError, IndexError) as error:
+        raise CliError(f"cannot read {args.input}: not a video PyAV can decode ({error})") from None
+    fps = float(stream.average_rate or 30)
+    total = stream.frames or None
+    sink = sink_stream = None
+    frames = []
+    try:
+        for index, frame in enumerate(source.decode(stream)):
+            image = frame.to_ndarray(format="rgb24")
+            poses = estimator.poses(image)
+            frames.append({"frame": index, "time": float(frame.time or index / fps), "poses": [p.to_dict() for p in poses]})
+            if args.out is not None:
+                if sink is None:
+                    sink = av.open(str(args.out), "w")
+                    sink_stream = sink.add_stream("libx264", rate=round(fps))
+                    sink_stream.width, sink_stream.height = image.shape[1] // 2 * 2, image.shape[0] // 2 * 2
+                    sink_stream.pix_fmt = "yuv420p"
+                annotated = estimator.annotate(image, poses)[: sink_stream.height, : sink_stream.width]
+                sink.mux(sink_stream.encode(av.VideoFrame.from_ndarray(np.ascontiguousarray(annotated), format="rgb24")))
+            _progress(index + 1, total)
+    except av.error.FFmpegError as error:
+        raise CliError(f"cannot read {args.input}: decoding failed at frame {len(frames)} ({error})") from None
+    finally:
+        if sink is not None:
+            sink.mux(sink_stream.encode())
+            sink.close()
+        source.close()
+        sys.stderr.write("\n")
+    if not frames:
+        raise CliError(f"cannot read {args.input}: it holds no video frames")
+    return {"video": str(args.input), "fps": fps, "frames": frames}
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    args.input = pathlib.Path(args.input)
+    try:
+        check_arguments(args)
+        estimator = Estimator(args)
+        result = (run_image if media_kind(args.input) == "image" else run_video)(args, estimator)
+        if args.json is not None:
+            args.json.write_text(json.dumps(result, indent=1))
+    except (CliError, ValueError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    counts = [len(f["poses"]) for f in result["frames"]] if "frames" in result else [len(result["poses"])]
+    print(f"{args.input}: {len(counts)} {'frame' if len(counts) == 1 else 'frames'}, {sum(counts)} poses"
+          + (f"; poses in {args.json}" if args.json else "") + (f"; picture in {args.out}" if args.out else ""))  # fmt: skip
+    return 0
