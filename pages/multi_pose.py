@@ -1,0 +1,3 @@
+from studio.demo_page import render_demo_page
+
+render_demo_page(multi_pose=True)

@@ -1,0 +1,59 @@
+"""What the video worker publishes for the page to show: latest report, counts, rates."""
+
+from __future__ import annotations
+
+import collections
+import threading
+import time
+from dataclasses import dataclass
+
+from .pipeline import FrameReport
+
+_RATE_WINDOW_S = 2.0
+
+
+@dataclass(frozen=True)
+class LiveSnapshot:
+    frames_processed: int
+    processed_fps: float  # distinct frames PoseNet processed per second, over the last 2 s
+    seconds_since_last_frame: float | None
+    last_report: FrameReport | None
+    last_error: str | None
+
+
+class LiveStats:
+    """Thread-safe: the worker calls ``record``/``record_error``, the page calls ``snapshot``."""
+
+    def __init__(self, clock=time.monotonic):
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._times: collections.deque[float] = collections.deque()
+        self._count = 0
+        self._last_report: FrameReport | None = None
+        self._last_error: str | None = None
+
+    def record(self, report: FrameReport) -> int:
+        """Returns this frame's number (1, 2, ...)."""
+        now = self._clock()
+        with self._lock:
+            self._count += 1
+            self._times.append(now)
+            while self._times and now - self._times[0] > _RATE_WINDOW_S:
+                self._times.popleft()
+            self._last_report, self._last_error = report, None
+            return self._count
+
+    def record_error(self, message: str) -> None:
+        with self._lock:
+            self._last_error = message
+
+    def snapshot(self) -> LiveSnapshot:
+        now = self._clock()
+        with self._lock:
+            recent = [t for t in self._times if now - t <= _RATE_WINDOW_S]
+            if len(recent) >= 2:
+                fps = (len(recent) - 1) / max(recent[-1] - recent[0], 1e-6)
+            else:
+                fps = 0.0
+            since = now - self._times[-1] if self._times else None
+            return LiveSnapshot(self._count, fps, since, self._last_report, self._last_error)

@@ -1,0 +1,68 @@
+"""One video frame through PoseNet: estimate, draw the chosen view, time every stage.
+
+Plain Python (no Streamlit), shared by the live stream, the sample sources and the tests.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+import posenet_core
+from posenet_core import Pose
+
+from .settings import DemoSettings
+
+
+@dataclass(frozen=True)
+class FrameReport:
+    poses: list[Pose]  # as drawn: in frame pixels, mirrored if flip is on, above the pose threshold
+    timings_ms: dict[str, float]  # resize, network, decode, render, total
+    input_size: tuple[int, int]
+    output_resolution: tuple[int, int]
+    all_pose_scores: list[float] = field(default_factory=list)  # every decoded pose, before the display filter
+
+
+def estimate(net: posenet_core.PoseNet, outputs: posenet_core.NetworkOutputs, s: DemoSettings) -> list[Pose]:
+    """Poses in frame pixels, not mirrored (the raw-output views need them that way)."""
+    if s.multi_pose:
+        return net.multiple_poses_from(outputs, False, s.max_detections, s.score_threshold, s.nms_radius)
+    return [net.single_pose_from(outputs)]
+
+
+def draw_view(image: np.ndarray, outputs, poses: list[Pose], s: DemoSettings) -> np.ndarray:
+    """The raw-output picture under the skeleton, in the camera's own orientation."""
+    if s.view == "heatmap":
+        return posenet_core.draw_heatmap(image, outputs, s.heatmap_part)
+    if s.view == "offsets":
+        return posenet_core.draw_offset_vectors(posenet_core.draw_stride_grid(image, outputs), outputs, s.vector_min_score)
+    if s.view == "displacements":
+        return posenet_core.draw_displacement_vectors(image, outputs, poses, s.min_part_confidence)
+    return image
+
+
+def process_frame(net: posenet_core.PoseNet, image: np.ndarray, s: DemoSettings) -> tuple[np.ndarray, FrameReport]:
+    started = time.perf_counter()
+    outputs = net.predict(image, s.scale_factor, s.output_stride)
+    decode_started = time.perf_counter()
+    poses = estimate(net, outputs, s)
+    render_started = time.perf_counter()
+
+    shown = [p for p in poses if p.score >= s.min_pose_confidence]
+    picture = draw_view(image, outputs, shown, s)
+    if s.flip_horizontal:
+        # A mirror view, as a webcam preview is expected to look: mirror the frame and
+        # the poses together, so the skeleton stays on the body and labels read normally.
+        picture = np.ascontiguousarray(picture[:, ::-1])
+        shown = [p.scaled(1.0, 1.0, flip_width=image.shape[1]) for p in shown]
+    picture = posenet_core.draw_poses(picture, shown, s.min_part_confidence, s.show_boxes, s.show_scores and s.multi_pose)
+    finished = time.perf_counter()
+
+    timings = dict(outputs.timings_ms)
+    timings["decode"] = 1e3 * (render_started - decode_started)
+    timings["render"] = 1e3 * (finished - render_started)
+    timings["total"] = 1e3 * (finished - started)
+    report = FrameReport(shown, timings, outputs.input_size, outputs.output_resolution, [p.score for p in poses])
+    return picture, report

@@ -1,0 +1,92 @@
+"""The WebRTC streamer every demo page uses: camera or sample in, annotated video out."""
+
+from __future__ import annotations
+
+import logging
+
+import av
+import streamlit as st
+from streamlit_webrtc import WebRtcMode, WebRtcStreamerContext, webrtc_streamer
+from streamlit_webrtc.component import _reset_context  # private in 0.79.0 (pinned); see start_streamer
+
+import posenet_core
+
+from . import ice, sources
+from .live_stats import LiveStats
+from .pipeline import process_frame
+from .settings import SettingsBox
+
+# The worker drops frames it cannot keep up with (latency stays flat) and logs a
+# warning for each one; dropping is the intended behaviour, so keep the log clean.
+logging.getLogger("streamlit_webrtc.process").setLevel(logging.ERROR)
+
+PAGE_VISIT_KEY = "studio:page_visit"
+
+
+def note_page(page_name: str) -> None:
+    """Called by the entry script on every run: counts how often the user changed pages."""
+    if st.session_state.get("studio:page") != page_name:
+        st.session_state["studio:page"] = page_name
+        st.session_state[PAGE_VISIT_KEY] = st.session_state.get(PAGE_VISIT_KEY, 0) + 1
+
+
+def rtc_configuration() -> tuple[dict, str]:
+    try:
+        secrets = dict(st.secrets) if len(st.secrets) else None
+    except FileNotFoundError:  # no secrets.toml anywhere: the local default
+        secrets = None
+    servers, origin = ice.ice_servers(secrets)
+    return {"iceServers": servers}, origin
+
+
+def make_frame_callback(net: posenet_core.PoseNet, settings: SettingsBox, stats: LiveStats):
+    def on_frame(frame: av.VideoFrame) -> av.VideoFrame:
+        image = frame.to_ndarray(format="rgb24")
+        try:
+            picture, report = process_frame(net, image, settings.get())
+        except ValueError as error:  # e.g. a scale factor too small for this frame: say so, keep streaming
+            stats.record_error(str(error))
+            return frame
+        stats.record(report)
+        return av.VideoFrame.from_ndarray(picture, format="rgb24")
+
+    return on_frame
+
+
+def _forget_render_history(key: str) -> None:
+    """Keep streamlit-webrtc 0.79.0 from tearing down a stream that is starting.
+
+    The library resets a streamer's context when the script ran once without rendering
+    it, meant for "the user left the page and came back". But runs are also cut short
+    by the quick reruns of connection set-up and skipped by fragment reruns, so about
+    one START in seven was torn down half a second after connecting. Here the page
+    change is detected exactly (``note_page``) and the library's guess is switched off.
+    """
+    context = st.session_state.get(key)
+    if context is None:
+        return
+    visit = st.session_state.get(PAGE_VISIT_KEY, 0)
+    if st.session_state.get(f"{key}:visit", visit) != visit:
+        _reset_context(context)
+    st.session_state[f"{key}:visit"] = visit
+    context._last_rendered_run_count = None
+
+
+def start_streamer(key: str, source: str, net: posenet_core.PoseNet, settings: SettingsBox, stats: LiveStats) -> WebRtcStreamerContext:
+    """``source``: "camera" or a key of ``sources.SAMPLES`` (played by the server)."""
+    key = f"{key}:{source}"
+    _forget_render_history(key)
+    config, _ = rtc_configuration()
+    from_camera = source == "camera"
+    return webrtc_streamer(
+        key=key,
+        mode=WebRtcMode.SENDRECV if from_camera else WebRtcMode.RECVONLY,
+        rtc_configuration=config,
+        media_stream_constraints={"video": {"width": {"ideal": 640}, "height": {"ideal": 480}}, "audio": False}
+        if from_camera
+        else {"video": True, "audio": False},
+        player_factory=None if from_camera else (lambda: sources.make_player(source)),
+        video_frame_callback=make_frame_callback(net, settings, stats),
+        async_processing=True,
+        video_html_attrs={"autoPlay": True, "controls": False, "muted": True, "style": {"width": "100%"}},
+    )
