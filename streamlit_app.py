@@ -4,7 +4,7 @@ import streamlit as st
 
 from studio.streamer import note_page
 
-st.set_page_config(page_title="PoseNet Studio", page_icon="🕺", layout="wide")
+st.set_page_config(page_title="PoseNet Studio", page_icon=":material/accessibility_new:", layout="wide")
 
 
 def home() -> None:
@@ -14,9 +14,9 @@ def home() -> None:
 
 
 pages = [
-    st.Page(home, title="Home", icon="🏠", default=True),
-    st.Page("pages/single_pose.py", title="Single pose", icon="🧍", url_path="single-pose"),
-    st.Page("pages/multi_pose.py", title="Multi pose", icon="👯", url_path="multi-pose"),
+    st.Page(home, title="Home", icon=":material/home:", default=True),
+    st.Page("pages/single_pose.py", title="Single pose", icon=":material/person:", url_path="single-pose"),
+    st.Page("pages/multi_pose.py", title="Multi pose", icon=":material/groups:", url_path="multi-pose"),
 ]
 page = st.navigation(pages)
 note_page(page.url_path)

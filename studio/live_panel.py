@@ -69,7 +69,7 @@ def live_panel(key: str, ctx: WebRtcStreamerContext, stats: LiveStats) -> None:
                    "and the annotated video comes back.")  # fmt: skip
 
 
-def camera_help() -> None:
+def camera_help(ice_origin: str, ice_count: int) -> None:
     with st.expander("Camera not working?"):
         st.markdown(
             "- **The browser asked and you said no**, or it blocked the camera: click the camera icon in the "
@@ -80,3 +80,7 @@ def camera_help() -> None:
             "- **START spins and nothing comes**: the browser and server cannot reach each other over "
             "WebRTC; a hosted app needs a TURN server (README, 'Deploy your own')."
         )
+        if ice_origin == "none":
+            st.caption("This app uses direct connections only (no STUN/TURN servers configured).")
+        else:
+            st.caption(f"This app uses {ice_count} STUN/TURN server(s) from its {ice_origin}.")

@@ -13,7 +13,11 @@ VIEWS = {
     "offsets": "Offset vectors",
     "displacements": "Displacement vectors",
 }
-SINGLE_POSE_VIEWS = ("overlay", "heatmap", "offsets")  # displacements only steer multi-pose decoding
+
+
+def available_views(multi_pose: bool) -> tuple[str, ...]:
+    # Displacement vectors only steer multi-pose decoding.
+    return tuple(VIEWS) if multi_pose else ("overlay", "heatmap", "offsets")
 
 
 @dataclass(frozen=True)

@@ -72,11 +72,13 @@ def _forget_render_history(key: str) -> None:
     context._last_rendered_run_count = None
 
 
-def start_streamer(key: str, source: str, net: posenet_core.PoseNet, settings: SettingsBox, stats: LiveStats) -> WebRtcStreamerContext:
-    """``source``: "camera" or a key of ``sources.SAMPLES`` (played by the server)."""
+def start_streamer(
+    key: str, source: str, net: posenet_core.PoseNet, settings: SettingsBox, stats: LiveStats, config: dict
+) -> WebRtcStreamerContext:
+    """``source``: "camera" or a key of ``sources.SAMPLES`` (played by the server);
+    ``config``: the RTCConfiguration (see ``rtc_configuration``)."""
     key = f"{key}:{source}"
     _forget_render_history(key)
-    config, _ = rtc_configuration()
     from_camera = source == "camera"
     return webrtc_streamer(
         key=key,

@@ -1,4 +1,9 @@
-"""The parameter widgets of the demo pages, with the article's names, ranges and defaults."""
+"""The demo pages' widgets, with the article's names, ranges and defaults.
+
+Widgets take their starting values from session state (``seed``), not from ``value=``
+arguments: that is how a link's settings, or the settings a user left the page with,
+come back when the page is opened.
+"""
 
 from __future__ import annotations
 
@@ -6,76 +11,83 @@ import streamlit as st
 
 from posenet_core import PART_NAMES
 
-from .settings import SINGLE_POSE_VIEWS, VIEWS, DemoSettings
+from .settings import VIEWS, DemoSettings, available_views
 from .sources import SAMPLES
 
 SOURCES = {"camera": "Webcam", **{key: sample.label for key, sample in SAMPLES.items()}}
 
 
-def source_picker(key: str) -> str:
+def widget_key(page: str, name: str) -> str:
+    return f"{page}:{name}"
+
+
+def is_seeded(page: str) -> bool:
+    return widget_key(page, "source") in st.session_state
+
+
+def seed(page: str, settings: DemoSettings, source: str) -> None:
+    for name, value in vars(settings).items():
+        if name != "multi_pose":  # fixed by the page, not a widget
+            st.session_state[widget_key(page, name)] = value
+    st.session_state[widget_key(page, "source")] = source
+
+
+def source_picker(page: str) -> str:
     return st.radio(
-        "Video source",
-        list(SOURCES),
-        format_func=SOURCES.get,
-        key=f"{key}:source",
+        "Video source", list(SOURCES), format_func=SOURCES.get, key=widget_key(page, "source"),
         help="No camera, or rather not? The samples run through exactly the same pipeline, played by the server.",
-    )
+    )  # fmt: skip
 
 
-def view_picker(key: str, defaults: DemoSettings) -> dict:
-    views = list(VIEWS) if defaults.multi_pose else list(SINGLE_POSE_VIEWS)
-    view = st.radio("Show", views, format_func=VIEWS.get, key=f"{key}:view", horizontal=True)
-    chosen = {"view": view}
-    if view == "heatmap":
+def view_picker(page: str, multi_pose: bool) -> dict:
+    k = lambda name: widget_key(page, name)  # noqa: E731
+    chosen = {"view": st.radio("Show", available_views(multi_pose), format_func=VIEWS.get, key=k("view"), horizontal=True)}
+    if chosen["view"] == "heatmap":
         chosen["heatmap_part"] = st.selectbox(
             "Heatmap of", [None, *PART_NAMES], format_func=lambda p: "All parts (max)" if p is None else p,
-            key=f"{key}:heatmap_part",
+            key=k("heatmap_part"),
         )  # fmt: skip
-    elif view == "offsets":
+    elif chosen["view"] == "offsets":
         chosen["vector_min_score"] = st.slider(
-            "Draw offsets of cells scoring at least", 0.1, 0.95, defaults.vector_min_score, 0.05,
-            key=f"{key}:vector_min_score",
-        )  # fmt: skip
+            "Draw offsets of cells scoring at least", 0.1, 0.95, step=0.05, key=k("vector_min_score")
+        )
     return chosen
 
 
-def parameter_widgets(key: str, defaults: DemoSettings) -> dict:
+def parameter_widgets(page: str, multi_pose: bool) -> dict:
     """The article's knobs; returns the chosen values by DemoSettings field name."""
-    d = defaults
+    k = lambda name: widget_key(page, name)  # noqa: E731
     chosen = {
         "scale_factor": st.slider(
-            "Image scale factor", 0.2, 1.0, d.scale_factor, 0.05, key=f"{key}:scale_factor",
+            "Image scale factor", 0.2, 1.0, step=0.05, key=k("scale_factor"),
             help="The frame is resized by this before the network sees it: lower is faster, higher is more accurate.",
         ),
         "flip_horizontal": st.checkbox(
-            "Flip horizontal", d.flip_horizontal, key=f"{key}:flip",
+            "Flip horizontal", key=k("flip_horizontal"),
             help="Mirror the picture and the poses, as a webcam preview usually looks.",
         ),
         "output_stride": st.radio(
-            "Output stride", [8, 16, 32], index=[8, 16, 32].index(d.output_stride), horizontal=True,
-            key=f"{key}:output_stride",
+            "Output stride", [8, 16, 32], horizontal=True, key=k("output_stride"),
             help="Pixels per heatmap cell: 8 is the most accurate and slowest, 32 the fastest.",
         ),
     }  # fmt: skip
-    if d.multi_pose:
-        chosen["max_detections"] = st.slider("Max pose detections", 1, 20, d.max_detections, key=f"{key}:max_detections")
+    if multi_pose:
+        chosen["max_detections"] = st.slider("Max pose detections", 1, 20, key=k("max_detections"))
         chosen["score_threshold"] = st.slider(
-            "Pose score threshold", 0.0, 1.0, d.score_threshold, 0.05, key=f"{key}:score_threshold",
+            "Pose score threshold", 0.0, 1.0, step=0.05, key=k("score_threshold"),
             help="A pose starts only from a part scoring at least this.",
         )  # fmt: skip
-        chosen["nms_radius"] = float(st.slider(
-            "NMS radius", 1, 40, int(d.nms_radius), key=f"{key}:nms_radius",
+        chosen["nms_radius"] = st.slider(
+            "NMS radius", 1.0, 40.0, step=1.0, key=k("nms_radius"),
             help="Pixels (in the resized frame) within which a second pose's part counts as the same part.",
-        ))  # fmt: skip
+        )  # fmt: skip
     chosen["min_pose_confidence"] = st.slider(
-        "Minimum pose confidence", 0.0, 1.0, d.min_pose_confidence, 0.05, key=f"{key}:min_pose_confidence",
-        help="Poses scoring less are not drawn.",
-    )  # fmt: skip
+        "Minimum pose confidence", 0.0, 1.0, step=0.05, key=k("min_pose_confidence"), help="Poses scoring less are not drawn."
+    )
     chosen["min_part_confidence"] = st.slider(
-        "Minimum part confidence", 0.0, 1.0, d.min_part_confidence, 0.05, key=f"{key}:min_part_confidence",
-        help="Keypoints scoring less are not drawn.",
-    )  # fmt: skip
-    chosen["show_boxes"] = st.checkbox("Bounding boxes", d.show_boxes, key=f"{key}:boxes")
-    if d.multi_pose:
-        chosen["show_scores"] = st.checkbox("Pose scores", d.show_scores, key=f"{key}:scores")
+        "Minimum part confidence", 0.0, 1.0, step=0.05, key=k("min_part_confidence"), help="Keypoints scoring less are not drawn."
+    )
+    chosen["show_boxes"] = st.checkbox("Bounding boxes", key=k("show_boxes"))
+    if multi_pose:
+        chosen["show_scores"] = st.checkbox("Pose scores", key=k("show_scores"))
     return chosen

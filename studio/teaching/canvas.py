@@ -1,0 +1,151 @@
+"""Teaching pictures: network-input (y, x) points drawn on the picture or a zoom of it.
+
+Plain Python (OpenCV, no Streamlit). The picture-wide views posenet_core already draws
+(stride grid, heatmaps, poses) come from ``posenet_core.draw_*``; this adds what only a
+teaching page needs: one highlighted cell, one arrow, one disk, a magnified crop.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from posenet_core import NetworkOutputs
+
+# RGB, chosen to read on a photo and beside the dark theme.
+CELL = (255, 200, 0)
+OFFSET = (0, 230, 160)
+KEYPOINT = (255, 80, 140)
+DISPLACEMENT = (90, 170, 255)
+SNAP_1 = (255, 150, 40)
+SNAP_2 = (0, 230, 160)
+BLOCKED = (255, 70, 70)
+WHITE = (255, 255, 255)
+GRID = (200, 200, 200)
+
+
+class Canvas:
+    """A copy of the picture (or a magnified crop of it) that maps network-input (y, x) to pixels."""
+
+    def __init__(self, image: np.ndarray, outputs: NetworkOutputs, origin_xy=(0.0, 0.0), zoom: float = 1.0):
+        self.image = np.ascontiguousarray(image).copy()
+        self.outputs = outputs
+        self.stride = outputs.output_stride
+        self._scale_yx = outputs.scale_yx  # network-input pixels -> picture pixels
+        self._origin = origin_xy  # the crop's top left in picture pixels
+        self.zoom = zoom
+        self.thickness = max(2, round(np.hypot(*self.image.shape[:2]) / 450))
+
+    @classmethod
+    def around(cls, image, outputs: NetworkOutputs, centre_yx, cells: float = 2.5, size: int = 480) -> Canvas:
+        """A square crop ``cells`` output cells either side of ``centre_yx``, magnified to ``size`` px."""
+        scale_y, scale_x = outputs.scale_yx
+        half = cells * outputs.output_stride * max(scale_x, scale_y)
+        height, width = image.shape[:2]
+        side = min(2 * half, width, height)
+        x0 = min(max(centre_yx[1] * scale_x - side / 2, 0), width - side)
+        y0 = min(max(centre_yx[0] * scale_y - side / 2, 0), height - side)
+        zoom = size / side
+        crop = image[int(y0) : int(np.ceil(y0 + side)), int(x0) : int(np.ceil(x0 + side))]
+        magnified = cv2.resize(crop, (round(crop.shape[1] * zoom), round(crop.shape[0] * zoom)), interpolation=cv2.INTER_CUBIC)
+        return cls(magnified, outputs, (int(x0), int(y0)), zoom)
+
+    def px(self, y: float, x: float) -> tuple[int, int]:
+        """Network-input (y, x) -> this canvas's (x, y) pixel."""
+        scale_y, scale_x = self._scale_yx
+        return (
+            int(round((x * scale_x - self._origin[0]) * self.zoom)),
+            int(round((y * scale_y - self._origin[1]) * self.zoom)),
+        )
+
+    def dim(self, factor: float = 0.6) -> Canvas:
+        """Darken the picture so the marks stand out."""
+        self.image = (self.image * factor).astype(np.uint8)
+        return self
+
+    def grid(self) -> Canvas:
+        """Cell borders and centres (for magnified views; ``posenet_core.draw_stride_grid`` for whole pictures)."""
+        rows, cols = self.outputs.output_resolution
+        s = self.stride
+        lines = self.image.copy()
+        height, width = self.image.shape[:2]
+        for i in range(rows + 1):
+            y = self.px((i - 0.5) * s, 0)[1]
+            if 0 <= y < height:
+                cv2.line(lines, (0, y), (width - 1, y), GRID, 1, cv2.LINE_AA)
+        for j in range(cols + 1):
+            x = self.px(0, (j - 0.5) * s)[0]
+            if 0 <= x < width:
+                cv2.line(lines, (x, 0), (x, height - 1), GRID, 1, cv2.LINE_AA)
+        self.image = cv2.addWeighted(lines, 0.45, self.image, 0.55, 0)
+        for i in range(rows):
+            for j in range(cols):
+                centre = self.px(i * s, j * s)
+                if 0 <= centre[0] < width and 0 <= centre[1] < height:
+                    cv2.circle(self.image, centre, max(1, self.thickness - 1), GRID, -1, cv2.LINE_AA)
+        return self
+
+    def cell(self, cell: tuple[int, int], colour=CELL, fill: float = 0.25) -> Canvas:
+        """Outline (and lightly fill) output cell (y, x): network-input pixels cell * stride ± stride / 2."""
+        half = self.stride / 2
+        top_left = self.px(cell[0] * self.stride - half, cell[1] * self.stride - half)
+        bottom_right = self.px(cell[0] * self.stride + half, cell[1] * self.stride + half)
+        if fill:
+            filled = self.image.copy()
+            cv2.rectangle(filled, top_left, bottom_right, colour, -1)
+            self.image = cv2.addWeighted(filled, fill, self.image, 1 - fill, 0)
+        cv2.rectangle(self.image, top_left, bottom_right, colour, self.thickness, cv2.LINE_AA)
+        return self
+
+    def arrow(self, start_yx, end_yx, colour=OFFSET, tip: float = 0.2) -> Canvas:
+        start, end = self.px(*start_yx), self.px(*end_yx)
+        if start != end:
+            cv2.arrowedLine(self.image, start, end, WHITE, self.thickness + 2, cv2.LINE_AA, tipLength=tip)
+            cv2.arrowedLine(self.image, start, end, colour, self.thickness, cv2.LINE_AA, tipLength=tip)
+        return self
+
+    def line(self, start_yx, end_yx, colour) -> Canvas:
+        cv2.line(self.image, self.px(*start_yx), self.px(*end_yx), colour, self.thickness, cv2.LINE_AA)
+        return self
+
+    def point(self, yx, colour=KEYPOINT, radius: int | None = None) -> Canvas:
+        radius = radius or self.thickness + 3
+        centre = self.px(*yx)
+        cv2.circle(self.image, centre, radius + 2, WHITE, -1, cv2.LINE_AA)
+        cv2.circle(self.image, centre, radius, colour, -1, cv2.LINE_AA)
+        return self
+
+    def ring(self, yx, colour=WHITE, radius: int | None = None) -> Canvas:
+        cv2.circle(self.image, self.px(*yx), radius or self.thickness + 5, colour, max(1, self.thickness - 1), cv2.LINE_AA)
+        return self
+
+    def disk(self, centre_yx, radius: float, colour, fill: float = 0.22) -> Canvas:
+        """A disk of ``radius`` network-input pixels (an ellipse on the picture if its axes scale differently)."""
+        centre = self.px(*centre_yx)
+        scale_y, scale_x = self._scale_yx
+        axes = (max(1, round(radius * scale_x * self.zoom)), max(1, round(radius * scale_y * self.zoom)))
+        filled = self.image.copy()
+        cv2.ellipse(filled, centre, axes, 0, 0, 360, colour, -1, cv2.LINE_AA)
+        self.image = cv2.addWeighted(filled, fill, self.image, 1 - fill, 0)
+        cv2.ellipse(self.image, centre, axes, 0, 0, 360, colour, max(1, self.thickness - 1), cv2.LINE_AA)
+        return self
+
+    def label(self, yx, text: str, colour=WHITE) -> Canvas:
+        """A small tag just above and right of ``yx``."""
+        scale = max(0.45, np.hypot(*self.image.shape[:2]) / 1500)
+        (w, h), base = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, 1)
+        x, y = self.px(*yx)
+        x = min(max(x + 8, 0), max(self.image.shape[1] - w - 6, 0))
+        y = min(max(y - 8, h + base + 4), self.image.shape[0] - 1)
+        cv2.rectangle(self.image, (x, y - h - base - 4), (x + w + 6, y), colour, -1)
+        cv2.putText(self.image, text, (x + 3, y - base - 1), cv2.FONT_HERSHEY_SIMPLEX, scale, (20, 20, 20), 1, cv2.LINE_AA)
+        return self
+
+
+def heatmap_thumbnail(scores: np.ndarray, width: int = 200) -> np.ndarray:
+    """One part's H' x W' scores (0..1) as an inferno picture, each cell a crisp block."""
+    colours = cv2.applyColorMap(np.clip(scores * 255, 0, 255).astype(np.uint8), cv2.COLORMAP_INFERNO)
+    colours = cv2.cvtColor(colours, cv2.COLOR_BGR2RGB)
+    rows, cols = scores.shape
+    block = max(1, width // cols)
+    return cv2.resize(colours, (cols * block, rows * block), interpolation=cv2.INTER_NEAREST)

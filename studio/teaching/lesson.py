@@ -1,0 +1,226 @@
+"""What the page teaches, read off posenet_core: no decoding of its own.
+
+Each function takes posenet_core's ``NetworkOutputs`` and returns the numbers a step
+shows, each taken from posenet_core's parameters arithmetic, single-pose helpers,
+decoders or multi-pose trace. Positions are (y, x) in network-input pixels, as the
+network's tensors order them; ``NetworkOutputs.scale_yx`` maps them onto the picture.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+import posenet_core
+from posenet_core import PART_NAMES, POSE_CHAIN, MultiPoseTrace, NetworkOutputs, Pose, params
+from posenet_core.multi_pose import Candidate, WalkStep
+from posenet_core.single_pose import argmax_cells, offset_vectors
+
+NUM_PARTS = len(PART_NAMES)
+
+
+def yx_of(keypoint) -> tuple[float, float]:
+    return keypoint.position.y, keypoint.position.x
+
+
+# Step 1: the input size arithmetic -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InputArithmetic:
+    """Sizes as (height, width)."""
+
+    scale_factor: float
+    output_stride: int
+    image_size: tuple[int, int]
+    scaled_size: tuple[int, int]  # image size x scale factor, rounded
+    input_size: tuple[int, int]  # the valid size the network was fed
+    output_resolution: tuple[int, int]
+
+
+def input_arithmetic(outputs: NetworkOutputs) -> InputArithmetic:
+    height, width = outputs.image_size
+    stride = outputs.output_stride
+    # With a stride of 1 every size is valid, so posenet_core's own rounding gives the
+    # scaled size before it is snapped to a valid one.
+    scaled = params.network_input_size(height, width, outputs.scale_factor, 1)
+    valid = tuple(params.valid_input_size(side, stride) for side in scaled)
+    resolution = tuple(params.output_resolution(side, stride) for side in valid)
+    assert valid == outputs.input_size and resolution == outputs.output_resolution, "posenet_core disagrees with itself"
+    return InputArithmetic(outputs.scale_factor, stride, outputs.image_size, scaled, valid, resolution)
+
+
+# Step 3: single-pose decoding ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartReading:
+    """One part of the single-pose decoding, as the article's steps 2 to 5 find it."""
+
+    part: int
+    name: str
+    cell: tuple[int, int]  # heatmapPosition (y, x): the argmax cell
+    offset: tuple[float, float]  # offsetVector (dy, dx) read at that cell
+    position: tuple[float, float]  # keypointPosition (y, x) in network-input pixels
+    image_position: tuple[float, float]  # (y, x) in the picture's pixels
+    score: float
+
+
+@dataclass(frozen=True)
+class SinglePoseLesson:
+    readings: tuple[PartReading, ...]
+    pose: Pose  # network-input pixels
+    image_pose: Pose  # the picture's pixels
+
+
+def single_pose_lesson(outputs: NetworkOutputs) -> SinglePoseLesson:
+    cells = argmax_cells(outputs.heatmap_scores)
+    offsets = offset_vectors(outputs.offsets, cells)
+    pose = posenet_core.decode_single_pose(outputs.heatmap_scores, outputs.offsets, outputs.output_stride)
+    image_pose = outputs.to_image(pose)
+    readings = tuple(
+        PartReading(
+            part, PART_NAMES[part], (int(cells[part, 0]), int(cells[part, 1])),
+            (float(offsets[part, 0]), float(offsets[part, 1])),
+            yx_of(pose.keypoints[part]), yx_of(image_pose.keypoints[part]), pose.keypoints[part].score,
+        )
+        for part in range(NUM_PARTS)
+    )  # fmt: skip
+    return SinglePoseLesson(readings, pose, image_pose)
+
+
+# Step 4: multi-pose decoding ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MultiPoseSettings:
+    max_detections: int = params.DEFAULT_MAX_DETECTIONS
+    score_threshold: float = params.DEFAULT_SCORE_THRESHOLD
+    nms_radius: float = params.DEFAULT_NMS_RADIUS
+
+
+@dataclass(frozen=True)
+class RootCandidate:
+    """One local maximum reaching the threshold, with what the decoder did with it."""
+
+    rank: int  # 1 = strongest
+    score: float
+    part: int
+    cell: tuple[int, int]
+    considered: Candidate | None  # None: max detections were reached before its turn
+
+
+@dataclass(frozen=True)
+class WalkEvent:
+    """One step of the stepper: a candidate considered, or one edge of a pose's walk."""
+
+    candidate_number: int  # 1-based, in the order the decoder considered them
+    candidate: Candidate
+    step_number: int = 0  # 1-based within the pose's walk; 0 for the candidate itself
+    step: WalkStep | None = None
+
+    @property
+    def pose_index(self) -> int | None:
+        return self.candidate.pose_index
+
+    @property
+    def skipped(self) -> bool:
+        return self.candidate.blocked_by is not None
+
+
+@dataclass(frozen=True)
+class MultiPoseLesson:
+    settings: MultiPoseSettings
+    roots: tuple[RootCandidate, ...]
+    trace: MultiPoseTrace
+    poses: tuple[Pose, ...]  # network-input pixels, in the order found
+    image_poses: tuple[Pose, ...]
+    events: tuple[WalkEvent, ...]
+
+    def poses_before(self, event: WalkEvent) -> int:
+        """How many poses were complete when ``event``'s candidate was considered."""
+        earlier = self.trace.candidates[: event.candidate_number - 1]
+        return sum(c.pose_index is not None for c in earlier)
+
+    def walked_before(self, event_index: int) -> list[WalkStep]:
+        """The steps of ``event_index``'s pose up to and including that event."""
+        event = self.events[event_index]
+        if event.pose_index is None:
+            return []
+        return list(self.trace.walks[event.pose_index][: event.step_number])
+
+    def source_position(self, event: WalkEvent) -> tuple[float, float]:
+        """Where the walk step started: the source part of the pose being built."""
+        return yx_of(self.poses[event.pose_index].keypoints[event.step.source_part])
+
+    def blocking_keypoint(self, candidate: Candidate) -> tuple[float, float]:
+        """The same part of the accepted pose that made the decoder skip ``candidate``."""
+        return yx_of(self.poses[candidate.blocked_by].keypoints[candidate.part])
+
+    @property
+    def skipped_count(self) -> int:
+        return sum(c.blocked_by is not None for c in self.trace.candidates)
+
+
+def walk_events(trace: MultiPoseTrace) -> tuple[WalkEvent, ...]:
+    events = []
+    for number, candidate in enumerate(trace.candidates, start=1):
+        events.append(WalkEvent(number, candidate))
+        if candidate.pose_index is not None:
+            steps = trace.walks[candidate.pose_index]
+            events += [WalkEvent(number, candidate, i, step) for i, step in enumerate(steps, start=1)]
+    return tuple(events)
+
+
+def multi_pose_lesson(outputs: NetworkOutputs, settings: MultiPoseSettings) -> MultiPoseLesson:
+    trace = MultiPoseTrace()
+    poses = posenet_core.decode_multiple_poses(
+        outputs.heatmap_scores, outputs.offsets, outputs.displacement_fwd, outputs.displacement_bwd,
+        outputs.output_stride, settings.max_detections, settings.score_threshold, settings.nms_radius, trace=trace,
+    )  # fmt: skip
+    scores, ys, xs, parts = posenet_core.candidate_roots(outputs.heatmap_scores, settings.score_threshold)
+    roots = tuple(
+        RootCandidate(rank, score, part, (y, x), trace.candidates[rank - 1] if rank <= len(trace.candidates) else None)
+        for rank, (score, y, x, part) in enumerate(zip(scores.tolist(), ys.tolist(), xs.tolist(), parts.tolist()), start=1)
+    )  # fmt: skip
+    for root in roots:  # the trace considers candidate_roots' list in order; say so if that ever changes
+        assert root.considered is None or (root.considered.part, root.considered.cell) == (root.part, root.cell)
+    image_poses = tuple(outputs.to_image(pose) for pose in poses)
+    return MultiPoseLesson(settings, roots, trace, tuple(poses), image_poses, walk_events(trace))
+
+
+def edge_name(edge: int) -> str:
+    parent, child = POSE_CHAIN[edge]
+    return f"{PART_NAMES[parent]} → {PART_NAMES[child]}"
+
+
+def distance(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Euclidean distance of two posenet_core positions, to say how far inside a disk a point is."""
+    return float(np.hypot(a[0] - b[0], a[1] - b[1]))
+
+
+# Step 5: the same frame at every output stride ----------------------------------------
+
+
+@dataclass(frozen=True)
+class StrideRun:
+    outputs: NetworkOutputs
+    image_poses: tuple[Pose, ...]
+    timings_ms: dict  # resize, network, decode
+
+
+def run_at_stride(net: posenet_core.PoseNet, image, scale_factor: float, output_stride: int,
+                  multi_pose: MultiPoseSettings | None) -> StrideRun:  # fmt: skip
+    """Time one frame at one stride; ``multi_pose`` None decodes a single pose."""
+    net.predict(image, scale_factor, output_stride)  # warm-up: a new input size builds an interpreter once
+    outputs = net.predict(image, scale_factor, output_stride)
+    started = time.perf_counter()
+    if multi_pose is None:
+        poses = [net.single_pose_from(outputs)]
+    else:
+        m = multi_pose
+        poses = net.multiple_poses_from(outputs, False, m.max_detections, m.score_threshold, m.nms_radius)
+    decode_ms = 1e3 * (time.perf_counter() - started)
+    return StrideRun(outputs, tuple(poses), {**outputs.timings_ms, "decode": decode_ms})

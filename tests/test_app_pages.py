@@ -1,0 +1,164 @@
+"""The app's pages under streamlit.testing: they render, with the article's defaults, per session."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import REPO_ROOT
+
+
+@pytest.fixture(autouse=True)
+def webrtc_without_runtime(monkeypatch):
+    # AppTest runs scripts without a Streamlit server; streamlit-webrtc asks the server
+    # for the session's run count and gets a mock. Without it, it skips that bookkeeping.
+    import streamlit_webrtc.component
+
+    monkeypatch.setattr(streamlit_webrtc.component, "get_this_session_info", lambda: None)
+
+
+def open_page(page: str | None = None) -> AppTest:
+    app = AppTest.from_file(str(REPO_ROOT / "streamlit_app.py"), default_timeout=120).run()
+    if page:
+        app.switch_page(page).run()
+    assert not app.exception, app.exception
+    return app
+
+
+def value(app: AppTest, kind: str, key: str):
+    return getattr(app, kind)(key=key).value
+
+
+def test_landing_page_says_what_posenet_is_and_where_to_start():
+    app = open_page()
+    assert app.title[0].value == "PoseNet Studio"
+    text = " ".join(m.value for m in app.markdown)
+    assert "heatmap" in text and "offset" in text
+    assert "3 people found" in str(app.get("image")[0].proto)
+    assert [link.proto.page for link in app.get("page_link")][:2] == ["single-pose", "multi-pose"]
+
+
+def test_single_pose_page_has_the_article_parameters_with_their_defaults():
+    app = open_page("pages/single_pose.py")
+    assert value(app, "slider", "single:scale_factor") == 0.5
+    assert value(app, "checkbox", "single:flip_horizontal") is False
+    assert value(app, "radio", "single:output_stride") == 16
+    assert value(app, "slider", "single:min_part_confidence") == 0.1
+    assert value(app, "slider", "single:min_pose_confidence") == 0.1
+    labels = {s.label for s in app.slider}
+    assert not labels & {"Max pose detections", "Pose score threshold", "NMS radius"}
+    assert app.radio(key="single:view").options == ["Skeleton overlay", "Heatmaps", "Offset vectors"]
+    assert value(app, "radio", "single:source") == "camera"
+
+
+def test_multi_pose_page_adds_the_multi_pose_parameters():
+    app = open_page("pages/multi_pose.py")
+    assert value(app, "slider", "multi:max_detections") == 5
+    assert value(app, "slider", "multi:score_threshold") == 0.5
+    assert value(app, "slider", "multi:nms_radius") == 20
+    assert value(app, "slider", "multi:min_pose_confidence") == 0.15
+    assert "Displacement vectors" in app.radio(key="multi:view").options
+
+
+def test_widget_changes_reach_the_box_the_video_worker_reads():
+    app = open_page("pages/multi_pose.py")
+    app.radio(key="multi:output_stride").set_value(8)
+    app.slider(key="multi:max_detections").set_value(2)
+    app.checkbox(key="multi:flip_horizontal").check()
+    app.radio(key="multi:view").set_value("heatmap").run()
+    app.selectbox(key="multi:heatmap_part").set_value("leftWrist").run()
+    assert not app.exception
+    settings = app.session_state["multi:settings"].get()
+    assert (settings.output_stride, settings.max_detections, settings.flip_horizontal) == (8, 2, True)
+    assert (settings.view, settings.heatmap_part) == ("heatmap", "leftWrist")
+
+
+def test_offsets_view_offers_its_cell_threshold():
+    app = open_page("pages/single_pose.py")
+    app.radio(key="single:view").set_value("offsets").run()
+    assert value(app, "slider", "single:vector_min_score") == 0.5
+
+
+def test_each_session_keeps_its_own_settings():
+    first, second = open_page("pages/multi_pose.py"), open_page("pages/multi_pose.py")
+    first.slider(key="multi:max_detections").set_value(1).run()
+    assert first.session_state["multi:settings"].get().max_detections == 1
+    assert second.session_state["multi:settings"].get().max_detections == 5
+    assert first.session_state["multi:settings"] is not second.session_state["multi:settings"]
+
+
+@pytest.mark.parametrize("source", ["squats", "three_people", "yoga"])
+def test_sample_sources_need_no_camera(source):
+    app = open_page("pages/multi_pose.py")
+    app.radio(key="multi:source").set_value(source).run()
+    assert not app.exception
+    assert not any("Camera not working" in e.label for e in app.expander)
+
+
+def test_a_frame_the_settings_cannot_handle_is_explained_not_crashed():
+    app = open_page("pages/single_pose.py")
+    app.slider(key="single:scale_factor").set_value(0.2)
+    app.radio(key="single:output_stride").set_value(32).run()
+    # What the video worker records when a frame is too small for these settings:
+    app.session_state["single:stats:camera"].record_error("image too small: 64 x 48 at scale_factor 0.2 ...")
+    app.run()
+    assert not app.exception
+    assert any("image too small" in w.value for w in app.warning)
+
+
+def open_link(page: str, query: dict) -> AppTest:
+    app = AppTest.from_file(str(REPO_ROOT / "streamlit_app.py"), default_timeout=120)
+    app.query_params.update(query)
+    app.switch_page(page).run()
+    assert not app.exception, app.exception
+    return app
+
+
+def test_a_link_opens_the_page_with_its_settings():
+    app = open_link(
+        "pages/multi_pose.py",
+        {"outputStride": "8", "maxPoseDetections": "2", "view": "heatmap", "part": "leftWrist",
+         "flipHorizontal": "true", "imageScaleFactor": "0.75", "source": "three_people"},
+    )  # fmt: skip
+    assert value(app, "radio", "multi:output_stride") == 8
+    assert value(app, "slider", "multi:max_detections") == 2
+    assert value(app, "selectbox", "multi:heatmap_part") == "leftWrist"
+    assert value(app, "radio", "multi:source") == "three_people"
+    settings = app.session_state["multi:settings"].get()
+    assert (settings.scale_factor, settings.flip_horizontal, settings.view) == (0.75, True, "heatmap")
+    assert not app.warning
+
+
+def test_bad_link_values_fall_back_to_defaults_with_a_notice():
+    app = open_link(
+        "pages/single_pose.py",
+        {"outputStride": "10", "imageScaleFactor": "5", "view": "displacements", "source": "mars", "minPartConfidence": "x"},
+    )
+    notices = " ".join(w.value for w in app.warning)
+    for bad in ("outputStride=10", "imageScaleFactor=5", "view=displacements", "source=mars", "minPartConfidence=x"):
+        assert bad in notices
+    settings = app.session_state["single:settings"].get()
+    assert (settings.output_stride, settings.scale_factor, settings.view, settings.min_part_confidence) == (16, 0.5, "overlay", 0.1)
+    assert value(app, "radio", "single:source") == "camera"
+
+
+def test_the_url_follows_the_widgets():
+    app = open_page("pages/multi_pose.py")
+    assert not {k: v for k, v in app.query_params.items() if k != "page"}  # defaults: a short link
+    app.slider(key="multi:max_detections").set_value(3)
+    app.radio(key="multi:source").set_value("squats").run()
+    assert app.query_params["maxPoseDetections"] in ("3", ["3"])
+    assert app.query_params["source"] in ("squats", ["squats"])
+    link = str(app.get("code")[-1].proto) if app.get("code") else ""
+    assert "maxPoseDetections=3" in link and "source=squats" in link
+
+
+def test_turn_servers_come_from_secrets():
+    app = AppTest.from_file(str(REPO_ROOT / "streamlit_app.py"), default_timeout=120)
+    app.secrets["ice_servers"] = [{"urls": ["turn:turn.example.org:3478"], "username": "u", "credential": "p"}]
+    app.switch_page("pages/single_pose.py").run()
+    assert not app.exception
+    assert any("1 STUN/TURN server(s) from its secrets" in c.value for c in app.caption)
+
+
+def test_no_secrets_means_direct_connections_only():
+    app = open_page("pages/single_pose.py")
+    assert any("direct connections only" in c.value for c in app.caption)

@@ -1,0 +1,127 @@
+"""The live path's plain-Python parts: frame pipeline, settings box, live stats, ICE config."""
+
+import threading
+
+import numpy as np
+import pytest
+
+from studio import ice
+from studio.live_stats import LiveStats
+from studio.pipeline import process_frame
+from studio.settings import DemoSettings, SettingsBox
+
+MULTI = DemoSettings(multi_pose=True, min_pose_confidence=0.3)
+
+
+def test_single_pose_frame_is_annotated_and_timed(net, pose_image):
+    picture, report = process_frame(net, pose_image, DemoSettings())
+    assert picture.shape == pose_image.shape and picture.dtype == np.uint8
+    assert len(report.poses) == 1 and report.poses[0].score > 0.5
+    assert set(report.timings_ms) == {"resize", "network", "decode", "render", "total"}
+    assert report.timings_ms["total"] >= report.timings_ms["network"] > 0
+    assert np.abs(picture.astype(int) - pose_image).sum(axis=2).astype(bool).mean() > 0.001
+
+
+def test_multi_pose_counts_only_poses_above_the_display_threshold(net, three_people_image):
+    _, report = process_frame(net, three_people_image, MULTI)
+    assert len(report.poses) == 3
+    assert len(report.all_pose_scores) == 5 and sorted(report.all_pose_scores)[-3:] == sorted(p.score for p in report.poses)
+
+
+def test_max_detections_reaches_the_decoder(net, three_people_image):
+    _, report = process_frame(net, three_people_image, MULTI.with_changes(max_detections=1))
+    assert len(report.all_pose_scores) == 1
+
+
+def test_flip_mirrors_frame_and_poses_together(net, pose_image):
+    plain, plain_report = process_frame(net, pose_image, DemoSettings(show_scores=False))
+    mirrored, mirrored_report = process_frame(net, pose_image, DemoSettings(flip_horizontal=True, show_scores=False))
+    # The same picture mirrored, up to anti-aliasing at the drawn edges.
+    differs = np.abs(mirrored.astype(int) - plain[:, ::-1]).max(axis=2) > 40
+    assert differs.mean() < 0.002
+    width = pose_image.shape[1]
+    np.testing.assert_allclose(
+        mirrored_report.poses[0].positions()[:, 0], width - 1 - plain_report.poses[0].positions()[:, 0], atol=1e-6
+    )
+
+
+@pytest.mark.parametrize("view", ["heatmap", "offsets", "displacements"])
+def test_each_view_draws_something_different(net, three_people_image, view):
+    overlay, _ = process_frame(net, three_people_image, MULTI)
+    picture, _ = process_frame(net, three_people_image, MULTI.with_changes(view=view))
+    assert np.abs(picture.astype(int) - overlay).max() > 50
+
+
+def test_a_frame_too_small_for_the_settings_is_a_clear_error(net):
+    with pytest.raises(ValueError, match="image too small"):
+        process_frame(net, np.zeros((40, 40, 3), np.uint8), DemoSettings(scale_factor=0.2, output_stride=32))
+
+
+def test_settings_box_hands_the_latest_settings_across_threads():
+    box = SettingsBox(DemoSettings())
+    seen = []
+    worker = threading.Thread(target=lambda: seen.append(box.get()))
+    box.set(DemoSettings(output_stride=8))
+    worker.start()
+    worker.join()
+    assert seen[0].output_stride == 8
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 100.0
+
+    def __call__(self):
+        return self.now
+
+
+def test_live_stats_rate_counts_distinct_frames_over_the_last_two_seconds(net, pose_image):
+    _, report = process_frame(net, pose_image, DemoSettings())
+    clock = FakeClock()
+    stats = LiveStats(clock)
+    assert stats.snapshot().processed_fps == 0 and stats.snapshot().last_report is None
+    for _ in range(21):  # 20 intervals of 50 ms: 20 fps
+        stats.record(report)
+        clock.now += 0.05
+    snapshot = stats.snapshot()
+    assert snapshot.frames_processed == 21
+    assert snapshot.processed_fps == pytest.approx(20, rel=0.01)
+    assert snapshot.seconds_since_last_frame == pytest.approx(0.05)
+    clock.now += 10  # the stream stalled: the rate falls to zero, the count stays
+    assert stats.snapshot().processed_fps == 0 and stats.snapshot().frames_processed == 21
+
+
+def test_live_stats_keeps_the_last_error_until_a_frame_succeeds(net, pose_image):
+    _, report = process_frame(net, pose_image, DemoSettings())
+    stats = LiveStats()
+    stats.record_error("image too small")
+    assert stats.snapshot().last_error == "image too small"
+    stats.record(report)
+    assert stats.snapshot().last_error is None
+
+
+def test_no_ice_servers_by_default():
+    assert ice.ice_servers(None, {}) == ([], "none")
+
+
+def test_ice_servers_from_secrets_win_over_the_environment():
+    secrets = {"ice_servers": [{"urls": "turn:turn.example.org:3478", "username": "u", "credential": "p"}]}
+    environ = {"POSENET_ICE_SERVERS": '[{"urls": ["stun:stun.example.org"]}]'}
+    servers, origin = ice.ice_servers(secrets, environ)
+    assert origin == "secrets"
+    assert servers == [{"urls": ["turn:turn.example.org:3478"], "username": "u", "credential": "p"}]
+    assert ice.ice_servers(None, environ) == ([{"urls": ["stun:stun.example.org"]}], "environment")
+
+
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ("not json", "not valid JSON"),
+        ('{"urls": "turn:x"}', "must be a list"),
+        ('[{"username": "u"}]', "needs 'urls'"),
+        ('[{"urls": "http://x"}]', "stun:, turn: or turns:"),
+    ],
+)
+def test_bad_ice_configuration_is_a_clear_error(bad, message):
+    with pytest.raises(ice.IceConfigError, match=message):
+        ice.ice_servers(None, {"POSENET_ICE_SERVERS": bad})
