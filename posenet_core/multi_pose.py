@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .params import check_multi_pose_params
+from .params import check_multi_pose_params, check_output_stride
 from .parts import NUM_EDGES, NUM_KEYPOINTS, POSE_CHAIN
 from .pose import Pose
 from .single_pose import check_tensor
@@ -147,6 +147,7 @@ def decode_multiple_poses(
     As in the original library the threshold applies to each pose's root part, so a
     returned pose may score lower overall: filter by ``pose.score`` for display.
     """
+    output_stride = check_output_stride(output_stride)
     max_detections, score_threshold, nms_radius = check_multi_pose_params(max_detections, score_threshold, nms_radius)
     heatmap_scores = check_tensor("heatmap_scores", heatmap_scores, NUM_KEYPOINTS)
     offsets = check_tensor("offsets", offsets, 2 * NUM_KEYPOINTS, like=heatmap_scores)

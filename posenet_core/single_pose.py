@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .params import check_output_stride
 from .parts import NUM_KEYPOINTS
 from .pose import Pose
 
@@ -36,6 +37,7 @@ def decode_single_pose(heatmap_scores, offsets, output_stride: int = 16) -> Pose
 
     Positions are in the network input's pixels: ``cell * output_stride + offset``.
     """
+    output_stride = check_output_stride(output_stride)
     heatmap_scores = check_tensor("heatmap_scores", heatmap_scores, NUM_KEYPOINTS)
     offsets = check_tensor("offsets", offsets, 2 * NUM_KEYPOINTS, like=heatmap_scores)
     cells = argmax_cells(heatmap_scores)

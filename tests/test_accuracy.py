@@ -1,0 +1,84 @@
+"""Accuracy on the real sample media (run with -s to see the measured numbers)."""
+
+import re
+
+import numpy as np
+import pytest
+
+from posenet_core import PART_NAMES
+
+FRAME_DIAGONAL = float(np.hypot(720, 1280))
+
+
+def snake_case(part: str) -> str:
+    """The article's camelCase part names -> the reference's COCO names: leftEye -> left_eye."""
+    return re.sub(r"[A-Z]", lambda m: "_" + m.group().lower(), part)
+
+
+def keypoint_errors(poses, reference) -> np.ndarray:
+    """Pixel distance of every keypoint of every frame to the reference: frames x 17."""
+    def error(keypoint, truth):
+        expected = truth[snake_case(keypoint.part)]
+        return np.hypot(keypoint.position.x - expected["x"], keypoint.position.y - expected["y"])
+
+    return np.array([[error(k, truth) for k in pose.keypoints] for pose, truth in zip(poses, reference, strict=True)])
+
+
+def test_part_names_match_the_reference(squat_reference):
+    assert len(squat_reference) == 65
+    assert {snake_case(part) for part in PART_NAMES} == set(squat_reference[0])
+
+
+@pytest.mark.parametrize("stride", [16, 8])
+def test_single_pose_on_the_squat_video_matches_the_reference(net, squat_frames, squat_reference, stride):
+    assert len(squat_frames) == 65 and squat_frames[0].shape == (1280, 720, 3)
+    poses = [net.estimate_single_pose(frame, scale_factor=0.75, output_stride=stride) for frame in squat_frames]
+    errors = keypoint_errors(poses, squat_reference)
+    median = float(np.median(errors))
+    within = float((errors <= 0.05 * FRAME_DIAGONAL).mean())
+    print(
+        f"\nsquats, stride {stride}, scale 0.75: median keypoint error {median:.2f} px, "
+        f"{100 * within:.1f}% within {0.05 * FRAME_DIAGONAL:.1f} px (5% of the diagonal), "
+        f"worst part {PART_NAMES[int(np.argmax(np.median(errors, axis=0)))]}"
+    )
+    assert median <= 11.0
+    assert within >= 0.97
+
+
+def confident_poses(net, image, **kwargs):
+    poses = net.estimate_multiple_poses(image, **kwargs)
+    print(f"\nmulti-pose scores: {[round(p.score, 3) for p in poses]}")
+    return [p for p in poses if p.score >= 0.3]
+
+
+def test_multi_pose_finds_the_three_people(net, three_people_image):
+    poses = confident_poses(net, three_people_image)
+    assert len(poses) == 3
+    # Three different people: their noses are far apart (the picture is 1049 pixels wide).
+    noses = sorted(p.keypoint("nose").position.x for p in poses)
+    assert min(np.diff(noses)) > 150
+
+
+def test_multi_pose_finds_the_one_person(net, pose_image):
+    assert len(confident_poses(net, pose_image)) == 1
+
+
+def assert_mirror_images(flipped, plain, width: int):
+    """Same parts, labels and scores; x -> width - 1 - x; y unchanged."""
+    assert [k.part for k in flipped.keypoints] == [k.part for k in plain.keypoints]
+    assert flipped.keypoint_scores() == pytest.approx(plain.keypoint_scores())
+    assert flipped.score == pytest.approx(plain.score)
+    expected = plain.positions() * [-1, 1] + [width - 1, 0]
+    assert flipped.positions() == pytest.approx(expected, abs=1e-6)
+
+
+def test_flip_horizontal_mirrors_the_unflipped_keypoints(net, pose_image):
+    width = pose_image.shape[1]
+    plain = net.estimate_single_pose(pose_image)
+    assert_mirror_images(net.estimate_single_pose(pose_image, flip_horizontal=True), plain, width)
+
+    plain_multi = net.estimate_multiple_poses(pose_image)
+    flipped_multi = net.estimate_multiple_poses(pose_image, flip_horizontal=True)
+    assert len(flipped_multi) == len(plain_multi) > 0
+    for flipped, plain in zip(flipped_multi, plain_multi):
+        assert_mirror_images(flipped, plain, width)

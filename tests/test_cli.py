@@ -1,0 +1,104 @@
+"""`python -m posenet_core` as a user runs it: one subprocess per command line.
+
+The two good runs load TensorFlow (a few seconds each); the bad inputs are refused before
+the network is loaded, so their runs are short.
+"""
+
+import json
+import os
+import pathlib
+import subprocess
+import sys
+
+import av
+import cv2
+import pytest
+
+from posenet_core import PART_NAMES
+
+REPO_ROOT = pathlib.Path(__file__).resolve().parent.parent
+SAMPLES = REPO_ROOT / "studio" / "samples"
+
+
+def run_cli(*args) -> subprocess.CompletedProcess:
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
+    command = [sys.executable, "-m", "posenet_core", *map(str, args)]
+    return subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300)
+
+
+def assert_succeeded(result: subprocess.CompletedProcess) -> None:
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def assert_article_poses(poses: list) -> None:
+    """The article's JSON: {score, keypoints: [{part, position: {x, y}, score}]} with its 17 parts."""
+    for pose in poses:
+        assert sorted(pose) == ["keypoints", "score"] and isinstance(pose["score"], float)
+        assert [keypoint["part"] for keypoint in pose["keypoints"]] == list(PART_NAMES)
+        for keypoint in pose["keypoints"]:
+            assert sorted(keypoint) == ["part", "position", "score"]
+            assert sorted(keypoint["position"]) == ["x", "y"]
+            assert all(isinstance(value, float) for value in (*keypoint["position"].values(), keypoint["score"]))
+
+
+def test_multi_pose_on_an_image_writes_json_and_an_annotated_png(tmp_path):
+    source = SAMPLES / "three_people.jpg"
+    poses_file, picture = tmp_path / "poses.json", tmp_path / "annotated.png"
+    result = run_cli(source, "--multi", "--json", poses_file, "--out", picture)
+    assert_succeeded(result)
+
+    record = json.loads(poses_file.read_text())
+    assert (record["width"], record["height"]) == (1049, 861)
+    assert 3 <= len(record["poses"]) <= 5  # --max-detections defaults to 5
+    assert_article_poses(record["poses"])
+    assert sum(pose["score"] >= 0.3 for pose in record["poses"]) == 3
+
+    annotated = cv2.imread(str(picture))
+    assert annotated is not None and annotated.shape == (861, 1049, 3)
+    assert (annotated != cv2.imread(str(source))).any()
+
+
+def test_single_pose_on_a_video_writes_one_record_per_frame_and_an_annotated_mp4(tmp_path):
+    poses_file, video = tmp_path / "poses.json", tmp_path / "annotated.mp4"
+    result = run_cli(SAMPLES / "pose_squats.mp4", "--json", poses_file, "--out", video)
+    assert_succeeded(result)
+    assert "65/65 frames" in result.stderr  # the progress bar
+
+    frames = json.loads(poses_file.read_text())["frames"]
+    assert [f["frame"] for f in frames] == list(range(65))
+    assert all(len(f["poses"]) == 1 for f in frames)
+    assert_article_poses([pose for f in frames for pose in f["poses"]])
+    times = [f["time"] for f in frames]
+    assert times == sorted(times) and times[0] < times[-1]
+
+    with av.open(str(video)) as container:
+        decoded = [frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)]
+    assert len(decoded) == 65
+    assert decoded[0].shape == (1280, 720, 3)
+
+
+def write(path: pathlib.Path, text: str) -> pathlib.Path:
+    path.write_text(text)
+    return path
+
+
+BAD_INPUTS = {
+    "output stride 10": (lambda tmp: [SAMPLES / "pose.jpg", "--output-stride", "10"], "output_stride"),
+    "scale factor 1.5": (lambda tmp: [SAMPLES / "pose.jpg", "--scale-factor", "1.5"], "scale_factor"),
+    "text file named .jpg": (lambda tmp: [write(tmp / "notes.jpg", "not a picture\n")], "notes.jpg"),
+    "missing file": (lambda tmp: [tmp / "missing.jpg"], "missing.jpg"),
+    "text file named .mp4": (lambda tmp: [write(tmp / "notes.mp4", "not a video\n")], "notes.mp4"),
+    "unknown extension": (lambda tmp: [write(tmp / "notes.txt", "hello\n")], ".txt"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_INPUTS.values(), ids=BAD_INPUTS.keys())
+def test_bad_input_exits_non_zero_with_a_one_line_error_and_no_traceback(tmp_path, case):
+    arguments, mentioned = case
+    result = run_cli(*arguments(tmp_path), "--json", tmp_path / "poses.json")
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert last_line.startswith("error:") and mentioned in last_line
+    assert not (tmp_path / "poses.json").exists()

@@ -1,0 +1,193 @@
+"""Drawing: every function returns a new image of the same shape and draws where it should.
+
+The generic checks run on a real photo and its real network outputs; the "where" checks use
+black canvases and hand-made poses / outputs, so the expected pixels are known exactly.
+"""
+
+import numpy as np
+import pytest
+
+import posenet_core
+from posenet_core import PART_NAMES
+
+# --- every function on a real photo ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def photo(net, pose_image):
+    outputs = net.predict(pose_image)
+    return pose_image, outputs, net.multiple_poses_from(outputs)
+
+
+# name -> (function, what it takes after the image: "poses", "outputs", or both, plus keywords)
+DRAWERS = {
+    "draw_poses": ("draw_poses", ["poses"], {"boxes": True, "scores": True}),
+    "draw_keypoints": ("draw_keypoints", ["poses"], {}),
+    "draw_skeleton": ("draw_skeleton", ["poses"], {}),
+    "draw_bounding_boxes": ("draw_bounding_boxes", ["poses"], {}),
+    "draw_pose_scores": ("draw_pose_scores", ["poses"], {}),
+    "draw_heatmap (all parts)": ("draw_heatmap", ["outputs"], {}),
+    "draw_heatmap (leftWrist)": ("draw_heatmap", ["outputs"], {"part": "leftWrist"}),
+    "draw_offset_vectors": ("draw_offset_vectors", ["outputs"], {}),
+    "draw_displacement_vectors": ("draw_displacement_vectors", ["outputs", "poses"], {}),
+    "draw_stride_grid": ("draw_stride_grid", ["outputs"], {}),
+}
+
+
+@pytest.mark.parametrize("draw", DRAWERS.values(), ids=DRAWERS.keys())
+def test_returns_a_new_uint8_image_of_the_input_shape_and_leaves_the_input_alone(photo, draw):
+    image, outputs, poses = photo
+    function, takes, keywords = draw
+    arguments = {"outputs": outputs, "poses": poses}
+    canvas = image.copy()
+    out = getattr(posenet_core, function)(canvas, *(arguments[name] for name in takes), **keywords)
+    assert isinstance(out, np.ndarray) and out.dtype == np.uint8 and out.shape == image.shape
+    assert not np.shares_memory(out, canvas)
+    np.testing.assert_array_equal(canvas, image)
+    assert (out != image).any(), "nothing was drawn"
+
+
+# --- poses on a black canvas -------------------------------------------------------------
+
+HEIGHT, WIDTH = 200, 300
+
+
+def black(height=HEIGHT, width=WIDTH):
+    return np.zeros((height, width, 3), np.uint8)
+
+
+def make_pose(points: dict, score: float = 0.7) -> posenet_core.Pose:
+    """``points``: part -> (x, y, score); every other part at (150, 190) with score 0."""
+    def keypoint(part):
+        x, y, s = points.get(part, (150.0, 190.0, 0.0))
+        return posenet_core.Keypoint(part, posenet_core.Position(x, y), s)
+
+    return posenet_core.Pose(score, tuple(keypoint(part) for part in PART_NAMES))
+
+
+# Left side confident; the right shoulder confident but the right hip not; leftEye too weak.
+SCENE = make_pose({
+    "nose": (150.0, 20.0, 0.9), "leftEye": (200.0, 100.0, 0.05),
+    "leftShoulder": (40.0, 40.0, 0.9), "leftHip": (40.0, 160.0, 0.9),
+    "rightShoulder": (260.0, 40.0, 0.9), "rightHip": (260.0, 160.0, 0.05),
+})  # fmt: skip
+
+
+def changed(out, x, y, reach=0):
+    """Whether any pixel within ``reach`` of (x, y) differs from black."""
+    return bool(out[max(y - reach, 0) : y + reach + 1, max(x - reach, 0) : x + reach + 1].any())
+
+
+def test_draw_keypoints_marks_confident_keypoints_only():
+    out = posenet_core.draw_keypoints(black(), SCENE, min_part_confidence=0.1)
+    assert changed(out, 150, 20) and changed(out, 40, 160)
+    assert not changed(out, 200, 100, reach=3)  # leftEye, score 0.05
+    assert not changed(out, 150, 100, reach=10)
+    assert changed(posenet_core.draw_keypoints(black(), SCENE, min_part_confidence=0.01), 200, 100)
+
+
+def test_draw_skeleton_joins_confident_pairs_only():
+    out = posenet_core.draw_skeleton(black(), SCENE)
+    assert changed(out, 40, 100)  # leftShoulder - leftHip
+    assert changed(out, 150, 40)  # leftShoulder - rightShoulder
+    assert not changed(out, 260, 100, reach=3)  # rightShoulder - rightHip: the hip is too weak
+    assert not changed(out, 150, 20, reach=3)  # the face is not part of the skeleton
+
+
+def test_draw_bounding_boxes_outlines_the_confident_keypoints():
+    out = posenet_core.draw_bounding_boxes(black(), SCENE)  # box (40, 20) - (260, 160)
+    assert changed(out, 150, 160) and changed(out, 40, 90) and changed(out, 260, 90) and changed(out, 100, 20)
+    assert not changed(out, 150, 90, reach=20)  # inside
+    assert not changed(out, 285, 185, reach=5)  # outside
+
+
+def test_draw_pose_scores_writes_the_score_at_the_top_left_of_the_pose():
+    out = posenet_core.draw_pose_scores(black(), SCENE)
+    tag = out[:24, 30:130]
+    assert tag.any()
+    assert not out[60:, :].any() and not out[:, 200:].any()
+    other_score = posenet_core.draw_pose_scores(black(), posenet_core.Pose(0.1, SCENE.keypoints))
+    assert (other_score[:24, 30:130] != tag).any()  # the text shows the score
+
+
+def test_draw_poses_is_skeleton_and_keypoints_with_optional_boxes_and_scores():
+    plain = posenet_core.draw_poses(black(), SCENE)
+    assert changed(plain, 40, 100) and changed(plain, 150, 20)
+    assert not changed(plain, 150, 160, reach=1)  # no box: the bottom edge is not a bone
+    assert not plain[:24, 60:130].any()  # no score tag
+    full = posenet_core.draw_poses(black(), SCENE, boxes=True, scores=True)
+    assert changed(full, 150, 160) and full[:24, 60:130].any()
+
+
+# --- network outputs on a black canvas ---------------------------------------------------
+
+SCALE = 3  # a 33 x 49 network input from a 99 x 147 image: cell (i, j) is at pixel (48 i, 48 j)
+CELL = 16 * SCALE
+
+
+def hand_outputs(scores=None, offsets=None, displacement_fwd=None):
+    zeros = np.zeros
+    return posenet_core.NetworkOutputs(
+        heatmap_scores=zeros((3, 4, 17), np.float32) if scores is None else scores,
+        offsets=zeros((3, 4, 34), np.float32) if offsets is None else offsets,
+        displacement_fwd=zeros((3, 4, 32), np.float32) if displacement_fwd is None else displacement_fwd,
+        displacement_bwd=zeros((3, 4, 32), np.float32),
+        output_stride=16, scale_factor=1 / SCALE, input_size=(33, 49), image_size=(33 * SCALE, 49 * SCALE),
+    )  # fmt: skip
+
+
+def two_peaks():
+    """leftWrist peaks at cell (1, 2) = pixel (x=96, y=48); nose at cell (2, 0) = (x=0, y=96)."""
+    scores = np.zeros((3, 4, 17), np.float32)
+    scores[1, 2, PART_NAMES.index("leftWrist")] = 1.0
+    scores[2, 0, PART_NAMES.index("nose")] = 0.9
+    return hand_outputs(scores)
+
+
+def brightest(image) -> tuple[int, int]:
+    y, x = np.unravel_index(np.argmax(image.astype(int).sum(axis=2)), image.shape[:2])
+    return int(x), int(y)
+
+
+@pytest.mark.parametrize("part, peak", [("leftWrist", (96, 48)), ("nose", (0, 96))])
+def test_draw_heatmap_of_a_part_is_brightest_at_that_parts_peak(part, peak):
+    out = posenet_core.draw_heatmap(black(99, 147), two_peaks(), part)
+    assert np.hypot(*np.subtract(brightest(out), peak)) <= CELL / 8  # not shifted by half a cell
+
+
+def test_draw_heatmap_of_all_parts_shows_every_peak():
+    out = posenet_core.draw_heatmap(black(99, 147), two_peaks()).astype(int).sum(axis=2)
+    background = out[0, 146]
+    assert out[48, 96] > background + 100 and out[96, 0] > background + 100
+
+
+def test_draw_heatmap_refuses_an_unknown_part():
+    with pytest.raises(ValueError, match="part"):
+        posenet_core.draw_heatmap(black(99, 147), two_peaks(), "leftWing")
+
+
+def test_draw_offset_vectors_draws_from_confident_cells_to_their_keypoints():
+    outputs = two_peaks()
+    wrist = PART_NAMES.index("leftWrist")
+    outputs.offsets[1, 2, wrist], outputs.offsets[1, 2, 17 + wrist] = 10.0, -12.0  # to (x=60, y=78)
+    out = posenet_core.draw_offset_vectors(black(99, 147), outputs, min_score=0.95)
+    assert changed(out, 96, 48) and changed(out, 78, 63) and changed(out, 60, 78, reach=1)
+    assert not changed(out, 0, 96, reach=3)  # the nose's 0.9 is below min_score
+    assert not changed(out, 130, 20, reach=10)
+
+
+def test_draw_displacement_vectors_follows_the_forward_displacement_of_each_edge():
+    fwd = np.zeros((3, 4, 32), np.float32)
+    fwd[1, 1, 0], fwd[1, 1, 16 + 0] = 0.0, 20.0  # edge 0, nose -> leftEye, at cell (1, 1): 20 px right
+    pose = make_pose({"nose": (48.0, 48.0, 0.9), "leftEye": (120.0, 48.0, 0.9)})
+    out = posenet_core.draw_displacement_vectors(black(99, 147), hand_outputs(displacement_fwd=fwd), pose)
+    assert changed(out, 48, 48) and changed(out, 78, 48) and changed(out, 105, 48, reach=2)  # to x = 48 + 60
+    assert not changed(out, 130, 48, reach=3) and not changed(out, 48, 90, reach=5)
+
+
+def test_draw_stride_grid_marks_cell_centres_and_borders():
+    out = posenet_core.draw_stride_grid(black(99, 147), hand_outputs())
+    for y, x in [(0, 0), (48, 48), (96, 144), (48, 96)]:
+        assert changed(out, x, y), (x, y)  # a dot on each cell centre
+    assert changed(out, 10, 24) and changed(out, 24, 10)  # borders half a cell from the centres
+    assert not changed(out, 10, 10, reach=3) and not changed(out, 60, 36, reach=3)

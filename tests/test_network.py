@@ -1,0 +1,148 @@
+"""The network: TFLite equals the TensorFlow graph, the stride plans, offline loading, threads."""
+
+import pathlib
+import socket
+import threading
+import urllib.request
+
+import cv2
+import numpy as np
+import pytest
+
+import posenet_core
+from posenet_core import network
+
+INPUT_HW = (161, 225)  # non-square; (size - 1) divisible by 8, 16 and 32
+CHANNELS = {"heatmap_scores": 17, "offsets": 34, "displacement_fwd": 32, "displacement_bwd": 32}
+
+
+@pytest.fixture(scope="module")
+def weights():
+    return network.load_weights()
+
+
+def random_input():
+    return np.random.default_rng(7).uniform(-1, 1, (1, *INPUT_HW, 3)).astype(np.float32)
+
+
+def photo_input(image):
+    """A real photo, so the heatmaps reach high scores too."""
+    resized = cv2.resize(np.asarray(image), INPUT_HW[::-1], interpolation=cv2.INTER_AREA)
+    return (resized.astype(np.float32) / 127.5 - 1.0)[None]
+
+
+@pytest.mark.parametrize("stride", [8, 16, 32])
+@pytest.mark.parametrize("source", ["random", "photo"])
+def test_tflite_network_equals_the_tensorflow_graph(net, weights, pose_image, stride, source):
+    x = random_input() if source == "random" else photo_input(pose_image)
+    assert isinstance(net.network, network.Network)
+    lite = net.network.run(x, stride)
+    graph = dict(zip(network.OUTPUT_NAMES, (t.numpy() for t in network.build_tf_function(weights, stride)(x))))
+
+    rows, cols = ((side - 1) // stride + 1 for side in INPUT_HW)
+    assert list(lite) == list(network.OUTPUT_NAMES) == list(CHANNELS)
+    for name, channels in CHANNELS.items():
+        assert lite[name].shape == graph[name].shape == (rows, cols, channels), name
+        np.testing.assert_allclose(lite[name], graph[name], atol=1e-3, rtol=1e-4, err_msg=name)
+    scores = lite["heatmap_scores"]
+    assert 0.0 <= scores.min() and scores.max() <= 1.0
+    if source == "photo":
+        assert scores.max() > 0.5  # a person is found: the comparison covered high scores
+
+
+NATIVE = [(1, 1), (2, 1), (1, 1), (2, 1), (1, 1), (2, 1), (1, 1), (1, 1), (1, 1), (1, 1), (1, 1), (1, 1), (1, 1)]
+
+
+def test_block_plan_at_stride_16_is_the_trained_network():
+    assert network.block_plan(16) == NATIVE
+
+
+def test_block_plan_at_stride_8_runs_block_6_at_stride_1_and_dilates_the_rest():
+    plan = network.block_plan(8)
+    assert plan[:5] == NATIVE[:5]
+    assert plan[5] == (1, 1)  # block 6
+    assert plan[6:] == [(1, 2)] * 7  # blocks 7 .. 13
+
+
+def test_block_plan_at_stride_32_runs_block_12_at_stride_2():
+    plan = network.block_plan(32)
+    assert plan[11] == (2, 1)  # block 12
+    assert plan[:11] + plan[12:] == NATIVE[:11] + NATIVE[12:]
+
+
+@pytest.mark.parametrize("stride", [8, 16, 32])
+def test_block_plan_strides_multiply_to_the_output_stride(stride):
+    # Conv2d_0 has stride 2.
+    assert 2 * np.prod([s for s, _ in network.block_plan(stride)]) == stride
+
+
+def test_block_plan_refuses_other_strides():
+    with pytest.raises(ValueError, match="output_stride"):
+        network.block_plan(10)
+
+
+# --- offline -------------------------------------------------------------------------------
+
+
+def test_weights_ship_inside_the_package():
+    package = pathlib.Path(posenet_core.__file__).resolve().parent
+    weights_file = network.WEIGHTS_FILE.resolve()
+    assert weights_file.is_file()
+    assert weights_file.parent == package / "weights"
+    assert weights_file.suffix == ".npz"
+    assert len(network.load_weights()) == 62
+
+
+class NetworkAccess(AssertionError):
+    pass
+
+
+def refuse(*args, **kwargs):
+    raise NetworkAccess(f"network access attempted: {args!r}")
+
+
+def test_load_needs_no_network_access(monkeypatch, pose_image, net):
+    for target, name in [(socket.socket, "connect"), (socket.socket, "connect_ex"), (socket, "create_connection"),
+                         (socket, "getaddrinfo"), (urllib.request, "urlopen")]:  # fmt: skip
+        monkeypatch.setattr(target, name, refuse)
+    with pytest.raises(NetworkAccess):  # the guard itself works
+        urllib.request.urlopen("https://storage.googleapis.com/tfjs-models/")
+
+    offline = posenet_core.load()
+    pose = offline.estimate_single_pose(pose_image)
+    assert pose.score > 0.5
+    assert pose.positions() == pytest.approx(net.estimate_single_pose(pose_image).positions(), abs=1e-3)
+
+
+# --- threads -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("second", ["three_people", "mirrored"])
+def test_two_threads_on_different_images_give_the_sequential_results(net, pose_image, three_people_image, second):
+    """Different sizes run on separate interpreters side by side; the same size (the mirrored
+    photo) shares one interpreter, so the threads must take turns."""
+    other = three_people_image if second == "three_people" else np.ascontiguousarray(pose_image[:, ::-1])
+    strides = (16, 8, 16, 16, 8)
+    jobs = {
+        "single": lambda: [net.estimate_single_pose(pose_image, output_stride=stride) for stride in strides],
+        "multi": lambda: [net.estimate_multiple_poses(other, output_stride=stride) for stride in strides],
+    }
+    sequential = {name: job() for name, job in jobs.items()}
+
+    barrier = threading.Barrier(len(jobs))
+    concurrent, errors = {}, []
+
+    def worker(name):
+        try:
+            barrier.wait(timeout=30)
+            concurrent[name] = jobs[name]()
+        except Exception as error:  # reported below, in the test's own thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=worker, args=(name,)) for name in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors
+    assert concurrent == sequential
