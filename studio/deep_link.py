@@ -13,9 +13,7 @@ from dataclasses import dataclass, fields
 
 from posenet_core import PART_NAMES
 
-from .settings import VIEWS, DemoSettings, available_views
-
-ALL_PARTS = "all"
+from .settings import ALL_PARTS, VIEWS, DemoSettings, available_views
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ VIEWS = {
     "offsets": "Offset vectors",
     "displacements": "Displacement vectors",
 }
+ALL_PARTS = "all"  # how "the max over all parts" is spelt where None cannot be (widgets, links)
 
 
 def available_views(multi_pose: bool) -> tuple[str, ...]:
@@ -34,7 +35,7 @@ class DemoSettings:
     min_part_confidence: float = 0.1
     min_pose_confidence: float = 0.15
     view: str = "overlay"
-    heatmap_part: str | None = None  # None: the max over all parts
+    heatmap_part: str | None = None  # None: the max over all parts ("all" in widgets and links)
     vector_min_score: float = 0.5  # cells whose offsets are drawn
     show_boxes: bool = False
     show_scores: bool = True

@@ -11,7 +11,7 @@ import streamlit as st
 
 from posenet_core import PART_NAMES
 
-from .settings import VIEWS, DemoSettings, available_views
+from .settings import ALL_PARTS, VIEWS, DemoSettings, available_views
 from .sources import SAMPLES
 
 SOURCES = {"camera": "Webcam", **{key: sample.label for key, sample in SAMPLES.items()}}
@@ -27,6 +27,8 @@ def is_seeded(page: str) -> bool:
 
 def seed(page: str, settings: DemoSettings, source: str) -> None:
     for name, value in vars(settings).items():
+        if name == "heatmap_part" and value is None:
+            value = ALL_PARTS  # a selectbox shows None as "nothing chosen"
         if name != "multi_pose":  # fixed by the page, not a widget
             st.session_state[widget_key(page, name)] = value
     st.session_state[widget_key(page, "source")] = source
@@ -43,10 +45,11 @@ def view_picker(page: str, multi_pose: bool) -> dict:
     k = lambda name: widget_key(page, name)  # noqa: E731
     chosen = {"view": st.radio("Show", available_views(multi_pose), format_func=VIEWS.get, key=k("view"), horizontal=True)}
     if chosen["view"] == "heatmap":
-        chosen["heatmap_part"] = st.selectbox(
-            "Heatmap of", [None, *PART_NAMES], format_func=lambda p: "All parts (max)" if p is None else p,
+        part = st.selectbox(
+            "Heatmap of", [ALL_PARTS, *PART_NAMES], format_func=lambda p: "All parts (max)" if p == ALL_PARTS else p,
             key=k("heatmap_part"),
         )  # fmt: skip
+        chosen["heatmap_part"] = None if part == ALL_PARTS else part
     elif chosen["view"] == "offsets":
         chosen["vector_min_score"] = st.slider(
             "Draw offsets of cells scoring at least", 0.1, 0.95, step=0.05, key=k("vector_min_score")

@@ -162,3 +162,10 @@ def test_turn_servers_come_from_secrets():
 def test_no_secrets_means_direct_connections_only():
     app = open_page("pages/single_pose.py")
     assert any("direct connections only" in c.value for c in app.caption)
+
+
+def test_heatmap_starts_with_all_parts_chosen():
+    app = open_page("pages/single_pose.py")
+    app.radio(key="single:view").set_value("heatmap").run()
+    assert value(app, "selectbox", "single:heatmap_part") == "all"
+    assert app.session_state["single:settings"].get().heatmap_part is None
