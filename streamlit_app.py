@@ -15,8 +15,9 @@ def home() -> None:
 
 pages = [
     st.Page(home, title="Home", icon=":material/home:", default=True),
-    st.Page("pages/single_pose.py", title="Single pose", icon=":material/person:", url_path="single-pose"),
-    st.Page("pages/multi_pose.py", title="Multi pose", icon=":material/groups:", url_path="multi-pose"),
+    st.Page("pages/single_pose.py", title="Single pose", icon=":material/person:"),
+    st.Page("pages/multi_pose.py", title="Multi pose", icon=":material/groups:"),
+    st.Page("pages/how_decoding_works.py", title="How decoding works", icon=":material/school:"),
 ]
 page = st.navigation(pages)
 note_page(page.url_path)

@@ -33,7 +33,7 @@ def test_landing_page_says_what_posenet_is_and_where_to_start():
     text = " ".join(m.value for m in app.markdown)
     assert "heatmap" in text and "offset" in text
     assert "3 people found" in str(app.get("image")[0].proto)
-    assert [link.proto.page for link in app.get("page_link")][:2] == ["single-pose", "multi-pose"]
+    assert [link.proto.page for link in app.get("page_link")][:2] == ["single_pose", "multi_pose"]
 
 
 def test_single_pose_page_has_the_article_parameters_with_their_defaults():

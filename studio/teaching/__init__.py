@@ -1,7 +1,9 @@
 """The "How PoseNet decodes" teaching page: one frame, every decoding step.
 
-``frames`` (what picture to study) and ``lesson`` (what posenet_core decoded from it)
-and ``canvas`` (pictures of it) are plain Python; ``page`` and ``steps`` are the
-Streamlit side. Every number shown is read from posenet_core's own outputs, decoders
-and trace: nothing here decodes a second time.
+Plain Python, tested without a browser: ``frames`` (the picture to study), ``lesson``
+(what posenet_core decoded from it, step by step), ``canvas`` and ``charts`` (pictures
+of it), ``text`` (how numbers are written). Streamlit: ``cache`` (cached network runs
+and shared choices), ``steps`` and ``walk`` (the five steps), ``page`` (the page).
+Every number shown is read from posenet_core's own outputs, decoders and trace:
+nothing here decodes a second time.
 """

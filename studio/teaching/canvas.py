@@ -47,7 +47,8 @@ class Canvas:
         y0 = min(max(centre_yx[0] * scale_y - side / 2, 0), height - side)
         zoom = size / side
         crop = image[int(y0) : int(np.ceil(y0 + side)), int(x0) : int(np.ceil(x0 + side))]
-        magnified = cv2.resize(crop, (round(crop.shape[1] * zoom), round(crop.shape[0] * zoom)), interpolation=cv2.INTER_CUBIC)
+        size_xy = (round(crop.shape[1] * zoom), round(crop.shape[0] * zoom))
+        magnified = cv2.resize(crop, size_xy, interpolation=cv2.INTER_CUBIC)
         return cls(magnified, outputs, (int(x0), int(y0)), zoom)
 
     def px(self, y: float, x: float) -> tuple[int, int]:
@@ -67,17 +68,17 @@ class Canvas:
         """Cell borders and centres (for magnified views; ``posenet_core.draw_stride_grid`` for whole pictures)."""
         rows, cols = self.outputs.output_resolution
         s = self.stride
-        lines = self.image.copy()
         height, width = self.image.shape[:2]
-        for i in range(rows + 1):
-            y = self.px((i - 0.5) * s, 0)[1]
-            if 0 <= y < height:
-                cv2.line(lines, (0, y), (width - 1, y), GRID, 1, cv2.LINE_AA)
-        for j in range(cols + 1):
-            x = self.px(0, (j - 0.5) * s)[0]
-            if 0 <= x < width:
-                cv2.line(lines, (x, 0), (x, height - 1), GRID, 1, cv2.LINE_AA)
-        self.image = cv2.addWeighted(lines, 0.45, self.image, 0.55, 0)
+
+        def borders(image):
+            for i in range(rows + 1):
+                y = self.px((i - 0.5) * s, 0)[1]
+                cv2.line(image, (0, y), (width - 1, y), GRID, 1, cv2.LINE_AA)
+            for j in range(cols + 1):
+                x = self.px(0, (j - 0.5) * s)[0]
+                cv2.line(image, (x, 0), (x, height - 1), GRID, 1, cv2.LINE_AA)
+
+        self._translucent(borders, 0.45)
         for i in range(rows):
             for j in range(cols):
                 centre = self.px(i * s, j * s)
@@ -85,15 +86,19 @@ class Canvas:
                     cv2.circle(self.image, centre, max(1, self.thickness - 1), GRID, -1, cv2.LINE_AA)
         return self
 
+    def _translucent(self, draw, opacity: float) -> None:
+        """Apply ``draw`` (which paints on the image it is given) at ``opacity``."""
+        if opacity > 0:
+            painted = self.image.copy()
+            draw(painted)
+            self.image = cv2.addWeighted(painted, opacity, self.image, 1 - opacity, 0)
+
     def cell(self, cell: tuple[int, int], colour=CELL, fill: float = 0.25) -> Canvas:
         """Outline (and lightly fill) output cell (y, x): network-input pixels cell * stride ± stride / 2."""
         half = self.stride / 2
         top_left = self.px(cell[0] * self.stride - half, cell[1] * self.stride - half)
         bottom_right = self.px(cell[0] * self.stride + half, cell[1] * self.stride + half)
-        if fill:
-            filled = self.image.copy()
-            cv2.rectangle(filled, top_left, bottom_right, colour, -1)
-            self.image = cv2.addWeighted(filled, fill, self.image, 1 - fill, 0)
+        self._translucent(lambda image: cv2.rectangle(image, top_left, bottom_right, colour, -1), fill)
         cv2.rectangle(self.image, top_left, bottom_right, colour, self.thickness, cv2.LINE_AA)
         return self
 
@@ -124,21 +129,8 @@ class Canvas:
         centre = self.px(*centre_yx)
         scale_y, scale_x = self._scale_yx
         axes = (max(1, round(radius * scale_x * self.zoom)), max(1, round(radius * scale_y * self.zoom)))
-        filled = self.image.copy()
-        cv2.ellipse(filled, centre, axes, 0, 0, 360, colour, -1, cv2.LINE_AA)
-        self.image = cv2.addWeighted(filled, fill, self.image, 1 - fill, 0)
+        self._translucent(lambda image: cv2.ellipse(image, centre, axes, 0, 0, 360, colour, -1, cv2.LINE_AA), fill)
         cv2.ellipse(self.image, centre, axes, 0, 0, 360, colour, max(1, self.thickness - 1), cv2.LINE_AA)
-        return self
-
-    def label(self, yx, text: str, colour=WHITE) -> Canvas:
-        """A small tag just above and right of ``yx``."""
-        scale = max(0.45, np.hypot(*self.image.shape[:2]) / 1500)
-        (w, h), base = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, 1)
-        x, y = self.px(*yx)
-        x = min(max(x + 8, 0), max(self.image.shape[1] - w - 6, 0))
-        y = min(max(y - 8, h + base + 4), self.image.shape[0] - 1)
-        cv2.rectangle(self.image, (x, y - h - base - 4), (x + w + 6, y), colour, -1)
-        cv2.putText(self.image, text, (x + 3, y - base - 1), cv2.FONT_HERSHEY_SIMPLEX, scale, (20, 20, 20), 1, cv2.LINE_AA)
         return self
 
 

@@ -38,25 +38,35 @@ def cell_table(outputs: NetworkOutputs, part: int) -> pd.DataFrame:
     })  # fmt: skip
 
 
-def heatmap_over_image(image: np.ndarray, outputs: NetworkOutputs, part: int, part_name: str, width: int = 720) -> alt.LayerChart:
+def chart_size(image_size: tuple[int, int], box: tuple[int, int] = (760, 540)) -> tuple[int, int]:
+    """(width, height) in screen pixels: the picture's aspect ratio, as large as fits in ``box``."""
+    height, width = image_size
+    ratio = min(box[0] / width, box[1] / height)
+    return round(width * ratio), round(height * ratio)
+
+
+def heatmap_over_image(image: np.ndarray, outputs: NetworkOutputs, part: int, part_name: str) -> alt.LayerChart:
+    """Altair can only place the picture at a fixed pixel size, so the chart has a fixed size too."""
     height_px, width_px = image.shape[:2]
-    chart_height = round(width * height_px / width_px)
+    width, chart_height = chart_size((height_px, width_px))
     x_scale = alt.Scale(domain=[0, width_px], nice=False, zero=False)
     y_scale = alt.Scale(domain=[0, height_px], nice=False, zero=False, reverse=True)
     axis = None
     picture = (
         alt.Chart(pd.DataFrame({"url": [_data_url(image)], "cx": [width_px / 2], "cy": [height_px / 2]}))
-        .mark_image(width=width, height=chart_height, align="center", baseline="middle")
+        # As large as the plotting area (the signals width and height), so picture and cells line up exactly.
+        .mark_image(
+            width=alt.ExprRef("width"), height=alt.ExprRef("height"), aspect=False, align="center", baseline="middle"
+        )
         .encode(x=alt.X("cx:Q", scale=x_scale, axis=axis), y=alt.Y("cy:Q", scale=y_scale, axis=axis), url="url:N")
     )
     cells = (
         alt.Chart(cell_table(outputs, part))
-        .mark_rect(stroke="#ffffff", strokeOpacity=0.08, strokeWidth=0.5)
+        .mark_rect(stroke="#ffffff", strokeOpacity=0.08, strokeWidth=0.5, clip=True)
         .encode(
             x=alt.X("left:Q", scale=x_scale, axis=axis), x2="right:Q",
             y=alt.Y("top:Q", scale=y_scale, axis=axis), y2="bottom:Q",
-            color=alt.Color("score:Q", scale=alt.Scale(scheme="inferno", domain=[0, 1]),
-                            legend=alt.Legend(title=f"{part_name} score", orient="bottom", gradientLength=width // 2)),
+            color=alt.Color("score:Q", scale=alt.Scale(scheme="inferno", domain=[0, 1]), legend=None),
             opacity=alt.Opacity("score:Q", scale=alt.Scale(domain=[0, 1], range=[0.12, 0.85]), legend=None),
             tooltip=[alt.Tooltip("y:Q", title="cell y"), alt.Tooltip("x:Q", title="cell x"),
                      alt.Tooltip("score:Q", title=f"{part_name} score", format=".4f")],

@@ -53,7 +53,9 @@ def _check_header(data: bytes) -> None:
         with Image.open(io.BytesIO(data)) as header:
             kind, (width, height) = header.format, header.size
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
-        raise FrameError("This file is not an image this page can read: please choose a JPEG, PNG or WebP picture.") from None
+        raise FrameError(
+            "This file is not an image this page can read: please choose a JPEG, PNG or WebP picture."
+        ) from None
     if kind not in FORMATS:
         raise FrameError(f"This is a {kind} image; this page reads JPEG, PNG and WebP pictures only.")
     if width * height > MAX_PIXELS:
@@ -70,7 +72,10 @@ def fit_to_max_side(image: np.ndarray, name: str, digest: str) -> Frame:
     ratio = MAX_SIDE / max(height, width)
     size = (max(1, round(width * ratio)), max(1, round(height * ratio)))
     small = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
-    note = f"Downscaled from {width} x {height} to {size[0]} x {size[1]} pixels (this page studies at most {MAX_SIDE} px on the long side)."
+    note = (
+        f"Downscaled from {width} x {height} to {size[0]} x {size[1]} pixels "
+        f"(this page studies at most {MAX_SIDE} px on the long side)."
+    )
     return Frame(small, digest, name, (height, width), note)
 
 

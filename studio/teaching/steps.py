@@ -13,6 +13,7 @@ from posenet_core import PART_NAMES, params
 from posenet_core.single_pose import argmax_cells
 
 from . import canvas as cv
+from ..settings import DemoSettings
 from .cache import SCALE_KEY, STRIDE_KEY, input_settings, multi_pose_settings, outputs_for, stride_run
 from .charts import heatmap_over_image
 from .frames import Frame
@@ -22,6 +23,10 @@ from .text import ms, size, yx
 STRIDES = (8, 16, 32)
 HEATMAP_PART_KEY, SINGLE_PART_KEY, COMPARE_MODE_KEY = "teach:heatmap_part", "teach:single_part", "teach:compare_mode"
 THUMBNAILS_PER_ROW = 6
+SCORE_FORMAT = st.column_config.NumberColumn(format="%.4f")
+PIXELS_FORMAT = st.column_config.NumberColumn(format="%.2f")
+MS_FORMAT = st.column_config.NumberColumn(format="%.1f")
+TABLE_ROW_PX = 35  # st.dataframe's row height: tables this tall show every row without scrolling
 
 
 def settings_caption() -> None:
@@ -74,16 +79,10 @@ def input_step(frame: Frame) -> None:
             "Output stride", STRIDES, default=params.DEFAULT_OUTPUT_STRIDE, required=True, key=STRIDE_KEY,
             persist_state="session", help="Network-input pixels per output cell. Applies to every step.",
         )  # fmt: skip
-        outputs = outputs_for(frame)
-        if outputs is None:
-            return
-        a = input_arithmetic(outputs)
-        top, bottom = st.columns(2), st.columns(2)
-        top[0].metric("Original image", size(a.image_size))
-        top[1].metric(f"Scaled (× {a.scale_factor:.2f})", size(a.scaled_size))
-        bottom[0].metric("Network input", size(a.input_size))
-        bottom[1].metric("Output resolution", f"{size(a.output_resolution)} cells")
-        st.code(_input_formula(a), language="text")
+    outputs = outputs_for(frame)
+    if outputs is None:
+        return
+    a = input_arithmetic(outputs)
     with picture:
         st.image(
             posenet_core.draw_stride_grid(frame.image, outputs),
@@ -91,6 +90,11 @@ def input_step(frame: Frame) -> None:
             f"(cell y, cell x) × {a.output_stride} network-input pixels; the lines are the cell borders.",
             width="stretch",
         )
+    metric_row({
+        "Original image": size(a.image_size), f"Scaled (× {a.scale_factor:.2f})": size(a.scaled_size),
+        "Network input": size(a.input_size), "Output resolution (cells)": size(a.output_resolution),
+    })  # fmt: skip
+    st.code(_input_formula(a), language="text")
 
 
 # Step 2 ----------------------------------------------------------------------------------
@@ -108,32 +112,33 @@ def heatmaps_step(frame: Frame) -> None:
     part = part_picker("Part", HEATMAP_PART_KEY, "leftWrist")
     name = PART_NAMES[part]
     cell = argmax_cells(outputs.heatmap_scores)[part]
-    chart, side = st.columns([3, 2], gap="large")
-    with chart:
-        st.altair_chart(heatmap_over_image(frame.image, outputs, part, name), width="content")
-    with side:
-        st.metric(f"Highest {name} score", f"{outputs.heatmap_scores[cell[0], cell[1], part]:.4f}")
-        st.metric("At cell (y, x)", yx(cell))
-        st.markdown(
-            f"The cells are the {size(outputs.output_resolution)} output grid of step 1, drawn over the picture. "
-            "The brightest cell is where single-pose decoding will put this part (step 3); multi-pose "
-            "decoding starts a person at every cell that is the brightest of its 3 × 3 neighbourhood (step 4)."
-        )
+    metric_row({
+        f"Highest {name} score": f"{outputs.heatmap_scores[cell[0], cell[1], part]:.4f}", "At cell (y, x)": yx(cell),
+        "Output resolution (cells)": size(outputs.output_resolution),
+    })  # fmt: skip
+    st.altair_chart(heatmap_over_image(frame.image, outputs, part, name), width="content")
+    st.caption(
+        f"The {name} heatmap over the picture: one square per output cell, black (0) to yellow (1). The brightest "
+        "cell is where single-pose decoding puts this part (step 3); multi-pose decoding starts a person at every "
+        "cell that is the brightest of its 3 × 3 neighbourhood (step 4)."
+    )
     st.subheader("All 17 heatmaps")
-    st.caption("Black is 0, yellow is 1 (inferno colour map); each block is one output cell.")
+    st.caption("Black is 0, yellow is 1 (inferno colour map); each block is one output cell; the number is the part's "
+               "highest score.")
     for first in range(0, len(PART_NAMES), THUMBNAILS_PER_ROW):
         for column, k in zip(st.columns(THUMBNAILS_PER_ROW), range(first, min(first + THUMBNAILS_PER_ROW, len(PART_NAMES)))):
             scores = outputs.heatmap_scores[:, :, k]
-            column.image(cv.heatmap_thumbnail(scores), caption=f"{PART_NAMES[k]} · max {scores.max():.2f}", width="stretch")
+            column.image(cv.heatmap_thumbnail(scores), caption=f"{PART_NAMES[k]} {scores.max():.2f}", width="stretch")
 
 
 # Step 3 ----------------------------------------------------------------------------------
 
 
 def _part_formula(r, stride: int, scale_yx) -> str:
+    y, x = r.cell
     return "\n".join([
         f"heatmapPosition  = argmax of heatmap[:, :, {r.name}]        = (y, x) = {yx(r.cell)}   score {r.score:.4f}",
-        f"offsetVector     = (offsets[{r.cell[0]}, {r.cell[1]}, {r.part}], offsets[{r.cell[0]}, {r.cell[1]}, 17 + {r.part}]) = (dy, dx) = {yx(r.offset, 2)}",
+        f"offsetVector     = (offsets[{y}, {x}, {r.part}], offsets[{y}, {x}, 17 + {r.part}]) = (dy, dx) = {yx(r.offset, 2)}",
         "keypointPosition = heatmapPosition * outputStride + offsetVector",
         f"                 = {yx(r.cell)} * {stride} + {yx(r.offset, 2)}",
         f"                 = {yx(r.position, 2)}   network-input pixels (y, x)",
@@ -142,13 +147,15 @@ def _part_formula(r, stride: int, scale_yx) -> str:
     ])  # fmt: skip
 
 
-def _pose_score_formula(lesson) -> str:
+def _pose_score_formula(lesson, per_line: int = 4) -> str:
     scores = [f"{r.score:.2f}" for r in lesson.readings]
+    rows = [" + ".join(scores[i : i + per_line]) for i in range(0, len(scores), per_line)]
     return "\n".join([
-        "poseScore = mean of the 17 keypoint scores",
-        f"          = ({' + '.join(scores[:9])}",
-        f"             + {' + '.join(scores[9:])}) / 17",
-        f"          = {lesson.pose.score:.4f}",
+        "poseScore = mean of the 17 scores",
+        f"  = ({rows[0]}",
+        *(f"   + {row}" for row in rows[1:-1]),
+        f"   + {rows[-1]}) / 17",
+        f"  = {lesson.pose.score:.4f}",
     ])  # fmt: skip
 
 
@@ -179,7 +186,8 @@ def single_pose_step(frame: Frame) -> None:
     cell_centre = (r.cell[0] * stride, r.cell[1] * stride)
 
     def marked(c: cv.Canvas) -> cv.Canvas:
-        return c.cell(r.cell).point(cell_centre, cv.WHITE, c.thickness + 1).arrow(cell_centre, r.position, cv.OFFSET).point(r.position, cv.KEYPOINT)
+        c.cell(r.cell).point(cell_centre, cv.WHITE, c.thickness + 1)
+        return c.arrow(cell_centre, r.position, cv.OFFSET).point(r.position, cv.KEYPOINT)
 
     whole, detail = st.columns([3, 2], gap="large")
     with whole:
@@ -192,7 +200,7 @@ def single_pose_step(frame: Frame) -> None:
         st.image(marked(zoom).image, caption="The same, magnified: the cells around the argmax cell.", width="stretch")
     metric_row({
         "Argmax cell (y, x)": yx(r.cell), "Heatmap score": f"{r.score:.4f}",
-        "Offset (dy, dx)": yx(r.offset, 2), "Keypoint (y, x)": yx(r.position, 2),
+        "Offset (dy, dx)": yx(r.offset, 2), "Keypoint (y, x)": yx(r.position, 1),
     })  # fmt: skip
     st.code(_part_formula(r, stride, outputs.scale_yx), language="text")
 
@@ -204,15 +212,20 @@ def single_pose_step(frame: Frame) -> None:
     with numbers:
         st.metric("Pose score", f"{lesson.pose.score:.4f}")
         st.code(_pose_score_formula(lesson), language="text")
-        st.caption("Positions (y, x) are in network-input pixels; the picture columns are in the picture's own pixels.")
-    st.dataframe(_keypoint_table(lesson), hide_index=True, column_config={
-        c: st.column_config.NumberColumn(format="%.2f") for c in ("offset dy", "offset dx", "y", "x", "picture y", "picture x")
-    } | {"score": st.column_config.NumberColumn(format="%.4f")})  # fmt: skip
+        st.caption(
+            "Each part takes the strongest cell anywhere in the picture, so with several people in it the parts "
+            "can come from different people: multi-pose decoding (step 4) keeps people apart. In the table, "
+            "(y, x) are network-input pixels and the picture columns the picture's own pixels."
+        )
+    st.dataframe(_keypoint_table(lesson), hide_index=True, height=TABLE_ROW_PX * (len(PART_NAMES) + 1) + 3, column_config={
+        c: PIXELS_FORMAT for c in ("offset dy", "offset dx", "y", "x", "picture y", "picture x")
+    } | {"score": SCORE_FORMAT})  # fmt: skip
 
 
 # Step 5 ----------------------------------------------------------------------------------
 
 
+MIN_POSE_SCORE_DRAWN = DemoSettings(multi_pose=True).min_pose_confidence  # as the live multi-pose demo
 COMPARE_MODES = {"single": "Single pose", "multi": "Multi-pose (step 4's settings)"}
 
 
@@ -232,7 +245,8 @@ def compare_step(frame: Frame) -> None:
             if run is None:
                 continue
             picture = posenet_core.draw_stride_grid(frame.image, run.outputs)
-            picture = posenet_core.draw_poses(picture, run.image_poses, scores=multi is not None)
+            drawn = [p for p in run.image_poses if p.score >= MIN_POSE_SCORE_DRAWN]
+            picture = posenet_core.draw_poses(picture, drawn, scores=multi is not None)
             st.image(picture, width="stretch")
             t = run.timings_ms
             scores = [p.score for p in run.image_poses]
@@ -243,14 +257,15 @@ def compare_step(frame: Frame) -> None:
             rows.append({
                 "output stride": stride, "network input": size(run.outputs.input_size),
                 "output grid": size(run.outputs.output_resolution), "cells": int(run.outputs.heatmap_scores[:, :, 0].size),
-                "network ms": t["network"], "decode ms": t["decode"], "poses": len(scores), "best pose score": max(scores, default=None),
+                "network ms": t["network"], "decode ms": t["decode"],
+                "poses": len(scores), "best pose score": max(scores, default=None),
             })  # fmt: skip
     if rows:
         st.dataframe(pd.DataFrame(rows), hide_index=True, column_config={
-            "network ms": st.column_config.NumberColumn(format="%.1f"), "decode ms": st.column_config.NumberColumn(format="%.1f"),
-            "best pose score": st.column_config.NumberColumn(format="%.4f"),
+            "network ms": MS_FORMAT, "decode ms": MS_FORMAT, "best pose score": SCORE_FORMAT,
         })  # fmt: skip
         st.caption(
-            "Timed on this server (a warm-up run first, so building the network for a new input size is not "
-            "counted). A smaller stride gives a finer grid and more precise keypoints, and costs more time."
+            f"Poses scoring under {MIN_POSE_SCORE_DRAWN:g} are counted but not drawn, as in the live demo. Timed on "
+            "this server: the median of three runs after a warm-up (building the network for a new input size is "
+            "not counted). A smaller stride gives a finer grid and more precise keypoints, and costs more time."
         )

@@ -13,11 +13,11 @@ from . import canvas as cv
 from .cache import MAX_DETECTIONS_KEY, NMS_KEY, THRESHOLD_KEY, input_settings, multi_pose_settings, outputs_for
 from .frames import Frame
 from .lesson import MultiPoseLesson, MultiPoseSettings, WalkEvent, distance, edge_name, multi_pose_lesson, yx_of
-from .steps import metric_row, settings_caption
+from .steps import SCORE_FORMAT, metric_row, settings_caption
 from .text import yx
 
 WALK_KEY, WALK_SIGNATURE_KEY = "teach:walk_step", "teach:walk_signature"
-NOT_REACHED = "not reached: max detections already found"
+NOT_REACHED = "not reached"
 MAX_ZOOM_CELLS = 8.0
 
 
@@ -30,7 +30,7 @@ def outcome(root) -> str:
     if c is None:
         return NOT_REACHED
     if c.blocked_by is not None:
-        return f"skipped: pose {c.blocked_by + 1}'s {PART_NAMES[c.part]} is within the NMS radius"
+        return f"skipped (near pose {c.blocked_by + 1})"
     return f"root of pose {c.pose_index + 1}"
 
 
@@ -62,11 +62,11 @@ def _overview(frame: Frame, outputs: NetworkOutputs, lesson: MultiPoseLesson):
     for root in reversed(lesson.roots):  # the strongest drawn last, on top
         c = root.considered
         if c is None:  # never decoded, so no position: mark its cell
-            canvas.ring((root.cell[0] * outputs.output_stride, root.cell[1] * outputs.output_stride), cv.GRID)
+            canvas.cell(root.cell, cv.GRID, fill=0)
         elif c.blocked_by is not None:
             canvas.ring(c.position, cv.BLOCKED)
         else:
-            canvas.ring(c.position, cv.WHITE).label(c.position, f"pose {c.pose_index + 1}", pose_colour(c.pose_index))
+            canvas.ring(c.position, cv.WHITE, canvas.thickness + 9).ring(c.position, pose_colour(c.pose_index))
     return canvas.image
 
 
@@ -78,7 +78,7 @@ def _state(canvas: cv.Canvas, lesson: MultiPoseLesson, index: int) -> cv.Canvas:
         colour = pose_colour(event.pose_index)
         canvas.point(event.candidate.position, colour)
         pose = lesson.poses[event.pose_index]
-        for step in lesson.walked_before(index):
+        for step in lesson.walked_before(event):
             canvas.line(yx_of(pose.keypoints[step.source_part]), step.snaps[-1][1], colour)
             canvas.point(step.snaps[-1][1], colour)
     return canvas
@@ -132,11 +132,13 @@ def _candidate_text(lesson: MultiPoseLesson, event: WalkEvent) -> tuple[str, str
         lines.append(f"NMS check  pose {c.blocked_by + 1}'s {name} is at {yx(other, 2)}: "
                      f"{distance(c.position, other):.2f} px away, within the radius {radius:g}  ->  skipped")  # fmt: skip
         title = (f"**Candidate {event.candidate_number}: skipped.** Pose {c.blocked_by + 1} already has a {name} "
-                 f"within {radius:g} px (red disk), so this peak is the same person's {name}, not a new person.")  # fmt: skip
+                 f"within {radius:g} px (red disk): this peak is the same person's {name}, not a new person.")  # fmt: skip
     else:
         found = lesson.poses_before(event)
-        lines.append(f"NMS check  none of the {found} pose(s) found so far has a {name} within {radius:g} px"
-                     f"  ->  root of pose {c.pose_index + 1}")  # fmt: skip
+        others = f"none of the {found} poses found so far has a {name} within {radius:g} px"
+        if found == 0:
+            others = "no pose found yet"
+        lines.append(f"NMS check  {others}  ->  root of pose {c.pose_index + 1}")
         title = (f"**Candidate {event.candidate_number}: root of pose {c.pose_index + 1}.** The strongest "
                  f"candidate left is a {name}; no pose found so far has a {name} within {radius:g} px of it, "
                  f"so a new person starts here and the decoder walks the pose chain from it.")  # fmt: skip
@@ -155,7 +157,8 @@ def _step_text(lesson: MultiPoseLesson, event: WalkEvent) -> tuple[str, str]:
              f"cell and its {target} offset (orange, then green).")  # fmt: skip
     lines = [
         f"source     {source} at {yx(lesson.source_position(event), 2)}  ->  nearest cell {yx(step.source_cell)}",
-        f"vector     {tensor}[{cy}, {cx}, {step.edge}], [{cy}, {cx}, 16 + {step.edge}] = (dy, dx) = {yx(step.displacement, 2)}",
+        f"vector     {tensor}[{cy}, {cx}, {step.edge}], [{cy}, {cx}, 16 + {step.edge}]"
+        f" = (dy, dx) = {yx(step.displacement, 2)}",
         f"displaced  source + vector = {yx(step.displaced, 2)}",
     ]
     for number, (cell, position) in enumerate(step.snaps, start=1):
@@ -190,6 +193,7 @@ def _stepper(count: int, signature) -> int:
     return st.session_state[WALK_KEY] - 1
 
 
+@st.fragment  # stepping reruns only the stepper, not the whole step
 def _walk(frame: Frame, outputs: NetworkOutputs, lesson: MultiPoseLesson) -> None:
     events = lesson.events
     signature = (frame.digest, *input_settings(), lesson.settings)
@@ -203,7 +207,8 @@ def _walk(frame: Frame, outputs: NetworkOutputs, lesson: MultiPoseLesson) -> Non
         st.image(canvas.image, width="stretch")
     with detail:
         centre, cells = _focus(lesson, event, outputs.output_stride)
-        zoom = _marks(_state(cv.Canvas.around(frame.image, outputs, centre, cells).dim(0.75).grid(), lesson, index), lesson, event)
+        zoom = cv.Canvas.around(frame.image, outputs, centre, cells).dim(0.75).grid()
+        zoom = _marks(_state(zoom, lesson, index), lesson, event)
         st.image(zoom.image, width="stretch", caption="Magnified, with the output cells.")
     st.code(numbers, language="text")
 
@@ -221,12 +226,9 @@ def _poses_table(lesson: MultiPoseLesson) -> pd.DataFrame:
     return pd.DataFrame({
         "pose": [i + 1 for i in range(len(lesson.poses))],
         "root part": [PART_NAMES[c.part] for c in roots], "root score": [c.score for c in roots],
-        "pose score (NMS-adjusted)": [p.score for p in lesson.poses],
-        "mean of the 17 keypoint scores": [float(p.keypoint_scores().mean()) for p in lesson.poses],
+        "pose score": [p.score for p in lesson.poses],
+        "mean of 17": [float(p.keypoint_scores().mean()) for p in lesson.poses],
     })  # fmt: skip
-
-
-SCORE_FORMAT = st.column_config.NumberColumn(format="%.4f")
 
 
 def multi_pose_step(frame: Frame) -> None:
@@ -250,24 +252,27 @@ def multi_pose_step(frame: Frame) -> None:
         st.info("No part scores at least the threshold anywhere, so there is no candidate root and no pose. "
                 "Lower the score threshold.", icon=":material/info:")  # fmt: skip
         return
-    picture, table = st.columns([3, 2], gap="large")
+    picture, table = st.columns([1, 1], gap="large")
     with picture:
         st.image(_overview(frame, outputs, lesson), width="stretch",
-                 caption="Candidate roots: white rings started a pose, red rings were skipped by NMS, grey ones were "
-                 "never reached. The tinted disks are the NMS radius around every keypoint of each pose found.")  # fmt: skip
+                 caption="Candidate roots: double rings started a pose (in its colour), red rings were skipped by "
+                 "NMS, grey cells were never reached (max detections found first). The tinted disks are the NMS "
+                 "radius around every keypoint of each pose found.")  # fmt: skip
     with table:
         st.dataframe(_candidates_table(lesson), hide_index=True, height=420, column_config={"score": SCORE_FORMAT})
     st.subheader("The greedy decoding, one step at a time")
     _walk(frame, outputs, lesson)
     st.subheader("Final poses")
-    final, scores = st.columns([3, 2], gap="large")
+    final, scores = st.columns([1, 1], gap="large")
     with final:
-        st.image(posenet_core.draw_poses(frame.image, list(lesson.image_poses), 0.0, boxes=True, scores=True), width="stretch")
+        picture = posenet_core.draw_poses(frame.image, list(lesson.image_poses), 0.0, boxes=True, scores=True)
+        st.image(picture, width="stretch")
     with scores:
         st.dataframe(_poses_table(lesson), hide_index=True, column_config={
-            "root score": SCORE_FORMAT, "pose score (NMS-adjusted)": SCORE_FORMAT, "mean of the 17 keypoint scores": SCORE_FORMAT,
+            "root score": SCORE_FORMAT, "pose score": SCORE_FORMAT, "mean of 17": SCORE_FORMAT,
         })  # fmt: skip
         st.caption(
-            "A pose's score counts only its parts that no earlier pose already has within the NMS radius, "
-            "divided by 17; so a pose that mostly repeats an earlier person scores low."
+            "**pose score** is NMS-adjusted: the sum of the scores of the parts that no earlier pose already has "
+            "within the NMS radius, divided by 17. **mean of 17** is the plain mean of the keypoint scores, for "
+            "comparison: a pose that mostly repeats an earlier person keeps a high mean but scores low."
         )

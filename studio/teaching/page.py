@@ -1,0 +1,82 @@
+"""The page itself: a frame to study, then the decoding in five steps (one tab each)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ..sources import SAMPLES
+from . import steps, walk
+from .cache import sample_frame, upload_frame
+from .frames import MAX_SIDE, SAMPLE_PHOTOS, UPLOAD_TYPES, Frame, FrameError, digest_of
+from .text import size
+
+SOURCE_KEY, CAMERA_KEY, UPLOAD_KEY, STEP_KEY = "teach:source", "teach:camera", "teach:upload", "step"
+SOURCES = {
+    "yoga": "One person (sample)",
+    "three_people": "Three people (sample)",
+    "camera": "Webcam snapshot",
+    "upload": "Upload a picture",
+}
+STEPS = {
+    "1 · Input": steps.input_step,
+    "2 · Heatmaps": steps.heatmaps_step,
+    "3 · Single pose": steps.single_pose_step,
+    "4 · Multi-pose": walk.multi_pose_step,
+    "5 · Compare strides": steps.compare_step,
+}
+assert set(SAMPLE_PHOTOS) <= set(SOURCES) and all(not SAMPLES[k].is_video for k in SAMPLE_PHOTOS)
+
+
+def _from_file(uploaded) -> Frame | None:
+    data = uploaded.getvalue()
+    try:
+        return upload_frame(digest_of(data), uploaded.name, data)
+    except FrameError as error:
+        st.error(f"**{uploaded.name}**: {error}", icon=":material/broken_image:")
+        return None
+
+
+def pick_frame() -> Frame | None:
+    """The frame chosen at the top of the page, or None (with a word on what to do)."""
+    source = st.radio("Frame to study", list(SOURCES), format_func=SOURCES.get, horizontal=True, key=SOURCE_KEY,
+                      persist_state="session")  # fmt: skip
+    if source in SAMPLE_PHOTOS:
+        frame = sample_frame(source)
+    elif source == "camera":
+        shot = st.camera_input("Take a snapshot", key=CAMERA_KEY, help="The photo stays on this app's server.")
+        if shot is None:
+            st.info("Allow the camera and take a snapshot; the steps below then decode it.", icon=":material/photo_camera:")
+            return None
+        frame = _from_file(shot)
+    else:
+        uploaded = st.file_uploader(
+            "A picture with one or more people", type=list(UPLOAD_TYPES), key=UPLOAD_KEY,
+            help=f"JPEG, PNG or WebP. Pictures over {MAX_SIDE} px on the long side are downscaled.",
+        )  # fmt: skip
+        if uploaded is None:
+            st.info("Choose a JPEG, PNG or WebP picture.", icon=":material/upload:")
+            return None
+        frame = _from_file(uploaded)
+    if frame is not None:
+        st.caption(f"**{frame.name}** · {size(frame.size)} pixels")
+        if frame.note:
+            st.info(frame.note, icon=":material/photo_size_select_large:")
+    return frame
+
+
+def render_teaching_page() -> None:
+    st.title("How PoseNet decodes")
+    st.markdown(
+        "PoseNet's network does not output a skeleton. It outputs, on a coarse grid, a **score** per body part "
+        "and cell, an **offset vector** per part and cell, and **displacement vectors** from each part to the "
+        "next. Decoding turns that grid of numbers into people. Pick a picture and follow it step by step: "
+        "every number below is what this app's PoseNet computed for it."
+    )
+    frame = pick_frame()
+    if frame is None:
+        return
+    tabs = st.tabs(list(STEPS), key=STEP_KEY, on_change="rerun", bind="query-params")
+    for tab, render in zip(tabs, STEPS.values()):
+        with tab:
+            if tab.open is not False:  # only the open tab runs (None: not tracked, run them all)
+                render(frame)
