@@ -79,9 +79,14 @@ def output_resolution(input_size: int, output_stride: int) -> int:
     return (input_size - 1) // output_stride + 1
 
 
+def scaled_size(height: int, width: int, scale_factor: float) -> tuple[int, int]:
+    """(height, width) times the scale factor, rounded half up (JavaScript's Math.round)."""
+    return math.floor(height * scale_factor + 0.5), math.floor(width * scale_factor + 0.5)
+
+
 def network_input_size(height: int, width: int, scale_factor: float, output_stride: int) -> tuple[int, int]:
-    """(height, width) fed to the network: scaled, rounded half up, made valid."""
-    size = tuple(valid_input_size(math.floor(side * scale_factor + 0.5), output_stride) for side in (height, width))
+    """(height, width) fed to the network: scaled, then made valid for the stride."""
+    size = tuple(valid_input_size(side, output_stride) for side in scaled_size(height, width, scale_factor))
     if min(size) < output_stride + 1:
         raise ValueError(
             f"image too small: {width} x {height} at scale_factor {scale_factor} gives a "

@@ -43,9 +43,7 @@ class InputArithmetic:
 def input_arithmetic(outputs: NetworkOutputs) -> InputArithmetic:
     height, width = outputs.image_size
     stride = outputs.output_stride
-    # With a stride of 1 every size is valid, so posenet_core's own rounding gives the
-    # scaled size before it is snapped to a valid one.
-    scaled = params.network_input_size(height, width, outputs.scale_factor, 1)
+    scaled = params.scaled_size(height, width, outputs.scale_factor)
     valid = tuple(params.valid_input_size(side, stride) for side in scaled)
     resolution = tuple(params.output_resolution(side, stride) for side in valid)
     assert valid == outputs.input_size and resolution == outputs.output_resolution, "posenet_core disagrees with itself"
