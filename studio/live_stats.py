@@ -51,9 +51,9 @@ class LiveStats:
         now = self._clock()
         with self._lock:
             recent = [t for t in self._times if now - t <= _RATE_WINDOW_S]
-            if len(recent) >= 2:
-                fps = (len(recent) - 1) / max(recent[-1] - recent[0], 1e-6)
-            else:
-                fps = 0.0
+            # Frames over the time they cover up to now: idle time at either end counts,
+            # so bursty processing is not overstated.
+            covered = min(_RATE_WINDOW_S, now - recent[0]) if len(recent) >= 2 else 0.0
+            fps = len(recent) / covered if covered > 0 else 0.0
             since = now - self._times[-1] if self._times else None
             return LiveSnapshot(self._count, fps, since, self._last_report, self._last_error)

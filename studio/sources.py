@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import fractions
 import pathlib
+import time
 from dataclasses import dataclass
 
 import av
 import cv2
-from aiortc import VideoStreamTrack
+from aiortc import MediaStreamTrack
 from aiortc.contrib.media import MediaPlayer
 
 SAMPLES_DIR = pathlib.Path(__file__).parent / "samples"
@@ -34,17 +37,34 @@ def read_rgb(path: pathlib.Path):
     return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
 
 
-class StillImageTrack(VideoStreamTrack):
-    """A photo sent as a 30 fps video, so it goes through the live pipeline like a camera."""
+class StillImageTrack(MediaStreamTrack):
+    """A photo sent as a video of up to 30 fps, so it goes through the live pipeline like a camera.
+
+    Frames are stamped with the real time since the first one. aiortc's VideoStreamTrack
+    stamps frame n as n / 30 s, which falls behind real time whenever the consumer reads
+    fewer than 30 a second, and the browser's buffer (the latency) then grows without end.
+    """
+
+    kind = "video"
+    FRAME_INTERVAL_S = 1 / 30
+    CLOCK_RATE = 90_000  # the RTP video clock
 
     def __init__(self, rgb):
         super().__init__()
         self._rgb = rgb
+        self._started: float | None = None
+        self._next_at = 0.0
 
     async def recv(self):
-        pts, time_base = await self.next_timestamp()
+        now = time.monotonic()
+        if self._started is None:
+            self._started = self._next_at = now
+        if self._next_at > now:  # never faster than 30 fps
+            await asyncio.sleep(self._next_at - now)
+        self._next_at = max(self._next_at, now) + self.FRAME_INTERVAL_S
         frame = av.VideoFrame.from_ndarray(self._rgb, format="rgb24")  # fresh: receivers may keep frames
-        frame.pts, frame.time_base = pts, time_base
+        frame.pts = round((time.monotonic() - self._started) * self.CLOCK_RATE)
+        frame.time_base = fractions.Fraction(1, self.CLOCK_RATE)
         return frame
 
 

@@ -125,3 +125,40 @@ def test_ice_servers_from_secrets_win_over_the_environment():
 def test_bad_ice_configuration_is_a_clear_error(bad, message):
     with pytest.raises(ice.IceConfigError, match=message):
         ice.ice_servers(None, {"POSENET_ICE_SERVERS": bad})
+
+
+def test_live_stats_rate_is_not_overstated_by_bursts(net, pose_image):
+    _, report = process_frame(net, pose_image, DemoSettings())
+    clock = FakeClock()
+    stats = LiveStats(clock)
+    for _ in range(2):  # bursts of 5 frames 10 ms apart, once a second: 5 fps
+        for _ in range(5):
+            stats.record(report)
+            clock.now += 0.01
+        clock.now += 0.9
+    # (the rate over the first-to-last frame span alone would say 9 / 0.95 s = 9.5 fps)
+    assert stats.snapshot().processed_fps == pytest.approx(5, rel=0.15)
+
+
+def test_still_image_track_stamps_real_time_and_never_exceeds_30_fps():
+    import asyncio
+    import time
+
+    from studio.sources import SAMPLES, StillImageTrack, read_rgb
+
+    track = StillImageTrack(read_rgb(SAMPLES["yoga"].path))
+
+    async def read(count, pause):
+        stamps = []
+        for _ in range(count):
+            frame = await track.recv()
+            stamps.append(float(frame.pts * frame.time_base))
+            await asyncio.sleep(pause)
+        return stamps
+
+    started = time.monotonic()
+    fast = asyncio.run(read(10, 0))  # a reader as fast as it can: paced at 30 fps
+    assert time.monotonic() - started >= 9 / 30 - 0.01
+    slow = asyncio.run(read(3, 0.2))  # a slow reader (5 fps): stamps follow the wall clock
+    assert slow[-1] - slow[0] == pytest.approx(0.4, abs=0.05)
+    assert fast == sorted(fast) and slow[0] > fast[-1]

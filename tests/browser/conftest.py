@@ -1,0 +1,116 @@
+"""Browser end-to-end tests: one Streamlit server and one headless Chromium per test session.
+
+Run: ``python -m pytest tests/browser -q -s`` (``-m browser`` selects only these).
+Chromium is Debian's ``/usr/bin/chromium`` with a fake camera that plays the squats clip
+(never ``playwright install``). Each test opens fresh browser contexts, that is, fresh
+Streamlit sessions. Screenshots go to ``tests/artifacts/`` (git-ignored); a failing test
+also leaves ``tests/artifacts/failed-<test>-<n>.png`` and the server log's tail in its report.
+"""
+
+from __future__ import annotations
+
+import pathlib
+import sys
+
+import pytest
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+
+import harness  # noqa: E402
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "browser: drives the real app in headless Chromium over WebRTC")
+
+
+@pytest.fixture(scope="session")
+def camera_y4m(tmp_path_factory) -> pathlib.Path:
+    """4 s of the squats clip as a 360 x 640, 30 fps fake camera (Chromium loops it)."""
+    return harness.make_y4m(tmp_path_factory.mktemp("camera") / "squats_360x640.y4m", 360, 640, seconds=4.0)
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory):
+    log = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
+    server = harness.AppServer(log)
+    try:
+        server.start()
+    except Exception:
+        print(server.log_tail(80))
+        raise
+    note = ""
+    if server.skip_run_cleanup:
+        note = f" -- per-run clean-up OFF ({harness.SKIP_RUN_CLEANUP_ENV}), not the app as shipped"
+    print(f"\nstreamlit: {server.url} (log: {log}){note}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def _chromium(camera_y4m, app_server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = harness.launch_chromium(playwright, camera_y4m)
+        try:
+            pages = harness.warm_up(chromium, app_server.url)
+        except Exception:
+            print(app_server.log_tail(80))
+            chromium.close()
+            raise
+        yield chromium, pages
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def browser(_chromium):
+    """Headless Chromium whose camera plays ``camera_y4m``; the app's model already loaded."""
+    return _chromium[0]
+
+
+@pytest.fixture(scope="session")
+def app_pages(_chromium) -> dict[str, str]:
+    """The app's pages as {sidebar title: URL path}, e.g. {"Single pose": "/single_pose", ...}."""
+    return _chromium[1]
+
+
+@pytest.fixture
+def open_demo(request, browser, app_server, app_pages):
+    """``open_demo("Single pose")``: a new browser context (a new Streamlit session) on that page.
+
+    Pages are named by their sidebar titles. Contexts are closed after the test; if it
+    failed, each page is screenshotted first.
+    """
+    contexts, demos = [], []
+    request.node._demo_pages = demos
+
+    def open_page(title: str) -> harness.DemoPage:
+        assert title in app_pages, f"no page {title!r} in the app's navigation: {app_pages}"
+        context = harness.new_context(browser)
+        contexts.append(context)
+        demo = harness.DemoPage(context, app_server.url, app_pages[title])
+        demos.append(demo)
+        return demo.open()
+
+    yield open_page
+    for context in contexts:
+        try:
+            context.close()
+        except Exception as error:  # a context a test closed itself
+            print(f"closing a browser context: {error}")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call" and report.failed:
+        server = item.funcargs.get("app_server")
+        if server is not None:
+            report.sections.append(("streamlit server log (tail)", server.log_tail(60)))
+        for n, demo in enumerate(getattr(item, "_demo_pages", [])):
+            try:
+                path = demo.screenshot(harness.ARTIFACTS / f"failed-{item.name}-{n}.png")
+                report.sections.append(("screenshot", str(path)))
+            except Exception as error:
+                report.sections.append(("screenshot", f"could not take one: {error}"))
+    return report
