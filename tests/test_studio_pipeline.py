@@ -142,6 +142,7 @@ def test_live_stats_rate_is_not_overstated_by_bursts(net, pose_image):
 
 def test_still_image_track_stamps_real_time_and_never_exceeds_30_fps():
     import asyncio
+    import concurrent.futures
     import time
 
     from studio.sources import SAMPLES, StillImageTrack, read_rgb
@@ -156,9 +157,14 @@ def test_still_image_track_stamps_real_time_and_never_exceeds_30_fps():
             await asyncio.sleep(pause)
         return stamps
 
+    def run(coroutine):
+        # In a thread of its own: Playwright's browser tests leave an event loop on this one.
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, coroutine).result()
+
     started = time.monotonic()
-    fast = asyncio.run(read(10, 0))  # a reader as fast as it can: paced at 30 fps
+    fast = run(read(10, 0))  # a reader as fast as it can: paced at 30 fps
     assert time.monotonic() - started >= 9 / 30 - 0.01
-    slow = asyncio.run(read(3, 0.2))  # a slow reader (5 fps): stamps follow the wall clock
+    slow = run(read(3, 0.2))  # a slow reader (5 fps): stamps follow the wall clock
     assert slow[-1] - slow[0] == pytest.approx(0.4, abs=0.05)
     assert fast == sorted(fast) and slow[0] > fast[-1]
