@@ -15,6 +15,7 @@ import cv2
 import numpy as np
 
 from .estimator import NetworkOutputs
+from .multi_pose import nearest_cell
 from .parts import NUM_EDGES, NUM_KEYPOINTS, PART_IDS, POSE_CHAIN, SKELETON
 from .pose import Pose
 
@@ -182,8 +183,7 @@ def draw_displacement_vectors(
             if source.score < min_part_confidence or pose.keypoints[child].score < min_part_confidence:
                 continue
             y, x = source.position.y / scale_y, source.position.x / scale_x
-            cy = min(max(int(np.floor(y / stride + 0.5)), 0), rows - 1)
-            cx = min(max(int(np.floor(x / stride + 0.5)), 0), cols - 1)
+            cy, cx = nearest_cell(y, x, stride, rows, cols)  # the cell the decoder reads
             dy, dx = outputs.displacement_fwd[cy, cx, edge], outputs.displacement_fwd[cy, cx, edge + NUM_EDGES]
             start, end = _input_to_image(outputs, y, x), _input_to_image(outputs, y + dy, x + dx)
             cv2.arrowedLine(out, start, end, colour, thickness, cv2.LINE_AA, tipLength=0.15)

@@ -74,9 +74,15 @@ def candidate_roots(heatmap_scores: np.ndarray, score_threshold: float) -> tuple
     return scores[order], ys[order], xs[order], parts[order]
 
 
-def _round_half_up(value: float) -> int:
-    # JavaScript's Math.round, as the original decoder uses; Python's round() is banker's.
-    return math.floor(value + 0.5)
+def nearest_cell(y: float, x: float, output_stride: int, rows: int, cols: int) -> tuple[int, int]:
+    """The grid cell nearest a network-input position, clamped to the grid.
+
+    Rounds half up, as JavaScript's Math.round in the original decoder (Python's round()
+    is banker's).
+    """
+    cy = min(max(math.floor(y / output_stride + 0.5), 0), rows - 1)
+    cx = min(max(math.floor(x / output_stride + 0.5), 0), cols - 1)
+    return cy, cx
 
 
 class _Grid:
@@ -87,9 +93,7 @@ class _Grid:
         self.height, self.width = scores.shape[:2]
 
     def nearest_cell(self, y: float, x: float) -> tuple[int, int]:
-        cy = min(max(_round_half_up(y / self.stride), 0), self.height - 1)
-        cx = min(max(_round_half_up(x / self.stride), 0), self.width - 1)
-        return cy, cx
+        return nearest_cell(y, x, self.stride, self.height, self.width)
 
     def keypoint_at(self, cell: tuple[int, int], part: int) -> tuple[float, float]:
         cy, cx = cell
