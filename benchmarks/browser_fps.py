@@ -14,6 +14,9 @@ squats clip, letterboxed), presses START with default settings and then, once a 
   latency = (local - returned) / 30 fps, unwrapped over the 8 s loop.
 
 Prints a line per second, a table per 10 s window, and latency at the start vs the end.
+``--busy-sessions N`` first starts N other sessions streaming the three-people photo on the
+multi-pose page, so the measured stream shares the server (latency must stay flat even when
+the server cannot keep up: every stage skips to the newest frame, see studio/relay.py).
 ``--skip-run-cleanup`` runs Streamlit without its after-every-run keras/gc clean-up (see
 tests/browser/harness.py) to measure what that costs.
 """
@@ -78,6 +81,7 @@ def main() -> int:
         "--skip-run-cleanup", action="store_true",
         help="start Streamlit without its per-run keras.clear_session()/gc.collect() (an experiment)",
     )  # fmt: skip
+    parser.add_argument("--busy-sessions", type=int, default=0, help="other sessions streaming at the same time")
     parser.add_argument("--json", type=pathlib.Path, help="also write every per-second reading here")
     args = parser.parse_args()
 
@@ -95,6 +99,12 @@ def main() -> int:
             with sync_playwright() as playwright:
                 browser = harness.launch_chromium(playwright, camera)
                 pages = harness.warm_up(browser, server.url)
+                for _ in range(args.busy_sessions):
+                    busy = harness.DemoPage(harness.new_context(browser), server.url, pages["Multi pose"]).open()
+                    busy.choose_source("Sample photo: three people")
+                    busy.start(timeout=40)
+                if args.busy_sessions:
+                    print(f"{args.busy_sessions} other session(s) streaming the three-people photo", flush=True)
                 demo = harness.DemoPage(harness.new_context(browser), server.url, pages[args.page]).open()
                 to_video = demo.start(timeout=30)
                 first = demo.wait_for_frames(1, timeout=30)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import av
 import cv2
 from aiortc import MediaStreamTrack
+from aiortc.mediastreams import MediaStreamError
 from aiortc.contrib.media import MediaPlayer
 
 SAMPLES_DIR = pathlib.Path(__file__).parent / "samples"
@@ -56,6 +57,8 @@ class StillImageTrack(MediaStreamTrack):
         self._next_at = 0.0
 
     async def recv(self):
+        if self.readyState != "live":  # stopped: readers (the relay, the sender) end on this error
+            raise MediaStreamError
         now = time.monotonic()
         if self._started is None:
             self._started = self._next_at = now

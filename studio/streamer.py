@@ -11,9 +11,10 @@ from streamlit_webrtc.component import _reset_context  # private in 0.79.0 (pinn
 
 import posenet_core
 
-from . import ice, sources
+from . import ice, session_watch, sources
 from .live_stats import LiveStats
 from .pipeline import process_frame
+from .relay import use_latest_frame_relay
 from .settings import SettingsBox
 
 # The worker drops frames it cannot keep up with (latency stays flat) and logs a
@@ -72,15 +73,30 @@ def _forget_render_history(key: str) -> None:
     context._last_rendered_run_count = None
 
 
+def stop_other_sources(session_state, key: str, source: str) -> None:
+    """Stop this page's streams from the sources not chosen now.
+
+    Choosing another source swaps the streamer for a new one. The browser closes the old
+    connection when its frame goes (Chromium: the server is quiet 2 s later), but if that
+    last packet is lost the worker would run on until aiortc's checks fail (~30 s).
+    """
+    for other in ["camera", *sources.SAMPLES]:
+        context = session_state.get(f"{key}:{other}") if other != source else None
+        if context is not None and context._get_worker() is not None:
+            _reset_context(context)
+
+
 def start_streamer(
     key: str, source: str, net: posenet_core.PoseNet, settings: SettingsBox, stats: LiveStats, config: dict
 ) -> WebRtcStreamerContext:
     """``source``: "camera" or a key of ``sources.SAMPLES`` (played by the server);
     ``config``: the RTCConfiguration (see ``rtc_configuration``)."""
+    use_latest_frame_relay()  # a slow stage skips frames instead of queueing them
+    stop_other_sources(st.session_state, key, source)
     key = f"{key}:{source}"
     _forget_render_history(key)
     from_camera = source == "camera"
-    return webrtc_streamer(
+    context = webrtc_streamer(
         key=key,
         mode=WebRtcMode.SENDRECV if from_camera else WebRtcMode.RECVONLY,
         rtc_configuration=config,
@@ -92,3 +108,5 @@ def start_streamer(
         async_processing=True,
         video_html_attrs={"autoPlay": True, "controls": False, "muted": True, "style": {"width": "100%"}},
     )
+    session_watch.watch(context)  # a closed tab stops its stream within seconds
+    return context

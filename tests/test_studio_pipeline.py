@@ -1,5 +1,7 @@
-"""The live path's plain-Python parts: frame pipeline, settings box, live stats, ICE config."""
+"""The live path's plain-Python parts: frame pipeline, settings box, live stats, ICE config, sources, relay."""
 
+import asyncio
+import concurrent.futures
 import threading
 
 import numpy as np
@@ -140,9 +142,13 @@ def test_live_stats_rate_is_not_overstated_by_bursts(net, pose_image):
     assert stats.snapshot().processed_fps == pytest.approx(5, rel=0.15)
 
 
+def run_coroutine(coroutine):
+    """Run in a thread of its own: Playwright's browser tests leave an event loop on this one."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def test_still_image_track_stamps_real_time_and_never_exceeds_30_fps():
-    import asyncio
-    import concurrent.futures
     import time
 
     from studio.sources import SAMPLES, StillImageTrack, read_rgb
@@ -157,14 +163,68 @@ def test_still_image_track_stamps_real_time_and_never_exceeds_30_fps():
             await asyncio.sleep(pause)
         return stamps
 
-    def run(coroutine):
-        # In a thread of its own: Playwright's browser tests leave an event loop on this one.
-        with concurrent.futures.ThreadPoolExecutor(1) as pool:
-            return pool.submit(asyncio.run, coroutine).result()
-
     started = time.monotonic()
-    fast = run(read(10, 0))  # a reader as fast as it can: paced at 30 fps
+    fast = run_coroutine(read(10, 0))  # a reader as fast as it can: paced at 30 fps
     assert time.monotonic() - started >= 9 / 30 - 0.01
-    slow = run(read(3, 0.2))  # a slow reader (5 fps): stamps follow the wall clock
+    slow = run_coroutine(read(3, 0.2))  # a slow reader (5 fps): stamps follow the wall clock
     assert slow[-1] - slow[0] == pytest.approx(0.4, abs=0.05)
     assert fast == sorted(fast) and slow[0] > fast[-1]
+
+
+def test_a_stopped_still_image_track_ends_its_readers():
+    """The relay and the sender read a source until it raises; a photo track that kept
+    making frames after STOP kept a whole stream running for nobody."""
+    from aiortc.mediastreams import MediaStreamError
+
+    from studio.sources import SAMPLES, make_player
+
+    track = make_player("yoga").video
+    assert SAMPLES["yoga"].is_video is False
+
+    async def read_after_stop():
+        await track.recv()
+        track.stop()
+        with pytest.raises(MediaStreamError):
+            await track.recv()
+
+    run_coroutine(read_after_stop())
+
+
+class CountingTrack:
+    """A source as fast as the event loop: frame n is the number n."""
+
+    kind = "video"
+    readyState = "live"
+
+    def __init__(self):
+        self.made = 0
+
+    async def recv(self):
+        await asyncio.sleep(0.001)
+        self.made += 1
+        return self.made
+
+
+@pytest.mark.parametrize("latest_only", [True, False])
+def test_the_live_relay_hands_a_slow_stage_the_newest_frame(latest_only):
+    """Source -> PoseNet -> encoder are linked by a relay; a stage slower than the one before
+    must skip to the newest frame, or frames pile up (memory and latency grow without end)."""
+    from aiortc.contrib.media import MediaRelay
+
+    from studio.relay import LatestFrameRelay
+
+    async def slow_reader():
+        source = CountingTrack()
+        proxy = (LatestFrameRelay() if latest_only else MediaRelay()).subscribe(source)
+        first = await proxy.recv()
+        await asyncio.sleep(0.2)  # a slow stage: the source made many frames meanwhile
+        second = await proxy.recv()
+        proxy.stop()
+        return first, second, source.made
+
+    first, second, made = run_coroutine(slow_reader())
+    if latest_only:
+        assert second >= made - 1 and second - first > 10  # the newest, the old ones skipped
+    else:
+        assert second == first + 1  # what the library's default does: the next of a growing queue
+

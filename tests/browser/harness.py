@@ -310,6 +310,75 @@ def new_context(browser, viewport=(1400, 1600)):
 
 
 # ---------------------------------------------------------------------------------------
+# The app server's process: memory, threads, CPU (read from /proc).
+# ---------------------------------------------------------------------------------------
+
+def _status_field(pid: int, field: str) -> int:
+    """An integer field of /proc/PID/status (VmRSS in kB, Threads, ...); 0 if the process is gone."""
+    try:
+        for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def descendants(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for stat in pathlib.Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+            ppid = int(text.rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(ppid, []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of ``pid`` and all its descendants, MB."""
+    return sum(_status_field(p, "VmRSS") for p in [pid, *descendants(pid)]) / 1024
+
+
+def threads(pid: int) -> int:
+    return _status_field(pid, "Threads")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used so far."""
+    fields = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_share(pid: int, seconds: float) -> float:
+    """Cores' worth of CPU the process uses over the next ``seconds``."""
+    start = cpu_seconds(pid)
+    time.sleep(seconds)
+    return (cpu_seconds(pid) - start) / seconds
+
+
+def wait_until_quiet(pid: int, timeout: float, cores: float = 0.1, window: float = 2.0) -> tuple[float, float]:
+    """Until the server uses at most ``cores`` over ``window`` seconds (no stream runs any more).
+
+    Returns (seconds until quiet, the last window's share); raises AssertionError after ``timeout``.
+    """
+    started = time.monotonic()
+    while True:
+        share = cpu_share(pid, window)
+        waited = time.monotonic() - started
+        if share <= cores:
+            return waited, share
+        if waited > timeout:
+            raise AssertionError(f"the server still uses {share:.2f} cores {waited:.0f} s later")
+
+
+# ---------------------------------------------------------------------------------------
 # The demo page.
 # ---------------------------------------------------------------------------------------
 
@@ -409,6 +478,16 @@ class DemoPage:
             time.sleep(0.2)
         self.start_button.wait_for(state="visible", timeout=max(1.0, deadline - time.monotonic()) * 1000)
         self.fail_on_dialog()
+        return self
+
+    def go_to(self, title: str, timeout: float = 60.0) -> DemoPage:
+        """Click ``title`` in the sidebar, as a user changes pages (same session, no reload);
+        returns once the sidebar marks that page as the current one."""
+        nav_links = self.page.get_by_test_id("stSidebarNav").locator("a")
+        nav_links.filter(has_text=title).click()
+        current = nav_links.and_(self.page.locator("[aria-current='page']")).filter(has_text=title)
+        current.wait_for(timeout=timeout * 1000)
+        self.path = current.evaluate("a => new URL(a.href).pathname")
         return self
 
     def fail_on_dialog(self) -> None:

@@ -1,22 +1,23 @@
-"""Three multi-pose sessions at once, each with its own setting; the server's memory afterwards.
+"""Three multi-pose sessions at once, each with its own setting; the server gives it all back.
 
 Each session is a separate browser context (a separate Streamlit session) streaming the
 three-people sample photo, so no camera is involved. The server's resident memory is read
-from /proc (VmRSS of the streamlit process and any children) before, during and after, and
-printed: memory is NOT yet given back within 10% when the tabs close (measured +50-68%
-after 45-130 s, with ~4 threads a session left over); that part of the hosting issue is
-open, so it is reported here rather than asserted.
+from /proc (VmRSS of the streamlit process and any children) before, during and after.
+Two cores cannot process three 30 fps streams, so the live path must skip frames: memory
+stays flat while streaming (studio/relay.py). When the tabs close, studio/session_watch.py stops their streams (a few seconds of grace
+for a reconnecting browser) and hands the freed heap back: the server must then go quiet
+and its memory must come back within 10% of before.
 """
 
 from __future__ import annotations
 
-import pathlib
+import statistics
 import time
 import urllib.request
 
 import pytest
 
-from harness import processed_rate
+from harness import cpu_share, descendants, processed_rate, threads, tree_rss_mb
 from test_live_demo import describe, longest_stall, share
 
 pytestmark = pytest.mark.browser
@@ -26,48 +27,14 @@ SETTINGS = (1, 2, 5)  # "Max pose detections", one per session
 RUN_S = 60
 EVERY_S = 2.0
 MAX_STALL_S = 5.0
-RSS_WAIT_S = 10
-
-
-def _status_field(pid: int, field: str) -> int:
-    """An integer field of /proc/PID/status (VmRSS in kB, Threads, ...); 0 if the process is gone."""
-    try:
-        for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    except (OSError, ValueError, IndexError):
-        pass
-    return 0
-
-
-def _descendants(pid: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for stat in pathlib.Path("/proc").glob("[0-9]*/stat"):
-        try:
-            text = stat.read_text()
-            ppid = int(text.rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
-        children.setdefault(ppid, []).append(int(stat.parent.name))
-    found, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
-
-
-def tree_rss_mb(pid: int) -> float:
-    """Resident memory of ``pid`` and all its descendants, MB."""
-    return sum(_status_field(p, "VmRSS") for p in [pid, *_descendants(pid)]) / 1024
-
-
-def threads(pid: int) -> int:
-    return _status_field(pid, "Threads")
+RSS_WAIT_S = 45  # the watch's grace (5 s) + stopping and freeing, with room for a busy machine
+RSS_TOLERANCE = 0.10
+GROWTH_TOLERANCE = 0.15  # while streaming; measured flat within ~5%
+QUIET_CPU = 0.10  # of one core: what an idle Streamlit server uses, with room; one stream uses ~0.5
 
 
 @pytest.mark.timeout(420)
-def test_three_sessions_at_once_each_keep_their_own_settings(open_demo, app_server):
+def test_three_sessions_keep_their_own_settings_and_are_released_when_closed(open_demo, app_server):
     started = time.monotonic()
     pid = app_server.process.pid
 
@@ -84,10 +51,10 @@ def test_three_sessions_at_once_each_keep_their_own_settings(open_demo, app_serv
     warm.stop_button.click()
     warm.start_button.wait_for(state="visible", timeout=20_000)
     warm.context.close()
-    time.sleep(5)
+    time.sleep(15)  # the stopped stream's memory is handed back over a few seconds
     before = tree_rss_mb(pid)
     threads_before = threads(pid)
-    print(f"\nserver pid {pid} (children: {_descendants(pid)}): RSS before {before:.0f} MB, {threads_before} threads")
+    print(f"\nserver pid {pid} (children: {descendants(pid)}): RSS before {before:.0f} MB, {threads_before} threads")
 
     # 3. Three sessions, each with its own "Max pose detections".
     demos = {}
@@ -102,19 +69,23 @@ def test_three_sessions_at_once_each_keep_their_own_settings(open_demo, app_serv
     for demo in demos.values():  # one after the other: two connections set up at once on 2 busy cores are slow
         demo.start(timeout=40)
         demo.wait_for_frames(1, timeout=30)
-    peak = tree_rss_mb(pid)
     threads_peak = threads(pid)
+    during: list[float] = []  # server RSS at each reading
 
     readings: dict[int, list] = {setting: [] for setting in SETTINGS}
     end = time.monotonic() + RUN_S
     while time.monotonic() < end:
         for setting, demo in demos.items():
             readings[setting].append(demo.read())
-        peak = max(peak, tree_rss_mb(pid))
+        during.append(tree_rss_mb(pid))
         threads_peak = max(threads_peak, threads(pid))
         time.sleep(EVERY_S)
 
-    print(f"three sessions for {RUN_S} s:")
+    peak = max(during)
+    third = len(during) // 3
+    early, late = statistics.median(during[:third]), statistics.median(during[-third:])
+    print(f"three sessions for {RUN_S} s: server RSS {early:.0f} MB in the first {RUN_S // 3} s, "
+          f"{late:.0f} MB in the last {RUN_S // 3} s")  # fmt: skip
     for setting, samples in readings.items():
         frames = [s.frames_processed for s in samples]
         print(f"  max {setting}: distinct processed fps {processed_rate(samples):.1f}; longest stall "
@@ -130,18 +101,29 @@ def test_three_sessions_at_once_each_keep_their_own_settings(open_demo, app_serv
         else:
             right = share(samples, lambda s, n=setting: s.poses == n)
         assert right >= 0.8, f"max {setting}: Poses right in only {right:.0%} of readings: {describe(samples)}"
+    # The server cannot process 3 x 30 fps here, so frames must be skipped, not queued:
+    # queued, memory grew ~20 MB/s (1.5 -> 2.5 GB in this minute) and latency with it.
+    assert late <= early * (1 + GROWTH_TOLERANCE), f"server memory grows while streaming: {[round(r) for r in during]}"
 
-    # 4. Close the tabs and report what the server gives back (see the module's docstring).
+    # 4. Close the tabs: the streams stop, the server goes quiet, its memory comes back.
     for demo in demos.values():
         demo.context.close()
     closed = time.monotonic()
     trace = []
     while time.monotonic() - closed < RSS_WAIT_S:
         trace.append(round(tree_rss_mb(pid)))
+        if trace[-1] <= before * (1 + RSS_TOLERANCE) and len(trace) >= 10:
+            break
         time.sleep(1.0)
     after = tree_rss_mb(pid)
     waited = time.monotonic() - closed
+    quiet = cpu_share(pid, 5.0)
     print(f"RSS: before {before:.0f} MB, peak during {peak:.0f} MB, after {after:.0f} MB "
           f"({(after - before) / before:+.1%}, {waited:.0f} s after closing; once a second: {trace}); "
-          f"threads before {threads_before}, peak {threads_peak}, after {threads(pid)}")  # fmt: skip
+          f"threads before {threads_before}, peak {threads_peak}, after {threads(pid)}; "
+          f"server CPU after {quiet:.2f} cores")  # fmt: skip
     print(f"total {time.monotonic() - started:.0f} s")
+    assert quiet <= QUIET_CPU, f"the server still works for closed tabs: {quiet:.2f} cores busy"
+    assert after <= before * (1 + RSS_TOLERANCE), (
+        f"memory not given back: {before:.0f} MB before, {after:.0f} MB {waited:.0f} s after the tabs closed"
+    )
