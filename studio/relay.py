@@ -22,7 +22,7 @@ _RELAY_ATTRIBUTE = "streamlit-webrtc-global-relay"
 
 
 class LatestFrameRelay(MediaRelay):
-    def subscribe(self, track, buffered: bool = False):
+    def subscribe(self, track, buffered: bool = False):  # streamlit-webrtc asks for the default: never a buffer
         return super().subscribe(track, buffered=False)
 
 

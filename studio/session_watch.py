@@ -44,11 +44,11 @@ LOGGER = logging.getLogger(__name__)
 @dataclass
 class _Watched:
     session_id: str
-    context: weakref.ref  # to a WebRtcStreamerContext; the session owns it, not us
     gone_since: float | None = None
 
 
-_watched: dict[int, _Watched] = {}
+# Weak keys: the session owns its streamer contexts, and an entry goes when its context does.
+_watched: weakref.WeakKeyDictionary[WebRtcStreamerContext, _Watched] = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
 _thread: threading.Thread | None = None
 
@@ -69,9 +69,7 @@ def watch(context: WebRtcStreamerContext) -> None:
 
 def watch_session(session_id: str, context: WebRtcStreamerContext) -> None:
     with _lock:
-        entry = _watched.get(id(context))
-        if entry is None or entry.context() is not context:
-            _watched[id(context)] = _Watched(session_id, weakref.ref(context))
+        _watched.setdefault(context, _Watched(session_id))
 
 
 def _start_thread() -> None:
@@ -101,8 +99,8 @@ def _watch_forever() -> None:
 def running_streams() -> int:
     """How many watched streams have a worker (are connecting or streaming)."""
     with _lock:
-        contexts = [entry.context() for entry in _watched.values()]
-    return sum(1 for context in contexts if context is not None and context._get_worker() is not None)
+        contexts = list(_watched)
+    return sum(1 for context in contexts if context._get_worker() is not None)
 
 
 def release_streams_without_browser(now: float, is_connected=None) -> int:
@@ -115,18 +113,15 @@ def release_streams_without_browser(now: float, is_connected=None) -> int:
         is_connected = Runtime.instance().is_active_session
     to_release = []
     with _lock:
-        for key, entry in list(_watched.items()):
-            context = entry.context()
-            if context is None:  # the session and its state are gone already
-                del _watched[key]
-            elif is_connected(entry.session_id):
+        for context, entry in list(_watched.items()):
+            if is_connected(entry.session_id):
                 entry.gone_since = None
             elif context._get_worker() is None:  # nothing running: nothing to release
-                del _watched[key]
+                del _watched[context]
             else:
                 entry.gone_since = entry.gone_since if entry.gone_since is not None else now
                 if now - entry.gone_since >= GONE_AFTER_S:
-                    del _watched[key]
+                    del _watched[context]
                     to_release.append(context)
     for context in to_release:  # outside the lock: stopping a worker waits for its threads
         _reset_context(context)

@@ -80,8 +80,8 @@ def stop_other_sources(session_state, key: str, source: str) -> None:
     connection when its frame goes (Chromium: the server is quiet 2 s later), but if that
     last packet is lost the worker would run on until aiortc's checks fail (~30 s).
     """
-    for other in ["camera", *sources.SAMPLES]:
-        context = session_state.get(f"{key}:{other}") if other != source else None
+    for other in {"camera", *sources.SAMPLES} - {source}:
+        context = session_state.get(f"{key}:{other}")
         if context is not None and context._get_worker() is not None:
             _reset_context(context)
 
