@@ -78,9 +78,10 @@ def main() -> int:
     parser.add_argument("--page", default="Single pose", help="the page's title in the sidebar")
     parser.add_argument("--window", type=float, default=10.0, help="seconds per summary window")
     parser.add_argument(
-        "--skip-run-cleanup", action="store_true",
+        "--skip-run-cleanup",
+        action="store_true",
         help="start Streamlit without its per-run keras.clear_session()/gc.collect() (an experiment)",
-    )  # fmt: skip
+    )
     parser.add_argument("--busy-sessions", type=int, default=0, help="other sessions streaming at the same time")
     parser.add_argument("--json", type=pathlib.Path, help="also write every per-second reading here")
     args = parser.parse_args()
@@ -93,8 +94,11 @@ def main() -> int:
         server = harness.AppServer(tmp / "streamlit.log", skip_run_cleanup=args.skip_run_cleanup)
         server.start()
         cleanup = " (per-run clean-up OFF)" if server.skip_run_cleanup else ""
-        print(f"app: {server.url}{cleanup}; camera: {args.width}x{args.height} at {harness.CAMERA_FPS} fps, "
-              f"stamped, {LOOP_S:.0f} s loop", flush=True)  # fmt: skip
+        print(
+            f"app: {server.url}{cleanup}; camera: {args.width}x{args.height} at {harness.CAMERA_FPS} fps, "
+            f"stamped, {LOOP_S:.0f} s loop",
+            flush=True,
+        )
         try:
             with sync_playwright() as playwright:
                 browser = harness.launch_chromium(playwright, camera)
@@ -108,8 +112,11 @@ def main() -> int:
                 demo = harness.DemoPage(harness.new_context(browser), server.url, pages[args.page]).open()
                 to_video = demo.start(timeout=30)
                 first = demo.wait_for_frames(1, timeout=30)
-                print(f"START -> video {to_video:.1f} s; Frames processed {first.frames_processed}; "
-                      f"measuring {args.seconds:.0f} s", flush=True)  # fmt: skip
+                print(
+                    f"START -> video {to_video:.1f} s; Frames processed {first.frames_processed}; "
+                    f"measuring {args.seconds:.0f} s",
+                    flush=True,
+                )
                 rows = measure(demo, args)
                 browser.close()
         except Exception:
@@ -158,18 +165,23 @@ def measure(demo, args) -> list[dict]:
         row["jb_ms"] = jb
         rows.append(row)
         size = f"{row['input'][0]}x{row['input'][1]}" if row["input"] else "-"
-        print(f"{row['t']:5.1f} {fmt(row['frames'], 'd'):>7} {fmt(row['page_fps']):>5} {fmt(row['server_ms']):>7} "
-              f"{size:>8} {fmt(row['shown'], 'd'):>6} {fmt(row['sent'], 'd'):>6} {fmt(latency, '.0f'):>10} "
-              f"{fmt(jb, '.0f'):>6}", flush=True)  # fmt: skip
+        print(
+            f"{row['t']:5.1f} {fmt(row['frames'], 'd'):>7} {fmt(row['page_fps']):>5} {fmt(row['server_ms']):>7} "
+            f"{size:>8} {fmt(row['shown'], 'd'):>6} {fmt(row['sent'], 'd'):>6} {fmt(latency, '.0f'):>10} "
+            f"{fmt(jb, '.0f'):>6}",
+            flush=True,
+        )
         if row["t"] >= args.seconds:
             return rows
         time.sleep(max(0.0, tick + 1.0 - time.monotonic()))
 
 
 def report(rows: list[dict], args) -> None:
-    print(f"\nper {args.window:.0f} s window: distinct processed fps (from 'Frames processed'), server ms/frame, "
-          "video frames shown/s, camera frames sent/s, glass-to-glass latency (median), "
-          "browser jitter buffer")  # fmt: skip
+    print(
+        f"\nper {args.window:.0f} s window: distinct processed fps (from 'Frames processed'), server ms/frame, "
+        "video frames shown/s, camera frames sent/s, glass-to-glass latency (median), "
+        "browser jitter buffer"
+    )
     print(f"{'window':>11} {'proc fps':>8} {'srv ms':>7} {'shown/s':>8} {'sent/s':>7} {'latency ms':>10} {'jb ms':>6}")
     edges = [0]
     for i, row in enumerate(rows):
@@ -182,29 +194,36 @@ def report(rows: list[dict], args) -> None:
         lat = [r["latency_ms"] for r in chunk if r["latency_ms"] is not None]
         jb = [r["jb_ms"] for r in chunk if r["jb_ms"] is not None]
         w = {
-            "from": rows[a]["t"], "to": rows[b]["t"],
+            "from": rows[a]["t"],
+            "to": rows[b]["t"],
             "fps": rate(rows, "frames", a, b),
             "server_ms": statistics.mean(server) if server else None,
             "shown": rate(rows, "shown", a, b),
             "sent": rate(rows, "sent", a, b),
             "latency": statistics.median(lat) if lat else None,
             "jb": statistics.median(jb) if jb else None,
-        }  # fmt: skip
+        }
         windows.append(w)
-        print(f"{w['from']:5.0f}-{w['to']:<5.0f} {fmt(w['fps']):>8} {fmt(w['server_ms']):>7} {fmt(w['shown']):>8} "
-              f"{fmt(w['sent']):>7} {fmt(w['latency'], '.0f'):>10} {fmt(w['jb'], '.0f'):>6}")  # fmt: skip
+        print(
+            f"{w['from']:5.0f}-{w['to']:<5.0f} {fmt(w['fps']):>8} {fmt(w['server_ms']):>7} {fmt(w['shown']):>8} "
+            f"{fmt(w['sent']):>7} {fmt(w['latency'], '.0f'):>10} {fmt(w['jb'], '.0f'):>6}"
+        )
     overall = rate(rows, "frames", 0, len(rows) - 1)
-    print(f"\ndistinct processed fps over {rows[-1]['t'] - rows[0]['t']:.0f} s: {fmt(overall)} "
-          f"(video shown {fmt(rate(rows, 'shown', 0, len(rows) - 1))}/s, "
-          f"camera sent {fmt(rate(rows, 'sent', 0, len(rows) - 1))}/s)")  # fmt: skip
+    print(
+        f"\ndistinct processed fps over {rows[-1]['t'] - rows[0]['t']:.0f} s: {fmt(overall)} "
+        f"(video shown {fmt(rate(rows, 'shown', 0, len(rows) - 1))}/s, "
+        f"camera sent {fmt(rate(rows, 'sent', 0, len(rows) - 1))}/s)"
+    )
     timed = [(r["t"], r["latency_ms"]) for r in rows if r["latency_ms"] is not None]
     if len(timed) >= 4 and windows:
         ts, ls = zip(*timed)
         mean_t, mean_l = statistics.mean(ts), statistics.mean(ls)
         slope = sum((t - mean_t) * (v - mean_l) for t, v in timed) / max(sum((t - mean_t) ** 2 for t in ts), 1e-9)
-        print(f"latency: start {fmt(windows[0]['latency'], '.0f')} ms, end {fmt(windows[-1]['latency'], '.0f')} ms "
-              f"(medians of the first and last window); min {min(ls):.0f}, max {max(ls):.0f}; "
-              f"trend {slope * 60:+.0f} ms per minute")  # fmt: skip
+        print(
+            f"latency: start {fmt(windows[0]['latency'], '.0f')} ms, end {fmt(windows[-1]['latency'], '.0f')} ms "
+            f"(medians of the first and last window); min {min(ls):.0f}, max {max(ls):.0f}; "
+            f"trend {slope * 60:+.0f} ms per minute"
+        )
     else:
         print("latency: not measured (the stamps could not be read back)")
     server = [(w["server_ms"]) for w in windows if w["server_ms"] is not None]

@@ -38,7 +38,9 @@ def median_ms(fn, repeats: int) -> float:
 
 
 def stage_table(net: posenet_core.PoseNet, image: np.ndarray, repeats: int) -> None:
-    print(f"{'stride':>6} {'input':>8} {'resize':>7} {'network':>8} {'single':>7} {'multi':>7} {'draw':>6} {'total':>7} {'fps':>6}")
+    print(
+        f"{'stride':>6} {'input':>8} {'resize':>7} {'network':>8} {'single':>7} {'multi':>7} {'draw':>6} {'total':>7} {'fps':>6}"
+    )
     for stride in (8, 16, 32):
         for size in (257, 385, 513):
             frame = cv2.resize(image, (size, size))  # scale 1.0 then feeds exactly size x size
@@ -51,13 +53,17 @@ def stage_table(net: posenet_core.PoseNet, image: np.ndarray, repeats: int) -> N
             poses = net.multiple_poses_from(outputs)
             draw = median_ms(lambda: posenet_core.draw_poses(frame, poses), repeats)
             total = resize + network + multi + draw
-            print(f"{stride:>6} {size:>4}x{size:<3} {resize:>7.2f} {network:>8.2f} {single:>7.2f} {multi:>7.2f} {draw:>6.2f} {total:>7.2f} {1e3 / total:>6.1f}")
+            print(
+                f"{stride:>6} {size:>4}x{size:<3} {resize:>7.2f} {network:>8.2f} {single:>7.2f} {multi:>7.2f} {draw:>6.2f} {total:>7.2f} {1e3 / total:>6.1f}"
+            )
 
 
 def headline(net: posenet_core.PoseNet, image: np.ndarray, repeats: int) -> None:
     frame = cv2.resize(image, (576, 576))
     ms = median_ms(lambda: net.estimate_multiple_poses(frame, scale_factor=0.45), repeats)
-    print(f"\nestimate_multiple_poses, 576x576 frame, scale 0.45 (257x257 input), stride 16: {ms:.2f} ms ({1e3 / ms:.0f} fps)")
+    print(
+        f"\nestimate_multiple_poses, 576x576 frame, scale 0.45 (257x257 input), stride 16: {ms:.2f} ms ({1e3 / ms:.0f} fps)"
+    )
     camera = cv2.resize(image, (640, 480))
     for multi in (False, True):
         settings = DemoSettings(multi_pose=multi)
@@ -67,7 +73,9 @@ def headline(net: posenet_core.PoseNet, image: np.ndarray, repeats: int) -> None
         keys = ("resize", "network", "decode", "render", "total")
         parts = ", ".join(f"{k} {statistics.median(t[k] for t in timings):.2f}" for k in keys)
         total = statistics.median(t["total"] for t in timings)
-        print(f"live pipeline, 640x480 frame, default {'multi' if multi else 'single'}-pose settings: {parts} ms ({1e3 / total:.0f} fps)")
+        print(
+            f"live pipeline, 640x480 frame, default {'multi' if multi else 'single'}-pose settings: {parts} ms ({1e3 / total:.0f} fps)"
+        )
 
 
 def main() -> None:

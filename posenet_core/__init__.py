@@ -1,9 +1,9 @@
 """PoseNet (MobileNetV1 0.75) in Python: the 2018 TensorFlow.js article's API, on the server.
 
-    import posenet_core
-    net = posenet_core.load()
-    pose = net.estimate_single_pose(rgb_image)
-    poses = net.estimate_multiple_poses(rgb_image, max_detections=5)
+import posenet_core
+net = posenet_core.load()
+pose = net.estimate_single_pose(rgb_image)
+poses = net.estimate_multiple_poses(rgb_image, max_detections=5)
 """
 
 from .draw import (
@@ -25,10 +25,29 @@ from .pose import Keypoint, Pose, Position
 from .single_pose import decode_single_pose
 
 __all__ = [
-    "load", "PoseNet", "NetworkOutputs", "Pose", "Keypoint", "Position",
-    "decode_single_pose", "decode_multiple_poses", "candidate_roots", "MultiPoseTrace",
-    "network_input_size", "valid_input_size", "output_resolution",
-    "PART_NAMES", "POSE_CHAIN", "SKELETON",
-    "draw_poses", "draw_keypoints", "draw_skeleton", "draw_bounding_boxes", "draw_pose_scores",
-    "draw_heatmap", "draw_offset_vectors", "draw_displacement_vectors", "draw_stride_grid",
-]  # fmt: skip
+    "load",
+    "PoseNet",
+    "NetworkOutputs",
+    "Pose",
+    "Keypoint",
+    "Position",
+    "decode_single_pose",
+    "decode_multiple_poses",
+    "candidate_roots",
+    "MultiPoseTrace",
+    "network_input_size",
+    "valid_input_size",
+    "output_resolution",
+    "PART_NAMES",
+    "POSE_CHAIN",
+    "SKELETON",
+    "draw_poses",
+    "draw_keypoints",
+    "draw_skeleton",
+    "draw_bounding_boxes",
+    "draw_pose_scores",
+    "draw_heatmap",
+    "draw_offset_vectors",
+    "draw_displacement_vectors",
+    "draw_stride_grid",
+]

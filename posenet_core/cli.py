@@ -1,7 +1,7 @@
 """Command line: poses of an image or a video, as JSON and as an annotated picture or video.
 
-    python -m posenet_core photo.jpg --multi --json poses.json --out annotated.png
-    python -m posenet_core clip.mp4 --json poses.json --out annotated.mp4
+python -m posenet_core photo.jpg --multi --json poses.json --out annotated.png
+python -m posenet_core clip.mp4 --json poses.json --out annotated.mp4
 """
 
 from __future__ import annotations
@@ -31,13 +31,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("input", help="image (jpg, png, webp, ...) or video (mp4, mov, webm, ...)")
     parser.add_argument("--multi", action="store_true", help="find several people (default: one pose)")
-    parser.add_argument("--scale-factor", type=float, default=params.DEFAULT_SCALE_FACTOR, help="0.2 to 1.0 (default 0.5)")
-    parser.add_argument("--output-stride", type=int, default=params.DEFAULT_OUTPUT_STRIDE, help="8, 16 or 32 (default 16)")
+    parser.add_argument(
+        "--scale-factor", type=float, default=params.DEFAULT_SCALE_FACTOR, help="0.2 to 1.0 (default 0.5)"
+    )
+    parser.add_argument(
+        "--output-stride", type=int, default=params.DEFAULT_OUTPUT_STRIDE, help="8, 16 or 32 (default 16)"
+    )
     parser.add_argument("--flip", action="store_true", help="mirror keypoints horizontally (x -> width - 1 - x)")
-    parser.add_argument("--max-detections", type=int, default=params.DEFAULT_MAX_DETECTIONS, help="multi-pose (default 5)")
-    parser.add_argument("--score-threshold", type=float, default=params.DEFAULT_SCORE_THRESHOLD, help="multi-pose root part score, 0 to 1 (default 0.5)")
-    parser.add_argument("--nms-radius", type=float, default=params.DEFAULT_NMS_RADIUS, help="multi-pose, pixels (default 20)")
-    parser.add_argument("--min-part-confidence", type=float, default=0.1, help="draw keypoints scoring at least this (default 0.1)")
+    parser.add_argument(
+        "--max-detections", type=int, default=params.DEFAULT_MAX_DETECTIONS, help="multi-pose (default 5)"
+    )
+    parser.add_argument(
+        "--score-threshold",
+        type=float,
+        default=params.DEFAULT_SCORE_THRESHOLD,
+        help="multi-pose root part score, 0 to 1 (default 0.5)",
+    )
+    parser.add_argument(
+        "--nms-radius", type=float, default=params.DEFAULT_NMS_RADIUS, help="multi-pose, pixels (default 20)"
+    )
+    parser.add_argument(
+        "--min-part-confidence", type=float, default=0.1, help="draw keypoints scoring at least this (default 0.1)"
+    )
     parser.add_argument("--json", type=pathlib.Path, help="write the poses here")
     parser.add_argument("--out", type=pathlib.Path, help="write the annotated image (.png/.jpg) or video (.mp4) here")
     return parser
@@ -103,7 +118,12 @@ def run_image(args, estimator: Estimator) -> dict:
     if args.out is not None:
         if not cv2.imwrite(str(args.out), cv2.cvtColor(estimator.annotate(image, poses), cv2.COLOR_RGB2BGR)):
             raise CliError(f"cannot write {args.out}")
-    return {"image": str(args.input), "width": image.shape[1], "height": image.shape[0], "poses": [p.to_dict() for p in poses]}
+    return {
+        "image": str(args.input),
+        "width": image.shape[1],
+        "height": image.shape[0],
+        "poses": [p.to_dict() for p in poses],
+    }
 
 
 def _progress(done: int, total: int | None) -> None:
@@ -131,7 +151,9 @@ def run_video(args, estimator: Estimator) -> dict:
         for index, frame in enumerate(source.decode(stream)):
             image = frame.to_ndarray(format="rgb24")
             poses = estimator.poses(image)
-            frames.append({"frame": index, "time": float(frame.time or index / fps), "poses": [p.to_dict() for p in poses]})
+            frames.append(
+                {"frame": index, "time": float(frame.time or index / fps), "poses": [p.to_dict() for p in poses]}
+            )
             if args.out is not None:
                 if sink is None:
                     sink = av.open(str(args.out), "w")
@@ -139,7 +161,9 @@ def run_video(args, estimator: Estimator) -> dict:
                     sink_stream.width, sink_stream.height = image.shape[1] // 2 * 2, image.shape[0] // 2 * 2
                     sink_stream.pix_fmt = "yuv420p"
                 annotated = estimator.annotate(image, poses)[: sink_stream.height, : sink_stream.width]
-                sink.mux(sink_stream.encode(av.VideoFrame.from_ndarray(np.ascontiguousarray(annotated), format="rgb24")))
+                sink.mux(
+                    sink_stream.encode(av.VideoFrame.from_ndarray(np.ascontiguousarray(annotated), format="rgb24"))
+                )
             _progress(index + 1, total)
     except av.error.FFmpegError as error:
         raise CliError(f"cannot read {args.input}: decoding failed at frame {len(frames)} ({error})") from None
@@ -168,6 +192,9 @@ def main(argv=None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     counts = [len(f["poses"]) for f in result["frames"]] if "frames" in result else [len(result["poses"])]
-    print(f"{args.input}: {len(counts)} {'frame' if len(counts) == 1 else 'frames'}, {sum(counts)} poses"
-          + (f"; poses in {args.json}" if args.json else "") + (f"; picture in {args.out}" if args.out else ""))  # fmt: skip
+    print(
+        f"{args.input}: {len(counts)} {'frame' if len(counts) == 1 else 'frames'}, {sum(counts)} poses"
+        + (f"; poses in {args.json}" if args.json else "")
+        + (f"; picture in {args.out}" if args.out else "")
+    )
     return 0

@@ -21,9 +21,7 @@ from .pose import Pose
 
 
 def _palette(count: int, saturation: float, value: float) -> list[tuple[int, int, int]]:
-    return [
-        tuple(int(255 * c) for c in colorsys.hsv_to_rgb(i / count, saturation, value)) for i in range(count)
-    ]
+    return [tuple(int(255 * c) for c in colorsys.hsv_to_rgb(i / count, saturation, value)) for i in range(count)]
 
 
 # One colour per pose (multi-pose), one per part (raw-output views).
@@ -102,13 +100,16 @@ def draw_pose_scores(image, poses, min_part_confidence: float = 0.1) -> np.ndarr
     for index, pose in enumerate(_as_list(poses)):
         box = pose.bounding_box(min_part_confidence)
         if box is not None:
-            _label(out, f"#{index + 1} {pose.score:.2f}", _point(box[0], box[1] - 4), POSE_COLOURS[index % len(POSE_COLOURS)])
+            _label(
+                out,
+                f"#{index + 1} {pose.score:.2f}",
+                _point(box[0], box[1] - 4),
+                POSE_COLOURS[index % len(POSE_COLOURS)],
+            )
     return out
 
 
-def draw_poses(
-    image, poses, min_part_confidence: float = 0.1, boxes: bool = False, scores: bool = False
-) -> np.ndarray:
+def draw_poses(image, poses, min_part_confidence: float = 0.1, boxes: bool = False, scores: bool = False) -> np.ndarray:
     """The usual overlay: skeleton and keypoints, optionally bounding boxes and score tags."""
     out = draw_skeleton(image, poses, min_part_confidence)
     if boxes:
@@ -141,8 +142,9 @@ def draw_heatmap(image, outputs: NetworkOutputs, part: str | None = None, opacit
     to_image = np.float32([[stride * scale_x, 0, 0], [0, stride * scale_y, 0]])
     height, width = image.shape[:2]
     # Scores and weights are warped together at grid resolution: cheaper than per pixel.
-    warped = cv2.warpAffine(np.dstack([scores, weights]), to_image, (width, height),
-                            flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)  # fmt: skip
+    warped = cv2.warpAffine(
+        np.dstack([scores, weights]), to_image, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+    )
     colours = cv2.applyColorMap(np.clip(warped[:, :, 0] * 255, 0, 255).astype(np.uint8), cv2.COLORMAP_INFERNO)
     colours = cv2.cvtColor(colours, cv2.COLOR_BGR2RGB)
     weight = np.ascontiguousarray(warped[:, :, 1])
@@ -164,9 +166,7 @@ def draw_offset_vectors(image, outputs: NetworkOutputs, min_score: float = 0.5) 
     return out
 
 
-def draw_displacement_vectors(
-    image, outputs: NetworkOutputs, poses, min_part_confidence: float = 0.1
-) -> np.ndarray:
+def draw_displacement_vectors(image, outputs: NetworkOutputs, poses, min_part_confidence: float = 0.1) -> np.ndarray:
     """For each pose, the forward displacement the decoder reads at every parent part.
 
     ``poses`` are in image pixels, unflipped (decoded with ``flip_horizontal=False``).

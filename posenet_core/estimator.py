@@ -88,9 +88,16 @@ class PoseNet:
         trace: MultiPoseTrace | None = None,
     ) -> list[Pose]:
         poses = decode_multiple_poses(
-            outputs.heatmap_scores, outputs.offsets, outputs.displacement_fwd, outputs.displacement_bwd,
-            outputs.output_stride, max_detections, score_threshold, nms_radius, trace=trace,
-        )  # fmt: skip
+            outputs.heatmap_scores,
+            outputs.offsets,
+            outputs.displacement_fwd,
+            outputs.displacement_bwd,
+            outputs.output_stride,
+            max_detections,
+            score_threshold,
+            nms_radius,
+            trace=trace,
+        )
         return [outputs.to_image(pose, flip_horizontal) for pose in poses]
 
     def estimate_single_pose(

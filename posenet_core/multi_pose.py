@@ -115,8 +115,9 @@ def _walk_edge(grid: _Grid, displacements, edge, direction, source_part, target_
         snaps.append((cell, point))
     final_cell = grid.nearest_cell(*point)
     score = float(grid.scores[final_cell[0], final_cell[1], target_part])
-    return WalkStep(edge, direction, source_part, target_part, source_cell, (dy, dx), displaced,
-                    tuple(snaps), final_cell, score)  # fmt: skip
+    return WalkStep(
+        edge, direction, source_part, target_part, source_cell, (dy, dx), displaced, tuple(snaps), final_cell, score
+    )
 
 
 def _decode_pose(grid, displacement_fwd, displacement_bwd, root_part, root_position, root_score):
@@ -125,7 +126,10 @@ def _decode_pose(grid, displacement_fwd, displacement_bwd, root_part, root_posit
     filled = [False] * NUM_KEYPOINTS
     positions[root_part], scores[root_part], filled[root_part] = root_position, root_score, True
     steps = []
-    walks = [("backward", displacement_bwd, edge, child, parent) for edge, (parent, child) in reversed(list(enumerate(POSE_CHAIN)))]
+    walks = [
+        ("backward", displacement_bwd, edge, child, parent)
+        for edge, (parent, child) in reversed(list(enumerate(POSE_CHAIN)))
+    ]
     walks += [("forward", displacement_fwd, edge, parent, child) for edge, (parent, child) in enumerate(POSE_CHAIN)]
     for direction, displacements, edge, source, target in walks:
         if filled[source] and not filled[target]:

@@ -48,6 +48,7 @@ class Pose:
 
     def scaled(self, scale_x: float, scale_y: float, flip_width: int | None = None) -> Pose:
         """Positions multiplied per axis, then mirrored as ``x -> flip_width - 1 - x`` if given."""
+
         def move(p: Position) -> Position:
             x = p.x * scale_x
             return Position(flip_width - 1 - x if flip_width is not None else x, p.y * scale_y)

@@ -100,7 +100,9 @@ def read_link(query: Mapping[str, str], defaults: DemoSettings, sources) -> tupl
         try:
             chosen[field] = param.parse(text)
         except ValueError as allowed:
-            notices.append(f"`{param.query_key}={text}` is not valid (allowed: {allowed}); using {_format(getattr(defaults, field))}.")
+            notices.append(
+                f"`{param.query_key}={text}` is not valid (allowed: {allowed}); using {_format(getattr(defaults, field))}."
+            )
     if chosen.get("view", defaults.view) not in available_views(defaults.multi_pose):
         notices.append(f"`view={chosen.pop('view')}` is for the multi-pose page; using {defaults.view}.")
     source = query.get(SOURCE_KEY, "camera")

@@ -28,9 +28,15 @@ def render_landing() -> None:
     text_col, picture_col = st.columns([1, 1], gap="large")
     with text_col:
         st.subheader("Start here")
-        st.page_link("pages/single_pose.py", label="**Single pose**: one person, the fastest decoding", icon=":material/person:")
+        st.page_link(
+            "pages/single_pose.py", label="**Single pose**: one person, the fastest decoding", icon=":material/person:"
+        )
         st.page_link("pages/multi_pose.py", label="**Multi pose**: several people at once", icon=":material/groups:")
-        st.page_link("pages/how_decoding_works.py", label="**How decoding works**: every step on one picture", icon=":material/school:")
+        st.page_link(
+            "pages/how_decoding_works.py",
+            label="**How decoding works**: every step on one picture",
+            icon=":material/school:",
+        )
         st.markdown(
             "Each demo streams your webcam (or a bundled sample, if you have no camera) and lets you switch "
             "the video between the skeleton, the **heatmaps** and the **offset / displacement vectors**, "

@@ -65,8 +65,10 @@ def live_panel(key: str, ctx: WebRtcStreamerContext, stats: LiveStats) -> None:
     active = ctx.state.playing or ctx.state.signalling
     st.fragment(_numbers, run_every=1.0 if active else None)(key, ctx, stats)
     if not active:
-        st.caption("Press **START** to stream. The video goes to this app's server, PoseNet runs there, "
-                   "and the annotated video comes back.")  # fmt: skip
+        st.caption(
+            "Press **START** to stream. The video goes to this app's server, PoseNet runs there, "
+            "and the annotated video comes back."
+        )
 
 
 def camera_help(ice_origin: str, ice_count: int) -> None:

@@ -37,7 +37,9 @@ def draw_view(image: np.ndarray, outputs, poses: list[Pose], s: DemoSettings) ->
     if s.view == "heatmap":
         return posenet_core.draw_heatmap(image, outputs, s.heatmap_part)
     if s.view == "offsets":
-        return posenet_core.draw_offset_vectors(posenet_core.draw_stride_grid(image, outputs), outputs, s.vector_min_score)
+        return posenet_core.draw_offset_vectors(
+            posenet_core.draw_stride_grid(image, outputs), outputs, s.vector_min_score
+        )
     if s.view == "displacements":
         return posenet_core.draw_displacement_vectors(image, outputs, poses, s.min_part_confidence)
     return image
@@ -57,7 +59,9 @@ def process_frame(net: posenet_core.PoseNet, image: np.ndarray, s: DemoSettings)
         # the poses together, so the skeleton stays on the body and labels read normally.
         picture = np.ascontiguousarray(picture[:, ::-1])
         shown = [p.scaled(1.0, 1.0, flip_width=image.shape[1]) for p in shown]
-    picture = posenet_core.draw_poses(picture, shown, s.min_part_confidence, s.show_boxes, s.show_scores and s.multi_pose)
+    picture = posenet_core.draw_poses(
+        picture, shown, s.min_part_confidence, s.show_boxes, s.show_scores and s.multi_pose
+    )
     finished = time.perf_counter()
 
     timings = dict(outputs.timings_ms)

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import av
 import cv2
 from aiortc import MediaStreamTrack
-from aiortc.mediastreams import MediaStreamError
 from aiortc.contrib.media import MediaPlayer
+from aiortc.mediastreams import MediaStreamError
 
 SAMPLES_DIR = pathlib.Path(__file__).parent / "samples"
 

@@ -36,19 +36,26 @@ def seed(page: str, settings: DemoSettings, source: str) -> None:
 
 def source_picker(page: str) -> str:
     return st.radio(
-        "Video source", list(SOURCES), format_func=SOURCES.get, key=widget_key(page, "source"),
+        "Video source",
+        list(SOURCES),
+        format_func=SOURCES.get,
+        key=widget_key(page, "source"),
         help="No camera, or rather not? The samples run through exactly the same pipeline, played by the server.",
-    )  # fmt: skip
+    )
 
 
 def view_picker(page: str, multi_pose: bool) -> dict:
     k = lambda name: widget_key(page, name)  # noqa: E731
-    chosen = {"view": st.radio("Show", available_views(multi_pose), format_func=VIEWS.get, key=k("view"), horizontal=True)}
+    chosen = {
+        "view": st.radio("Show", available_views(multi_pose), format_func=VIEWS.get, key=k("view"), horizontal=True)
+    }
     if chosen["view"] == "heatmap":
         part = st.selectbox(
-            "Heatmap of", [ALL_PARTS, *PART_NAMES], format_func=lambda p: "All parts (max)" if p == ALL_PARTS else p,
+            "Heatmap of",
+            [ALL_PARTS, *PART_NAMES],
+            format_func=lambda p: "All parts (max)" if p == ALL_PARTS else p,
             key=k("heatmap_part"),
-        )  # fmt: skip
+        )
         chosen["heatmap_part"] = None if part == ALL_PARTS else part
     elif chosen["view"] == "offsets":
         chosen["vector_min_score"] = st.slider(
@@ -62,33 +69,59 @@ def parameter_widgets(page: str, multi_pose: bool) -> dict:
     k = lambda name: widget_key(page, name)  # noqa: E731
     chosen = {
         "scale_factor": st.slider(
-            "Image scale factor", 0.2, 1.0, step=0.05, key=k("scale_factor"),
+            "Image scale factor",
+            0.2,
+            1.0,
+            step=0.05,
+            key=k("scale_factor"),
             help="The frame is resized by this before the network sees it: lower is faster, higher is more accurate.",
         ),
         "flip_horizontal": st.checkbox(
-            "Flip horizontal", key=k("flip_horizontal"),
+            "Flip horizontal",
+            key=k("flip_horizontal"),
             help="Mirror the picture and the poses, as a webcam preview usually looks.",
         ),
         "output_stride": st.radio(
-            "Output stride", [8, 16, 32], horizontal=True, key=k("output_stride"),
+            "Output stride",
+            [8, 16, 32],
+            horizontal=True,
+            key=k("output_stride"),
             help="Pixels per heatmap cell: 8 is the most accurate and slowest, 32 the fastest.",
         ),
-    }  # fmt: skip
+    }
     if multi_pose:
         chosen["max_detections"] = st.slider("Max pose detections", 1, 20, key=k("max_detections"))
         chosen["score_threshold"] = st.slider(
-            "Pose score threshold", 0.0, 1.0, step=0.05, key=k("score_threshold"),
+            "Pose score threshold",
+            0.0,
+            1.0,
+            step=0.05,
+            key=k("score_threshold"),
             help="A pose starts only from a part scoring at least this.",
-        )  # fmt: skip
+        )
         chosen["nms_radius"] = st.slider(
-            "NMS radius", 1.0, 40.0, step=1.0, key=k("nms_radius"),
+            "NMS radius",
+            1.0,
+            40.0,
+            step=1.0,
+            key=k("nms_radius"),
             help="Pixels (in the resized frame) within which a second pose's part counts as the same part.",
-        )  # fmt: skip
+        )
     chosen["min_pose_confidence"] = st.slider(
-        "Minimum pose confidence", 0.0, 1.0, step=0.05, key=k("min_pose_confidence"), help="Poses scoring less are not drawn."
+        "Minimum pose confidence",
+        0.0,
+        1.0,
+        step=0.05,
+        key=k("min_pose_confidence"),
+        help="Poses scoring less are not drawn.",
     )
     chosen["min_part_confidence"] = st.slider(
-        "Minimum part confidence", 0.0, 1.0, step=0.05, key=k("min_part_confidence"), help="Keypoints scoring less are not drawn."
+        "Minimum part confidence",
+        0.0,
+        1.0,
+        step=0.05,
+        key=k("min_part_confidence"),
+        help="Keypoints scoring less are not drawn.",
     )
     chosen["show_boxes"] = st.checkbox("Bounding boxes", key=k("show_boxes"))
     if multi_pose:

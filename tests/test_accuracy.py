@@ -17,6 +17,7 @@ def snake_case(part: str) -> str:
 
 def keypoint_errors(poses, reference) -> np.ndarray:
     """Pixel distance of every keypoint of every frame to the reference: frames x 17."""
+
     def error(keypoint, truth):
         expected = truth[snake_case(keypoint.part)]
         return np.hypot(keypoint.position.x - expected["x"], keypoint.position.y - expected["y"])

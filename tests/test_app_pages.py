@@ -115,9 +115,16 @@ def open_link(page: str, query: dict) -> AppTest:
 def test_a_link_opens_the_page_with_its_settings():
     app = open_link(
         "pages/multi_pose.py",
-        {"outputStride": "8", "maxPoseDetections": "2", "view": "heatmap", "part": "leftWrist",
-         "flipHorizontal": "true", "imageScaleFactor": "0.75", "source": "three_people"},
-    )  # fmt: skip
+        {
+            "outputStride": "8",
+            "maxPoseDetections": "2",
+            "view": "heatmap",
+            "part": "leftWrist",
+            "flipHorizontal": "true",
+            "imageScaleFactor": "0.75",
+            "source": "three_people",
+        },
+    )
     assert value(app, "radio", "multi:output_stride") == 8
     assert value(app, "slider", "multi:max_detections") == 2
     assert value(app, "selectbox", "multi:heatmap_part") == "leftWrist"
@@ -130,13 +137,24 @@ def test_a_link_opens_the_page_with_its_settings():
 def test_bad_link_values_fall_back_to_defaults_with_a_notice():
     app = open_link(
         "pages/single_pose.py",
-        {"outputStride": "10", "imageScaleFactor": "5", "view": "displacements", "source": "mars", "minPartConfidence": "x"},
+        {
+            "outputStride": "10",
+            "imageScaleFactor": "5",
+            "view": "displacements",
+            "source": "mars",
+            "minPartConfidence": "x",
+        },
     )
     notices = " ".join(w.value for w in app.warning)
     for bad in ("outputStride=10", "imageScaleFactor=5", "view=displacements", "source=mars", "minPartConfidence=x"):
         assert bad in notices
     settings = app.session_state["single:settings"].get()
-    assert (settings.output_stride, settings.scale_factor, settings.view, settings.min_part_confidence) == (16, 0.5, "overlay", 0.1)
+    assert (settings.output_stride, settings.scale_factor, settings.view, settings.min_part_confidence) == (
+        16,
+        0.5,
+        "overlay",
+        0.1,
+    )
     assert value(app, "radio", "single:source") == "camera"
 
 

@@ -92,7 +92,9 @@ def test_step_1_settings_apply_to_every_later_step(net, yoga):
     app.slider(key="teach:scale_factor").set_value(0.75)
     app.segmented_control(key="teach:output_stride").set_value(8).run()
     outputs = net.predict(yoga, 0.75, 8)
-    assert metrics(app)["Output resolution (cells)"] == f"{outputs.output_resolution[1]} × {outputs.output_resolution[0]}"
+    assert (
+        metrics(app)["Output resolution (cells)"] == f"{outputs.output_resolution[1]} × {outputs.output_resolution[0]}"
+    )
     go_to(app, STEPS[2])
     assert "**0.75**" in app.caption[1].value and "**8**" in app.caption[1].value
     cell = argmax_cells(outputs.heatmap_scores)[PART_NAMES.index("leftWrist")]
@@ -164,9 +166,14 @@ def decoded(net, image, **settings):
     outputs = net.predict(image, 0.5, 16)
     trace = MultiPoseTrace()
     poses = posenet_core.decode_multiple_poses(
-        outputs.heatmap_scores, outputs.offsets, outputs.displacement_fwd, outputs.displacement_bwd, 16,
-        trace=trace, **settings,
-    )  # fmt: skip
+        outputs.heatmap_scores,
+        outputs.offsets,
+        outputs.displacement_fwd,
+        outputs.displacement_bwd,
+        16,
+        trace=trace,
+        **settings,
+    )
     return outputs, poses, trace
 
 
@@ -278,7 +285,9 @@ def test_step_5_compares_the_three_strides(net, three_people):
 def test_a_webcam_snapshot_is_studied_like_a_sample(net, yoga):
     app = open_page("camera")
     assert "snapshot" in app.info[0].value and not app.metric
-    app.camera_input(key="teach:camera").set_value(("shot.jpg", (SAMPLES / "pose.jpg").read_bytes(), "image/jpeg")).run()
+    app.camera_input(key="teach:camera").set_value(
+        ("shot.jpg", (SAMPLES / "pose.jpg").read_bytes(), "image/jpeg")
+    ).run()
     assert not app.exception and not app.error
     go_to(app, STEPS[2])
     cell = argmax_cells(net.predict(yoga, 0.5, 16).heatmap_scores)[PART_NAMES.index("leftWrist")]

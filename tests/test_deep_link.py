@@ -17,10 +17,20 @@ def test_defaults_make_an_empty_query():
 
 def test_round_trip_of_every_setting():
     settings = MULTI.with_changes(
-        scale_factor=0.75, flip_horizontal=True, output_stride=8, max_detections=3, score_threshold=0.3,
-        nms_radius=25.0, min_pose_confidence=0.2, min_part_confidence=0.4, view="heatmap",
-        heatmap_part="rightKnee", vector_min_score=0.7, show_boxes=True, show_scores=False,
-    )  # fmt: skip
+        scale_factor=0.75,
+        flip_horizontal=True,
+        output_stride=8,
+        max_detections=3,
+        score_threshold=0.3,
+        nms_radius=25.0,
+        min_pose_confidence=0.2,
+        min_part_confidence=0.4,
+        view="heatmap",
+        heatmap_part="rightKnee",
+        vector_min_score=0.7,
+        show_boxes=True,
+        show_scores=False,
+    )
     query = write_link(settings, "squats", MULTI)
     assert query["outputStride"] == "8" and query["part"] == "rightKnee" and query["flipHorizontal"] == "true"
     assert read_link(query, MULTI, SOURCES) == (settings, "squats", [])

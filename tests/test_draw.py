@@ -58,6 +58,7 @@ def black(height=HEIGHT, width=WIDTH):
 
 def make_pose(points: dict, score: float = 0.7) -> posenet_core.Pose:
     """``points``: part -> (x, y, score); every other part at (150, 190) with score 0."""
+
     def keypoint(part):
         x, y, s = points.get(part, (150.0, 190.0, 0.0))
         return posenet_core.Keypoint(part, posenet_core.Position(x, y), s)
@@ -66,11 +67,16 @@ def make_pose(points: dict, score: float = 0.7) -> posenet_core.Pose:
 
 
 # Left side confident; the right shoulder confident but the right hip not; leftEye too weak.
-SCENE = make_pose({
-    "nose": (150.0, 20.0, 0.9), "leftEye": (200.0, 100.0, 0.05),
-    "leftShoulder": (40.0, 40.0, 0.9), "leftHip": (40.0, 160.0, 0.9),
-    "rightShoulder": (260.0, 40.0, 0.9), "rightHip": (260.0, 160.0, 0.05),
-})  # fmt: skip
+SCENE = make_pose(
+    {
+        "nose": (150.0, 20.0, 0.9),
+        "leftEye": (200.0, 100.0, 0.05),
+        "leftShoulder": (40.0, 40.0, 0.9),
+        "leftHip": (40.0, 160.0, 0.9),
+        "rightShoulder": (260.0, 40.0, 0.9),
+        "rightHip": (260.0, 160.0, 0.05),
+    }
+)
 
 
 def changed(out, x, y, reach=0):
@@ -132,8 +138,11 @@ def hand_outputs(scores=None, offsets=None, displacement_fwd=None):
         offsets=zeros((3, 4, 34), np.float32) if offsets is None else offsets,
         displacement_fwd=zeros((3, 4, 32), np.float32) if displacement_fwd is None else displacement_fwd,
         displacement_bwd=zeros((3, 4, 32), np.float32),
-        output_stride=16, scale_factor=1 / SCALE, input_size=(33, 49), image_size=(33 * SCALE, 49 * SCALE),
-    )  # fmt: skip
+        output_stride=16,
+        scale_factor=1 / SCALE,
+        input_size=(33, 49),
+        image_size=(33 * SCALE, 49 * SCALE),
+    )
 
 
 def two_peaks():

@@ -97,9 +97,12 @@ def test_candidate_roots_follow_the_threshold():
 def test_decoding_starts_one_pose_per_candidate_in_candidate_order():
     poses, trace = candidate_scene().traced(score_threshold=0.5, nms_radius=1)
     assert [(c.cell, PART_NAMES[c.part], c.pose_index) for c in trace.candidates] == [
-        ((5, 0), "leftEar", 0), ((2, 2), "nose", 1), ((2, 3), "leftEye", 2), ((0, 5), "nose", 3),
+        ((5, 0), "leftEar", 0),
+        ((2, 2), "nose", 1),
+        ((2, 3), "leftEye", 2),
+        ((0, 5), "nose", 3),
         ((0, 0), "rightShoulder", 4),
-    ]  # fmt: skip
+    ]
     assert len(poses) == 5
     assert xy(poses[1], "nose") == (2 * STRIDE, 2 * STRIDE)
 
@@ -151,8 +154,12 @@ def test_nms_compares_a_candidate_with_the_same_part_only():
 
 def four_corner_roots() -> Outputs:
     outputs = Outputs()
-    for (cell, part, score) in [((0, 0), "nose", 0.9), ((0, 6), "leftEye", 0.8),
-                                ((5, 0), "rightEye", 0.7), ((5, 6), "leftEar", 0.6)]:  # fmt: skip
+    for cell, part, score in [
+        ((0, 0), "nose", 0.9),
+        ((0, 6), "leftEye", 0.8),
+        ((5, 0), "rightEye", 0.7),
+        ((5, 6), "leftEar", 0.6),
+    ]:
         outputs.scores[cell][pid(part)] = score
     return outputs
 

@@ -102,8 +102,13 @@ def refuse(*args, **kwargs):
 
 
 def test_load_needs_no_network_access(monkeypatch, pose_image, net):
-    for target, name in [(socket.socket, "connect"), (socket.socket, "connect_ex"), (socket, "create_connection"),
-                         (socket, "getaddrinfo"), (urllib.request, "urlopen")]:  # fmt: skip
+    for target, name in [
+        (socket.socket, "connect"),
+        (socket.socket, "connect_ex"),
+        (socket, "create_connection"),
+        (socket, "getaddrinfo"),
+        (urllib.request, "urlopen"),
+    ]:
         monkeypatch.setattr(target, name, refuse)
     with pytest.raises(NetworkAccess):  # the guard itself works
         urllib.request.urlopen("https://storage.googleapis.com/tfjs-models/")

@@ -3,7 +3,6 @@
 import numpy as np
 import pytest
 
-import posenet_core
 from posenet_core import network_input_size, output_resolution, valid_input_size
 
 

@@ -129,13 +129,20 @@ def network_outputs(input_size, image_size):
     scores, offsets = blank_outputs()
     displacements = np.zeros((ROWS, COLS, 32), np.float32)
     return posenet_core.NetworkOutputs(
-        scores, offsets, displacements, displacements,
-        output_stride=16, scale_factor=0.5, input_size=input_size, image_size=image_size,
-    )  # fmt: skip
+        scores,
+        offsets,
+        displacements,
+        displacements,
+        output_stride=16,
+        scale_factor=0.5,
+        input_size=input_size,
+        image_size=image_size,
+    )
 
 
 def two_point_pose():
     """nose at (x=10, y=5), every other part at (x=40, y=20); scores 0.1 .. 0.9."""
+
     def position(part):
         return posenet_core.Position(10.0, 5.0) if part == "nose" else posenet_core.Position(40.0, 20.0)
 

@@ -27,7 +27,9 @@ def test_single_pose_frame_is_annotated_and_timed(net, pose_image):
 def test_multi_pose_counts_only_poses_above_the_display_threshold(net, three_people_image):
     _, report = process_frame(net, three_people_image, MULTI)
     assert len(report.poses) == 3
-    assert len(report.all_pose_scores) == 5 and sorted(report.all_pose_scores)[-3:] == sorted(p.score for p in report.poses)
+    assert len(report.all_pose_scores) == 5 and sorted(report.all_pose_scores)[-3:] == sorted(
+        p.score for p in report.poses
+    )
 
 
 def test_max_detections_reaches_the_decoder(net, three_people_image):
@@ -227,4 +229,3 @@ def test_the_live_relay_hands_a_slow_stage_the_newest_frame(latest_only):
         assert second >= made - 1 and second - first > 10  # the newest, the old ones skipped
     else:
         assert second == first + 1  # what the library's default does: the next of a growing queue
-

@@ -50,7 +50,9 @@ def main(model_dir: str) -> None:
     assert len(named) == len(tensors) == 62
 
     np.savez_compressed(OUT, **named)
-    print(f"wrote {OUT} ({OUT.stat().st_size / 1e6:.1f} MB, sha256 {hashlib.sha256(OUT.read_bytes()).hexdigest()[:16]}...)")
+    print(
+        f"wrote {OUT} ({OUT.stat().st_size / 1e6:.1f} MB, sha256 {hashlib.sha256(OUT.read_bytes()).hexdigest()[:16]}...)"
+    )
 
 
 if __name__ == "__main__":

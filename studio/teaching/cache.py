@@ -44,7 +44,9 @@ def _stride_run(digest: str, scale_factor: float, output_stride: int, multi: tup
 def input_settings() -> tuple[float, int]:
     """(scale factor, output stride) as chosen in step 1 (its widgets keep their state across steps)."""
     state = st.session_state
-    return float(state.get(SCALE_KEY, params.DEFAULT_SCALE_FACTOR)), int(state.get(STRIDE_KEY, params.DEFAULT_OUTPUT_STRIDE))
+    return float(state.get(SCALE_KEY, params.DEFAULT_SCALE_FACTOR)), int(
+        state.get(STRIDE_KEY, params.DEFAULT_OUTPUT_STRIDE)
+    )
 
 
 def multi_pose_settings() -> MultiPoseSettings:

@@ -121,7 +121,9 @@ class Canvas:
         return self
 
     def ring(self, yx, colour=WHITE, radius: int | None = None) -> Canvas:
-        cv2.circle(self.image, self.px(*yx), radius or self.thickness + 5, colour, max(1, self.thickness - 1), cv2.LINE_AA)
+        cv2.circle(
+            self.image, self.px(*yx), radius or self.thickness + 5, colour, max(1, self.thickness - 1), cv2.LINE_AA
+        )
         return self
 
     def disk(self, centre_yx, radius: float, colour, fill: float = 0.22) -> Canvas:

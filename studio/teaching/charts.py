@@ -31,11 +31,17 @@ def cell_table(outputs: NetworkOutputs, part: int) -> pd.DataFrame:
     ys, xs = np.mgrid[0:rows, 0:cols]
     scale_y, scale_x = outputs.scale_yx
     s = outputs.output_stride
-    return pd.DataFrame({
-        "y": ys.ravel(), "x": xs.ravel(), "score": scores.ravel().astype(float),
-        "left": (xs.ravel() - 0.5) * s * scale_x, "right": (xs.ravel() + 0.5) * s * scale_x,
-        "top": (ys.ravel() - 0.5) * s * scale_y, "bottom": (ys.ravel() + 0.5) * s * scale_y,
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "y": ys.ravel(),
+            "x": xs.ravel(),
+            "score": scores.ravel().astype(float),
+            "left": (xs.ravel() - 0.5) * s * scale_x,
+            "right": (xs.ravel() + 0.5) * s * scale_x,
+            "top": (ys.ravel() - 0.5) * s * scale_y,
+            "bottom": (ys.ravel() + 0.5) * s * scale_y,
+        }
+    )
 
 
 def chart_size(image_size: tuple[int, int], box: tuple[int, int] = (760, 540)) -> tuple[int, int]:
@@ -64,12 +70,17 @@ def heatmap_over_image(image: np.ndarray, outputs: NetworkOutputs, part: int, pa
         alt.Chart(cell_table(outputs, part))
         .mark_rect(stroke="#ffffff", strokeOpacity=0.08, strokeWidth=0.5, clip=True)
         .encode(
-            x=alt.X("left:Q", scale=x_scale, axis=axis), x2="right:Q",
-            y=alt.Y("top:Q", scale=y_scale, axis=axis), y2="bottom:Q",
+            x=alt.X("left:Q", scale=x_scale, axis=axis),
+            x2="right:Q",
+            y=alt.Y("top:Q", scale=y_scale, axis=axis),
+            y2="bottom:Q",
             color=alt.Color("score:Q", scale=alt.Scale(scheme="inferno", domain=[0, 1]), legend=None),
             opacity=alt.Opacity("score:Q", scale=alt.Scale(domain=[0, 1], range=[0.12, 0.85]), legend=None),
-            tooltip=[alt.Tooltip("y:Q", title="cell y"), alt.Tooltip("x:Q", title="cell x"),
-                     alt.Tooltip("score:Q", title=f"{part_name} score", format=".4f")],
-        )  # fmt: skip
+            tooltip=[
+                alt.Tooltip("y:Q", title="cell y"),
+                alt.Tooltip("x:Q", title="cell x"),
+                alt.Tooltip("score:Q", title=f"{part_name} score", format=".4f"),
+            ],
+        )
     )
     return alt.layer(picture, cells).properties(width=width, height=chart_height).configure_view(stroke=None)

@@ -80,12 +80,16 @@ def single_pose_lesson(outputs: NetworkOutputs) -> SinglePoseLesson:
     image_pose = outputs.to_image(pose)
     readings = tuple(
         PartReading(
-            part, PART_NAMES[part], (int(cells[part, 0]), int(cells[part, 1])),
+            part,
+            PART_NAMES[part],
+            (int(cells[part, 0]), int(cells[part, 1])),
             (float(offsets[part, 0]), float(offsets[part, 1])),
-            yx_of(pose.keypoints[part]), yx_of(image_pose.keypoints[part]), pose.keypoints[part].score,
+            yx_of(pose.keypoints[part]),
+            yx_of(image_pose.keypoints[part]),
+            pose.keypoints[part].score,
         )
         for part in range(NUM_PARTS)
-    )  # fmt: skip
+    )
     return SinglePoseLesson(readings, pose, image_pose)
 
 
@@ -170,14 +174,23 @@ def walk_events(trace: MultiPoseTrace) -> tuple[WalkEvent, ...]:
 def multi_pose_lesson(outputs: NetworkOutputs, settings: MultiPoseSettings) -> MultiPoseLesson:
     trace = MultiPoseTrace()
     poses = posenet_core.decode_multiple_poses(
-        outputs.heatmap_scores, outputs.offsets, outputs.displacement_fwd, outputs.displacement_bwd,
-        outputs.output_stride, settings.max_detections, settings.score_threshold, settings.nms_radius, trace=trace,
-    )  # fmt: skip
+        outputs.heatmap_scores,
+        outputs.offsets,
+        outputs.displacement_fwd,
+        outputs.displacement_bwd,
+        outputs.output_stride,
+        settings.max_detections,
+        settings.score_threshold,
+        settings.nms_radius,
+        trace=trace,
+    )
     scores, ys, xs, parts = posenet_core.candidate_roots(outputs.heatmap_scores, settings.score_threshold)
     roots = tuple(
         RootCandidate(rank, score, part, (y, x), trace.candidates[rank - 1] if rank <= len(trace.candidates) else None)
-        for rank, (score, y, x, part) in enumerate(zip(scores.tolist(), ys.tolist(), xs.tolist(), parts.tolist()), start=1)
-    )  # fmt: skip
+        for rank, (score, y, x, part) in enumerate(
+            zip(scores.tolist(), ys.tolist(), xs.tolist(), parts.tolist()), start=1
+        )
+    )
     for root in roots:  # the trace considers candidate_roots' list in order; say so if that ever changes
         assert root.considered is None or (root.considered.part, root.considered.cell) == (root.part, root.cell)
     image_poses = tuple(outputs.to_image(pose) for pose in poses)
@@ -207,8 +220,9 @@ class StrideRun:
     timings_ms: dict  # resize, network, decode
 
 
-def run_at_stride(net: posenet_core.PoseNet, image, scale_factor: float, output_stride: int,
-                  multi_pose: MultiPoseSettings | None) -> StrideRun:  # fmt: skip
+def run_at_stride(
+    net: posenet_core.PoseNet, image, scale_factor: float, output_stride: int, multi_pose: MultiPoseSettings | None
+) -> StrideRun:
     """Time one frame at one stride; ``multi_pose`` None decodes a single pose."""
     net.predict(image, scale_factor, output_stride)  # warm-up: a new input size builds an interpreter once
     runs = [net.predict(image, scale_factor, output_stride) for _ in range(TIMED_RUNS)]

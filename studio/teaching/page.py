@@ -38,21 +38,31 @@ def _from_file(uploaded) -> Frame | None:
 
 def pick_frame() -> Frame | None:
     """The frame chosen at the top of the page, or None (with a word on what to do)."""
-    source = st.radio("Frame to study", list(SOURCES), format_func=SOURCES.get, horizontal=True, key=SOURCE_KEY,
-                      persist_state="session")  # fmt: skip
+    source = st.radio(
+        "Frame to study",
+        list(SOURCES),
+        format_func=SOURCES.get,
+        horizontal=True,
+        key=SOURCE_KEY,
+        persist_state="session",
+    )
     if source in SAMPLE_PHOTOS:
         frame = sample_frame(source)
     elif source == "camera":
         shot = st.camera_input("Take a snapshot", key=CAMERA_KEY, help="The photo stays on this app's server.")
         if shot is None:
-            st.info("Allow the camera and take a snapshot; the steps below then decode it.", icon=":material/photo_camera:")
+            st.info(
+                "Allow the camera and take a snapshot; the steps below then decode it.", icon=":material/photo_camera:"
+            )
             return None
         frame = _from_file(shot)
     else:
         uploaded = st.file_uploader(
-            "A picture with one or more people", type=list(UPLOAD_TYPES), key=UPLOAD_KEY,
+            "A picture with one or more people",
+            type=list(UPLOAD_TYPES),
+            key=UPLOAD_KEY,
             help=f"JPEG, PNG or WebP. Pictures over {MAX_SIDE} px on the long side are downscaled.",
-        )  # fmt: skip
+        )
         if uploaded is None:
             st.info("Choose a JPEG, PNG or WebP picture.", icon=":material/upload:")
             return None

@@ -12,8 +12,8 @@ import posenet_core
 from posenet_core import PART_NAMES, params
 from posenet_core.single_pose import argmax_cells
 
-from . import canvas as cv
 from ..settings import DemoSettings
+from . import canvas as cv
 from .cache import SCALE_KEY, STRIDE_KEY, input_settings, multi_pose_settings, outputs_for, stride_run
 from .charts import heatmap_over_image
 from .frames import Frame
@@ -52,15 +52,17 @@ def _input_formula(a) -> str:
         return f"height: {fill(0):<34}width: {fill(1)}"
 
     s = a.output_stride
-    return "\n".join([
-        f"# 1. scale each side by the image scale factor (rounded half up)",
-        both(lambda i: f"round({a.image_size[i]} × {a.scale_factor:.2f}) = {a.scaled_size[i]}"),
-        f"# 2. snap to a valid input size: (size - 1) must be a multiple of the output stride",
-        f"#    valid(s) = s if (s - 1) % {s} == 0 else floor(s / {s}) × {s} + 1",
-        both(lambda i: f"valid({a.scaled_size[i]}) = {a.input_size[i]}"),
-        f"# 3. the article's formula: ((InputImageSize - 1) / OutputStride) + 1",
-        both(lambda i: f"(({a.input_size[i]} - 1) / {s}) + 1 = {a.output_resolution[i]}"),
-    ])  # fmt: skip
+    return "\n".join(
+        [
+            "# 1. scale each side by the image scale factor (rounded half up)",
+            both(lambda i: f"round({a.image_size[i]} × {a.scale_factor:.2f}) = {a.scaled_size[i]}"),
+            "# 2. snap to a valid input size: (size - 1) must be a multiple of the output stride",
+            f"#    valid(s) = s if (s - 1) % {s} == 0 else floor(s / {s}) × {s} + 1",
+            both(lambda i: f"valid({a.scaled_size[i]}) = {a.input_size[i]}"),
+            "# 3. the article's formula: ((InputImageSize - 1) / OutputStride) + 1",
+            both(lambda i: f"(({a.input_size[i]} - 1) / {s}) + 1 = {a.output_resolution[i]}"),
+        ]
+    )
 
 
 def input_step(frame: Frame) -> None:
@@ -72,13 +74,23 @@ def input_step(frame: Frame) -> None:
             "once per **output stride** pixels: that grid of cells is all the decoder ever sees."
         )
         st.slider(
-            "Image scale factor", *params.SCALE_FACTOR_RANGE, params.DEFAULT_SCALE_FACTOR, 0.05, key=SCALE_KEY,
-            persist_state="session", help="Lower is faster, higher sees smaller details. Applies to every step.",
-        )  # fmt: skip
+            "Image scale factor",
+            *params.SCALE_FACTOR_RANGE,
+            params.DEFAULT_SCALE_FACTOR,
+            0.05,
+            key=SCALE_KEY,
+            persist_state="session",
+            help="Lower is faster, higher sees smaller details. Applies to every step.",
+        )
         st.segmented_control(
-            "Output stride", STRIDES, default=params.DEFAULT_OUTPUT_STRIDE, required=True, key=STRIDE_KEY,
-            persist_state="session", help="Network-input pixels per output cell. Applies to every step.",
-        )  # fmt: skip
+            "Output stride",
+            STRIDES,
+            default=params.DEFAULT_OUTPUT_STRIDE,
+            required=True,
+            key=STRIDE_KEY,
+            persist_state="session",
+            help="Network-input pixels per output cell. Applies to every step.",
+        )
     outputs = outputs_for(frame)
     if outputs is None:
         return
@@ -90,10 +102,14 @@ def input_step(frame: Frame) -> None:
             f"(cell y, cell x) × {a.output_stride} network-input pixels; the lines are the cell borders.",
             width="stretch",
         )
-    metric_row({
-        "Original image": size(a.image_size), f"Scaled (× {a.scale_factor:.2f})": size(a.scaled_size),
-        "Network input": size(a.input_size), "Output resolution (cells)": size(a.output_resolution),
-    })  # fmt: skip
+    metric_row(
+        {
+            "Original image": size(a.image_size),
+            f"Scaled (× {a.scale_factor:.2f})": size(a.scaled_size),
+            "Network input": size(a.input_size),
+            "Output resolution (cells)": size(a.output_resolution),
+        }
+    )
     st.code(_input_formula(a), language="text")
 
 
@@ -112,10 +128,13 @@ def heatmaps_step(frame: Frame) -> None:
     part = part_picker("Part", HEATMAP_PART_KEY, "leftWrist")
     name = PART_NAMES[part]
     cell = argmax_cells(outputs.heatmap_scores)[part]
-    metric_row({
-        f"Highest {name} score": f"{outputs.heatmap_scores[cell[0], cell[1], part]:.4f}", "At cell (y, x)": yx(cell),
-        "Output resolution (cells)": size(outputs.output_resolution),
-    })  # fmt: skip
+    metric_row(
+        {
+            f"Highest {name} score": f"{outputs.heatmap_scores[cell[0], cell[1], part]:.4f}",
+            "At cell (y, x)": yx(cell),
+            "Output resolution (cells)": size(outputs.output_resolution),
+        }
+    )
     st.altair_chart(heatmap_over_image(frame.image, outputs, part, name), width="content")
     st.caption(
         f"The {name} heatmap over the picture: one square per output cell, black (0) to yellow (1). The brightest "
@@ -123,10 +142,14 @@ def heatmaps_step(frame: Frame) -> None:
         "cell that is the brightest of its 3 × 3 neighbourhood (step 4)."
     )
     st.subheader("All 17 heatmaps")
-    st.caption("Black is 0, yellow is 1 (inferno colour map); each block is one output cell; the number is the part's "
-               "highest score.")
+    st.caption(
+        "Black is 0, yellow is 1 (inferno colour map); each block is one output cell; the number is the part's "
+        "highest score."
+    )
     for first in range(0, len(PART_NAMES), THUMBNAILS_PER_ROW):
-        for column, k in zip(st.columns(THUMBNAILS_PER_ROW), range(first, min(first + THUMBNAILS_PER_ROW, len(PART_NAMES)))):
+        for column, k in zip(
+            st.columns(THUMBNAILS_PER_ROW), range(first, min(first + THUMBNAILS_PER_ROW, len(PART_NAMES)))
+        ):
             scores = outputs.heatmap_scores[:, :, k]
             column.image(cv.heatmap_thumbnail(scores), caption=f"{PART_NAMES[k]} {scores.max():.2f}", width="stretch")
 
@@ -136,39 +159,48 @@ def heatmaps_step(frame: Frame) -> None:
 
 def _part_formula(r, stride: int, scale_yx) -> str:
     y, x = r.cell
-    return "\n".join([
-        f"heatmapPosition  = argmax of heatmap[:, :, {r.name}]        = (y, x) = {yx(r.cell)}   score {r.score:.4f}",
-        f"offsetVector     = (offsets[{y}, {x}, {r.part}], offsets[{y}, {x}, 17 + {r.part}]) = (dy, dx) = {yx(r.offset, 2)}",
-        "keypointPosition = heatmapPosition * outputStride + offsetVector",
-        f"                 = {yx(r.cell)} * {stride} + {yx(r.offset, 2)}",
-        f"                 = {yx(r.position, 2)}   network-input pixels (y, x)",
-        f"on the picture   = ({r.position[0]:.2f} × {scale_yx[0]:.4f}, {r.position[1]:.2f} × {scale_yx[1]:.4f})",
-        f"                 = {yx(r.image_position, 1)}   picture pixels (y, x)",
-    ])  # fmt: skip
+    return "\n".join(
+        [
+            f"heatmapPosition  = argmax of heatmap[:, :, {r.name}]        = (y, x) = {yx(r.cell)}   score {r.score:.4f}",
+            f"offsetVector     = (offsets[{y}, {x}, {r.part}], offsets[{y}, {x}, 17 + {r.part}]) = (dy, dx) = {yx(r.offset, 2)}",
+            "keypointPosition = heatmapPosition * outputStride + offsetVector",
+            f"                 = {yx(r.cell)} * {stride} + {yx(r.offset, 2)}",
+            f"                 = {yx(r.position, 2)}   network-input pixels (y, x)",
+            f"on the picture   = ({r.position[0]:.2f} × {scale_yx[0]:.4f}, {r.position[1]:.2f} × {scale_yx[1]:.4f})",
+            f"                 = {yx(r.image_position, 1)}   picture pixels (y, x)",
+        ]
+    )
 
 
 def _pose_score_formula(lesson, per_line: int = 4) -> str:
     scores = [f"{r.score:.2f}" for r in lesson.readings]
     rows = [" + ".join(scores[i : i + per_line]) for i in range(0, len(scores), per_line)]
-    return "\n".join([
-        "poseScore = mean of the 17 scores",
-        f"  = ({rows[0]}",
-        *(f"   + {row}" for row in rows[1:-1]),
-        f"   + {rows[-1]}) / 17",
-        f"  = {lesson.pose.score:.4f}",
-    ])  # fmt: skip
+    return "\n".join(
+        [
+            "poseScore = mean of the 17 scores",
+            f"  = ({rows[0]}",
+            *(f"   + {row}" for row in rows[1:-1]),
+            f"   + {rows[-1]}) / 17",
+            f"  = {lesson.pose.score:.4f}",
+        ]
+    )
 
 
 def _keypoint_table(lesson) -> pd.DataFrame:
-    return pd.DataFrame({
-        "part": [r.name for r in lesson.readings],
-        "cell y": [r.cell[0] for r in lesson.readings], "cell x": [r.cell[1] for r in lesson.readings],
-        "score": [r.score for r in lesson.readings],
-        "offset dy": [r.offset[0] for r in lesson.readings], "offset dx": [r.offset[1] for r in lesson.readings],
-        "y": [r.position[0] for r in lesson.readings], "x": [r.position[1] for r in lesson.readings],
-        "picture y": [r.image_position[0] for r in lesson.readings],
-        "picture x": [r.image_position[1] for r in lesson.readings],
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "part": [r.name for r in lesson.readings],
+            "cell y": [r.cell[0] for r in lesson.readings],
+            "cell x": [r.cell[1] for r in lesson.readings],
+            "score": [r.score for r in lesson.readings],
+            "offset dy": [r.offset[0] for r in lesson.readings],
+            "offset dx": [r.offset[1] for r in lesson.readings],
+            "y": [r.position[0] for r in lesson.readings],
+            "x": [r.position[1] for r in lesson.readings],
+            "picture y": [r.image_position[0] for r in lesson.readings],
+            "picture x": [r.image_position[1] for r in lesson.readings],
+        }
+    )
 
 
 def single_pose_step(frame: Frame) -> None:
@@ -192,23 +224,33 @@ def single_pose_step(frame: Frame) -> None:
     whole, detail = st.columns([3, 2], gap="large")
     with whole:
         base = cv.Canvas(posenet_core.draw_stride_grid(frame.image, outputs), outputs)
-        st.image(marked(base).image, width="stretch",
-                 caption=f"{r.name}: the argmax cell (yellow), the offset vector (green arrow) from the cell's "
-                 f"centre to the keypoint (pink).")  # fmt: skip
+        st.image(
+            marked(base).image,
+            width="stretch",
+            caption=f"{r.name}: the argmax cell (yellow), the offset vector (green arrow) from the cell's "
+            f"centre to the keypoint (pink).",
+        )
     with detail:
         zoom = cv.Canvas.around(frame.image, outputs, cell_centre).grid()
         st.image(marked(zoom).image, caption="The same, magnified: the cells around the argmax cell.", width="stretch")
-    metric_row({
-        "Argmax cell (y, x)": yx(r.cell), "Heatmap score": f"{r.score:.4f}",
-        "Offset (dy, dx)": yx(r.offset, 2), "Keypoint (y, x)": yx(r.position, 1),
-    })  # fmt: skip
+    metric_row(
+        {
+            "Argmax cell (y, x)": yx(r.cell),
+            "Heatmap score": f"{r.score:.4f}",
+            "Offset (dy, dx)": yx(r.offset, 2),
+            "Keypoint (y, x)": yx(r.position, 1),
+        }
+    )
     st.code(_part_formula(r, stride, outputs.scale_yx), language="text")
 
     st.subheader("The whole pose")
     picture, numbers = st.columns([3, 2], gap="large")
     with picture:
-        st.image(posenet_core.draw_poses(frame.image, lesson.image_pose, min_part_confidence=0.0), width="stretch",
-                 caption="All 17 parts, each from its own argmax cell and offset; the skeleton joins them.")  # fmt: skip
+        st.image(
+            posenet_core.draw_poses(frame.image, lesson.image_pose, min_part_confidence=0.0),
+            width="stretch",
+            caption="All 17 parts, each from its own argmax cell and offset; the skeleton joins them.",
+        )
     with numbers:
         st.metric("Pose score", f"{lesson.pose.score:.4f}")
         st.code(_pose_score_formula(lesson), language="text")
@@ -217,9 +259,13 @@ def single_pose_step(frame: Frame) -> None:
             "can come from different people: multi-pose decoding (step 4) keeps people apart. In the table, "
             "(y, x) are network-input pixels and the picture columns the picture's own pixels."
         )
-    st.dataframe(_keypoint_table(lesson), hide_index=True, height=TABLE_ROW_PX * (len(PART_NAMES) + 1) + 3, column_config={
-        c: PIXELS_FORMAT for c in ("offset dy", "offset dx", "y", "x", "picture y", "picture x")
-    } | {"score": SCORE_FORMAT})  # fmt: skip
+    st.dataframe(
+        _keypoint_table(lesson),
+        hide_index=True,
+        height=TABLE_ROW_PX * (len(PART_NAMES) + 1) + 3,
+        column_config={c: PIXELS_FORMAT for c in ("offset dy", "offset dx", "y", "x", "picture y", "picture x")}
+        | {"score": SCORE_FORMAT},
+    )
 
 
 # Step 5 ----------------------------------------------------------------------------------
@@ -231,11 +277,18 @@ COMPARE_MODES = {"single": "Single pose", "multi": "Multi-pose (step 4's setting
 
 def compare_step(frame: Frame) -> None:
     scale_factor, _ = input_settings()
-    st.caption(f"Image scale factor **{scale_factor:.2f}** (set in step 1); each column runs the network at its own stride.")
+    st.caption(
+        f"Image scale factor **{scale_factor:.2f}** (set in step 1); each column runs the network at its own stride."
+    )
     mode = st.segmented_control(
-        "Decode", list(COMPARE_MODES), format_func=COMPARE_MODES.get, default="multi", required=True,
-        key=COMPARE_MODE_KEY, persist_state="session",
-    )  # fmt: skip
+        "Decode",
+        list(COMPARE_MODES),
+        format_func=COMPARE_MODES.get,
+        default="multi",
+        required=True,
+        key=COMPARE_MODE_KEY,
+        persist_state="session",
+    )
     multi = multi_pose_settings() if mode == "multi" else None
     rows = []
     for column, stride in zip(st.columns(len(STRIDES), gap="medium"), STRIDES):
@@ -254,16 +307,28 @@ def compare_step(frame: Frame) -> None:
             network, decode = st.columns(2)
             network.metric("Network", ms(t["network"]), help=f"Resizing the picture took another {ms(t['resize'])}.")
             decode.metric("Decode", ms(t["decode"]))
-            rows.append({
-                "output stride": stride, "network input": size(run.outputs.input_size),
-                "output grid": size(run.outputs.output_resolution), "cells": int(run.outputs.heatmap_scores[:, :, 0].size),
-                "network ms": t["network"], "decode ms": t["decode"],
-                "poses": len(scores), "best pose score": max(scores, default=None),
-            })  # fmt: skip
+            rows.append(
+                {
+                    "output stride": stride,
+                    "network input": size(run.outputs.input_size),
+                    "output grid": size(run.outputs.output_resolution),
+                    "cells": int(run.outputs.heatmap_scores[:, :, 0].size),
+                    "network ms": t["network"],
+                    "decode ms": t["decode"],
+                    "poses": len(scores),
+                    "best pose score": max(scores, default=None),
+                }
+            )
     if rows:
-        st.dataframe(pd.DataFrame(rows), hide_index=True, column_config={
-            "network ms": MS_FORMAT, "decode ms": MS_FORMAT, "best pose score": SCORE_FORMAT,
-        })  # fmt: skip
+        st.dataframe(
+            pd.DataFrame(rows),
+            hide_index=True,
+            column_config={
+                "network ms": MS_FORMAT,
+                "decode ms": MS_FORMAT,
+                "best pose score": SCORE_FORMAT,
+            },
+        )
         st.caption(
             f"Poses scoring under {MIN_POSE_SCORE_DRAWN:g} are counted but not drawn, as in the live demo. Timed on "
             "this server: the median of three runs after a warm-up (building the network for a new input size is "

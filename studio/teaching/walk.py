@@ -39,13 +39,24 @@ def _widgets() -> MultiPoseSettings:
     count, threshold, radius = st.columns(3, gap="large")
     count.slider("Max pose detections", 1, 20, d.max_detections, key=MAX_DETECTIONS_KEY, persist_state="session")
     threshold.slider(
-        "Score threshold", 0.0, 1.0, d.score_threshold, 0.05, key=THRESHOLD_KEY, persist_state="session",
+        "Score threshold",
+        0.0,
+        1.0,
+        d.score_threshold,
+        0.05,
+        key=THRESHOLD_KEY,
+        persist_state="session",
         help="A part can start a pose only where its cell scores at least this.",
-    )  # fmt: skip
+    )
     radius.slider(
-        "NMS radius", 1, 40, int(d.nms_radius), key=NMS_KEY, persist_state="session",
+        "NMS radius",
+        1,
+        40,
+        int(d.nms_radius),
+        key=NMS_KEY,
+        persist_state="session",
         help="In network-input pixels: a candidate this close to the same part of a pose already found is skipped.",
-    )  # fmt: skip
+    )
     return multi_pose_settings()
 
 
@@ -97,7 +108,9 @@ def _marks(canvas: cv.Canvas, lesson: MultiPoseLesson, event: WalkEvent) -> cv.C
     step = event.step
     source = lesson.source_position(event)
     (cell_1, snap_1), (cell_2, snap_2) = step.snaps[0], step.snaps[-1]
-    canvas.cell(step.source_cell, cv.WHITE, fill=0.1).cell(cell_1, cv.SNAP_1, fill=0.15).cell(cell_2, cv.SNAP_2, fill=0.15)
+    canvas.cell(step.source_cell, cv.WHITE, fill=0.1).cell(cell_1, cv.SNAP_1, fill=0.15).cell(
+        cell_2, cv.SNAP_2, fill=0.15
+    )
     canvas.arrow(source, step.displaced, cv.DISPLACEMENT, tip=0.12)
     canvas.arrow(step.displaced, snap_1, cv.SNAP_1).arrow(snap_1, snap_2, cv.SNAP_2)
     return canvas.point(source, cv.WHITE).point(snap_2, cv.KEYPOINT)
@@ -129,19 +142,25 @@ def _candidate_text(lesson: MultiPoseLesson, event: WalkEvent) -> tuple[str, str
     ]
     if c.blocked_by is not None:
         other = lesson.blocking_keypoint(c)
-        lines.append(f"NMS check  pose {c.blocked_by + 1}'s {name} is at {yx(other, 2)}: "
-                     f"{distance(c.position, other):.2f} px away, within the radius {radius:g}  ->  skipped")  # fmt: skip
-        title = (f"**Candidate {event.candidate_number}: skipped.** Pose {c.blocked_by + 1} already has a {name} "
-                 f"within {radius:g} px (red disk): this peak is the same person's {name}, not a new person.")  # fmt: skip
+        lines.append(
+            f"NMS check  pose {c.blocked_by + 1}'s {name} is at {yx(other, 2)}: "
+            f"{distance(c.position, other):.2f} px away, within the radius {radius:g}  ->  skipped"
+        )
+        title = (
+            f"**Candidate {event.candidate_number}: skipped.** Pose {c.blocked_by + 1} already has a {name} "
+            f"within {radius:g} px (red disk): this peak is the same person's {name}, not a new person."
+        )
     else:
         found = lesson.poses_before(event)
         others = f"none of the {found} poses found so far has a {name} within {radius:g} px"
         if found == 0:
             others = "no pose found yet"
         lines.append(f"NMS check  {others}  ->  root of pose {c.pose_index + 1}")
-        title = (f"**Candidate {event.candidate_number}: root of pose {c.pose_index + 1}.** The strongest "
-                 f"candidate left is a {name}; no pose found so far has a {name} within {radius:g} px of it, "
-                 f"so a new person starts here and the decoder walks the pose chain from it.")  # fmt: skip
+        title = (
+            f"**Candidate {event.candidate_number}: root of pose {c.pose_index + 1}.** The strongest "
+            f"candidate left is a {name}; no pose found so far has a {name} within {radius:g} px of it, "
+            f"so a new person starts here and the decoder walks the pose chain from it."
+        )
     return title, "\n".join(lines)
 
 
@@ -151,10 +170,12 @@ def _step_text(lesson: MultiPoseLesson, event: WalkEvent) -> tuple[str, str]:
     tensor = "displacement_fwd" if step.direction == "forward" else "displacement_bwd"
     (cy, cx) = step.source_cell
     steps = len(lesson.trace.walks[event.pose_index])
-    title = (f"**Pose {event.pose_index + 1}, step {event.step_number} of {steps}: {step.direction} along edge "
-             f"{step.edge} ({edge_name(step.edge)}), from the {source} to the {target}.** Follow the "
-             f"{step.direction} displacement read at the {source}'s cell (blue), then snap twice to the nearest "
-             f"cell and its {target} offset (orange, then green).")  # fmt: skip
+    title = (
+        f"**Pose {event.pose_index + 1}, step {event.step_number} of {steps}: {step.direction} along edge "
+        f"{step.edge} ({edge_name(step.edge)}), from the {source} to the {target}.** Follow the "
+        f"{step.direction} displacement read at the {source}'s cell (blue), then snap twice to the nearest "
+        f"cell and its {target} offset (orange, then green)."
+    )
     lines = [
         f"source     {source} at {yx(lesson.source_position(event), 2)}  ->  nearest cell {yx(step.source_cell)}",
         f"vector     {tensor}[{cy}, {cx}, {step.edge}], [{cy}, {cx}, 16 + {step.edge}]"
@@ -162,7 +183,9 @@ def _step_text(lesson: MultiPoseLesson, event: WalkEvent) -> tuple[str, str]:
         f"displaced  source + vector = {yx(step.displaced, 2)}",
     ]
     for number, (cell, position) in enumerate(step.snaps, start=1):
-        lines.append(f"snap {number}     nearest cell {yx(cell)}  ->  cell * stride + {target} offset = {yx(position, 2)}")
+        lines.append(
+            f"snap {number}     nearest cell {yx(cell)}  ->  cell * stride + {target} offset = {yx(position, 2)}"
+        )
     lines.append(f"score      heatmap[{step.final_cell[0]}, {step.final_cell[1]}, {target}] = {step.score:.4f}")
     return title, "\n".join(lines)
 
@@ -182,11 +205,22 @@ def _stepper(count: int, signature) -> int:
     current = min(max(int(st.session_state.get(WALK_KEY, 1)), 1), count)
     st.session_state[WALK_KEY] = current
     buttons = st.columns([1, 1, 1, 1, 4], vertical_alignment="center")
-    moves = [("First", ":material/first_page:", 1), ("Previous", ":material/chevron_left:", current - 1),
-             ("Next", ":material/chevron_right:", current + 1), ("Last", ":material/last_page:", count)]  # fmt: skip
+    moves = [
+        ("First", ":material/first_page:", 1),
+        ("Previous", ":material/chevron_left:", current - 1),
+        ("Next", ":material/chevron_right:", current + 1),
+        ("Last", ":material/last_page:", count),
+    ]
     for column, (label, icon, target) in zip(buttons, moves):
-        column.button(label, icon=icon, key=f"teach:walk_{label.lower()}", on_click=_go, args=(target, count),
-                      disabled=target == current or not 1 <= target <= count, width="stretch")  # fmt: skip
+        column.button(
+            label,
+            icon=icon,
+            key=f"teach:walk_{label.lower()}",
+            on_click=_go,
+            args=(target, count),
+            disabled=target == current or not 1 <= target <= count,
+            width="stretch",
+        )
     with buttons[-1]:
         if count > 1:
             st.slider("Decoding step", 1, count, key=WALK_KEY, label_visibility="collapsed")
@@ -214,21 +248,29 @@ def _walk(frame: Frame, outputs: NetworkOutputs, lesson: MultiPoseLesson) -> Non
 
 
 def _candidates_table(lesson: MultiPoseLesson) -> pd.DataFrame:
-    return pd.DataFrame({
-        "rank": [r.rank for r in lesson.roots], "part": [PART_NAMES[r.part] for r in lesson.roots],
-        "cell y": [r.cell[0] for r in lesson.roots], "cell x": [r.cell[1] for r in lesson.roots],
-        "score": [r.score for r in lesson.roots], "outcome": [outcome(r) for r in lesson.roots],
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "rank": [r.rank for r in lesson.roots],
+            "part": [PART_NAMES[r.part] for r in lesson.roots],
+            "cell y": [r.cell[0] for r in lesson.roots],
+            "cell x": [r.cell[1] for r in lesson.roots],
+            "score": [r.score for r in lesson.roots],
+            "outcome": [outcome(r) for r in lesson.roots],
+        }
+    )
 
 
 def _poses_table(lesson: MultiPoseLesson) -> pd.DataFrame:
     roots = [c for c in lesson.trace.candidates if c.pose_index is not None]
-    return pd.DataFrame({
-        "pose": [i + 1 for i in range(len(lesson.poses))],
-        "root part": [PART_NAMES[c.part] for c in roots], "root score": [c.score for c in roots],
-        "pose score": [p.score for p in lesson.poses],
-        "mean of 17": [float(p.keypoint_scores().mean()) for p in lesson.poses],
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "pose": [i + 1 for i in range(len(lesson.poses))],
+            "root part": [PART_NAMES[c.part] for c in roots],
+            "root score": [c.score for c in roots],
+            "pose score": [p.score for p in lesson.poses],
+            "mean of 17": [float(p.keypoint_scores().mean()) for p in lesson.poses],
+        }
+    )
 
 
 def multi_pose_step(frame: Frame) -> None:
@@ -244,20 +286,30 @@ def multi_pose_step(frame: Frame) -> None:
         "16 parts, snapping to the grid's offsets on the way."
     )
     lesson = multi_pose_lesson(outputs, _widgets())
-    metric_row({
-        "Candidate roots": str(len(lesson.roots)), "Considered": str(len(lesson.trace.candidates)),
-        "Skipped by NMS": str(lesson.skipped_count), "Poses found": str(len(lesson.poses)),
-    })  # fmt: skip
+    metric_row(
+        {
+            "Candidate roots": str(len(lesson.roots)),
+            "Considered": str(len(lesson.trace.candidates)),
+            "Skipped by NMS": str(lesson.skipped_count),
+            "Poses found": str(len(lesson.poses)),
+        }
+    )
     if not lesson.roots:
-        st.info("No part scores at least the threshold anywhere, so there is no candidate root and no pose. "
-                "Lower the score threshold.", icon=":material/info:")  # fmt: skip
+        st.info(
+            "No part scores at least the threshold anywhere, so there is no candidate root and no pose. "
+            "Lower the score threshold.",
+            icon=":material/info:",
+        )
         return
     picture, table = st.columns([1, 1], gap="large")
     with picture:
-        st.image(_overview(frame, outputs, lesson), width="stretch",
-                 caption="Candidate roots: double rings started a pose (in its colour), red rings were skipped by "
-                 "NMS, grey cells were never reached (max detections found first). The tinted disks are the NMS "
-                 "radius around every keypoint of each pose found.")  # fmt: skip
+        st.image(
+            _overview(frame, outputs, lesson),
+            width="stretch",
+            caption="Candidate roots: double rings started a pose (in its colour), red rings were skipped by "
+            "NMS, grey cells were never reached (max detections found first). The tinted disks are the NMS "
+            "radius around every keypoint of each pose found.",
+        )
     with table:
         st.dataframe(_candidates_table(lesson), hide_index=True, height=420, column_config={"score": SCORE_FORMAT})
     st.subheader("The greedy decoding, one step at a time")
@@ -268,9 +320,15 @@ def multi_pose_step(frame: Frame) -> None:
         picture = posenet_core.draw_poses(frame.image, list(lesson.image_poses), 0.0, boxes=True, scores=True)
         st.image(picture, width="stretch")
     with scores:
-        st.dataframe(_poses_table(lesson), hide_index=True, column_config={
-            "root score": SCORE_FORMAT, "pose score": SCORE_FORMAT, "mean of 17": SCORE_FORMAT,
-        })  # fmt: skip
+        st.dataframe(
+            _poses_table(lesson),
+            hide_index=True,
+            column_config={
+                "root score": SCORE_FORMAT,
+                "pose score": SCORE_FORMAT,
+                "mean of 17": SCORE_FORMAT,
+            },
+        )
         st.caption(
             "**pose score** is NMS-adjusted: the sum of the scores of the parts that no earlier pose already has "
             "within the NMS radius, divided by 17. **mean of 17** is the plain mean of the keypoint scores, for "

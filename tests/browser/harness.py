@@ -116,7 +116,7 @@ def make_y4m(
 
     total = int(round(seconds * CAMERA_FPS))
     if stamp and total > 2**STAMP_BITS:
-        raise ValueError(f"a stamped loop holds at most {2 ** STAMP_BITS} frames")
+        raise ValueError(f"a stamped loop holds at most {2**STAMP_BITS} frames")
     with av.open(str(source)) as container:
         stream = container.streams.video[0]
         rate = float(stream.average_rate or 5)
@@ -200,13 +200,22 @@ class AppServer:
         env.pop("POSENET_ICE_SERVERS", None)  # local runs: host candidates only
         self._log = open(self.log_path, "wb")
         command = [
-            sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
-            "--server.headless", "true",
-            "--server.address", "127.0.0.1",
-            "--server.port", str(self.port),
-            "--browser.gatherUsageStats", "false",
-            "--server.fileWatcherType", "none",  # others edit the code while tests run
-        ]  # fmt: skip
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "streamlit_app.py",
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(self.port),
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",  # others edit the code while tests run
+        ]
         if self.skip_run_cleanup:
             command[1:3] = ["-c", _SKIP_RUN_CLEANUP_PRELUDE]
             command += ["--runner.postScriptGC", "false"]
@@ -295,8 +304,10 @@ def warm_up(browser, base_url: str, timeout: float = 120.0) -> dict[str, str]:
         page.goto(base_url, wait_until="domcontentloaded")
         page.get_by_text("Start here", exact=True).wait_for(timeout=timeout * 1000)
         page.get_by_test_id("stImage").first.wait_for(timeout=timeout * 1000)  # the model's example picture
-        links = page.get_by_test_id("stSidebarNav").locator("a").evaluate_all(
-            "links => links.map(a => [a.innerText.trim(), new URL(a.href).pathname])"
+        links = (
+            page.get_by_test_id("stSidebarNav")
+            .locator("a")
+            .evaluate_all("links => links.map(a => [a.innerText.trim(), new URL(a.href).pathname])")
         )
     finally:
         context.close()
@@ -312,6 +323,7 @@ def new_context(browser, viewport=(1400, 1600)):
 # ---------------------------------------------------------------------------------------
 # The app server's process: memory, threads, CPU (read from /proc).
 # ---------------------------------------------------------------------------------------
+
 
 def _status_field(pid: int, field: str) -> int:
     """An integer field of /proc/PID/status (VmRSS in kB, Threads, ...); 0 if the process is gone."""
@@ -522,8 +534,10 @@ class DemoPage:
 
     def choose(self, radio_label: str, option: str, timeout: float = 10.0) -> None:
         """Click a radio option; returns once it shows as selected and the run it starts is over."""
-        choice = self.widget("stRadio", radio_label).get_by_test_id("stRadioOption").filter(
-            has=self.page.get_by_text(option, exact=True)
+        choice = (
+            self.widget("stRadio", radio_label)
+            .get_by_test_id("stRadioOption")
+            .filter(has=self.page.get_by_text(option, exact=True))
         )
         self.last_change_at = time.monotonic()
         choice.click()
@@ -542,7 +556,7 @@ class DemoPage:
         """
         self.page.locator(STREAMER_IFRAME).evaluate("f => { f.dataset.replaced = 'yes'; }")
         self.choose("Video source", option)
-        fresh = f'{STREAMER_IFRAME}:not([data-replaced])'
+        fresh = f"{STREAMER_IFRAME}:not([data-replaced])"
         self.page.locator(fresh).wait_for(state="attached", timeout=timeout * 1000)
         self.page.frame_locator(fresh).get_by_role("button", name=re.compile(r"^\s*start\s*$", re.I)).wait_for(
             state="visible", timeout=timeout * 1000

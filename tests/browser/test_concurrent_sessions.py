@@ -16,7 +16,6 @@ import time
 import urllib.request
 
 import pytest
-
 from harness import cpu_share, descendants, processed_rate, threads, tree_rss_mb
 from test_live_demo import describe, longest_stall, share
 
@@ -84,18 +83,26 @@ def test_three_sessions_keep_their_own_settings_and_are_released_when_closed(ope
     peak = max(during)
     third = len(during) // 3
     early, late = statistics.median(during[:third]), statistics.median(during[-third:])
-    print(f"three sessions for {RUN_S} s: server RSS {early:.0f} MB in the first {RUN_S // 3} s, "
-          f"{late:.0f} MB in the last {RUN_S // 3} s")  # fmt: skip
+    print(
+        f"three sessions for {RUN_S} s: server RSS {early:.0f} MB in the first {RUN_S // 3} s, "
+        f"{late:.0f} MB in the last {RUN_S // 3} s"
+    )
     for setting, samples in readings.items():
         frames = [s.frames_processed for s in samples]
-        print(f"  max {setting}: distinct processed fps {processed_rate(samples):.1f}; longest stall "
-              f"{longest_stall(samples):.1f} s; Poses {[s.poses for s in samples]}; "
-              f"Frames processed {frames[0]} -> {frames[-1]}")  # fmt: skip
+        print(
+            f"  max {setting}: distinct processed fps {processed_rate(samples):.1f}; longest stall "
+            f"{longest_stall(samples):.1f} s; Poses {[s.poses for s in samples]}; "
+            f"Frames processed {frames[0]} -> {frames[-1]}"
+        )
     for setting, samples in readings.items():
         counted = [s.frames_processed for s in samples if s.frames_processed is not None]
-        assert len(counted) >= 2 and counted[-1] > counted[0], f"max {setting}: no frames processed: {describe(samples)}"
+        assert len(counted) >= 2 and counted[-1] > counted[0], (
+            f"max {setting}: no frames processed: {describe(samples)}"
+        )
         stall = longest_stall(samples)
-        assert stall <= MAX_STALL_S, f"max {setting}: {stall:.1f} s without a newly processed frame: {describe(samples)}"
+        assert stall <= MAX_STALL_S, (
+            f"max {setting}: {stall:.1f} s without a newly processed frame: {describe(samples)}"
+        )
         if setting >= 3:  # the photo has 3 people
             right = share(samples, lambda s: s.poses is not None and s.poses >= 3)
         else:
@@ -118,10 +125,12 @@ def test_three_sessions_keep_their_own_settings_and_are_released_when_closed(ope
     after = tree_rss_mb(pid)
     waited = time.monotonic() - closed
     quiet = cpu_share(pid, 5.0)
-    print(f"RSS: before {before:.0f} MB, peak during {peak:.0f} MB, after {after:.0f} MB "
-          f"({(after - before) / before:+.1%}, {waited:.0f} s after closing; once a second: {trace}); "
-          f"threads before {threads_before}, peak {threads_peak}, after {threads(pid)}; "
-          f"server CPU after {quiet:.2f} cores")  # fmt: skip
+    print(
+        f"RSS: before {before:.0f} MB, peak during {peak:.0f} MB, after {after:.0f} MB "
+        f"({(after - before) / before:+.1%}, {waited:.0f} s after closing; once a second: {trace}); "
+        f"threads before {threads_before}, peak {threads_peak}, after {threads(pid)}; "
+        f"server CPU after {quiet:.2f} cores"
+    )
     print(f"total {time.monotonic() - started:.0f} s")
     assert quiet <= QUIET_CPU, f"the server still works for closed tabs: {quiet:.2f} cores busy"
     assert after <= before * (1 + RSS_TOLERANCE), (

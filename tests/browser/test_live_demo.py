@@ -11,9 +11,8 @@ import time
 
 import numpy as np
 import pytest
-from PIL import Image
-
 from harness import ARTIFACTS, SKELETON_RGB, count_near, mean_change, processed_rate, strong_changes
+from PIL import Image
 
 pytestmark = pytest.mark.browser
 
@@ -69,9 +68,11 @@ def test_single_pose_webcam_is_annotated_live(open_demo):
     demo.wait_for_frames(1, timeout=20)
     samples = demo.sample(10, every=1.25)
     rate = processed_rate(samples)
-    print(f"\nsingle-pose, webcam: video {seconds_to_video:.1f} s after START; distinct processed fps {rate:.1f} "
-          f"(page's own 'Processed fps': {[s.processed_fps for s in samples]}); server ms/frame "
-          f"{[s.total_ms for s in samples]}; network input {samples[-1].network_input}")  # fmt: skip
+    print(
+        f"\nsingle-pose, webcam: video {seconds_to_video:.1f} s after START; distinct processed fps {rate:.1f} "
+        f"(page's own 'Processed fps': {[s.processed_fps for s in samples]}); server ms/frame "
+        f"{[s.total_ms for s in samples]}; network input {samples[-1].network_input}"
+    )
 
     counted = [s for s in samples if s.frames_processed is not None]
     assert len(counted) >= 0.8 * len(samples), f"the live caption was missing: {describe(samples)}"
@@ -82,8 +83,10 @@ def test_single_pose_webcam_is_annotated_live(open_demo):
     save_screenshot(demo, "single_pose.png")
     video = demo.video_screenshot(ARTIFACTS / "single_pose_video.png")
     skeleton = count_near(video, SKELETON_RGB, 40)
-    print(f"screenshot: {ARTIFACTS / 'single_pose_video.png'}; skeleton-coloured pixels: {skeleton} "
-          f"of {video.shape[1]}x{video.shape[0]}")  # fmt: skip
+    print(
+        f"screenshot: {ARTIFACTS / 'single_pose_video.png'}; skeleton-coloured pixels: {skeleton} "
+        f"of {video.shape[1]}x{video.shape[0]}"
+    )
     assert skeleton > 500, f"the returned video shows no skeleton ({skeleton} pixels near {SKELETON_RGB})"
 
     # Contrast: no keypoint scores 1.0, so nothing is drawn and the colour goes away. This
@@ -99,8 +102,10 @@ def test_single_pose_webcam_is_annotated_live(open_demo):
 
     _, waited = wait_until(skeleton_gone, 20, "the skeleton disappearing after 'Minimum part confidence' = 1.0")
     bare = demo.video_screenshot(ARTIFACTS / "single_pose_video_no_skeleton.png")
-    print(f"screenshot: {ARTIFACTS / 'single_pose_video_no_skeleton.png'}; skeleton-coloured pixels went "
-          f"{skeleton} -> {counts[-1]} within {waited:.1f} s of the change")  # fmt: skip
+    print(
+        f"screenshot: {ARTIFACTS / 'single_pose_video_no_skeleton.png'}; skeleton-coloured pixels went "
+        f"{skeleton} -> {counts[-1]} within {waited:.1f} s of the change"
+    )
     assert bare.std() > 20, "the returned video is blank, not the camera picture"
     demo.wait_for_frames(before + 5, timeout=15)
     assert_still_streaming(demo, connections, "after the settings change")
@@ -123,8 +128,10 @@ def test_multi_pose_three_people_and_live_view_changes(open_demo):
     seconds_to_video = demo.start()
     demo.wait_for_frames(1, timeout=20)
     samples = demo.sample(8, every=1.0)
-    print(f"\nmulti-pose, three people: video {seconds_to_video:.1f} s after START; distinct processed fps "
-          f"{processed_rate(samples):.1f}; pose scores {[s.scores for s in samples]}")  # fmt: skip
+    print(
+        f"\nmulti-pose, three people: video {seconds_to_video:.1f} s after START; distinct processed fps "
+        f"{processed_rate(samples):.1f}; pose scores {[s.scores for s in samples]}"
+    )
     three = share(samples, lambda s: s.confident_poses(0.3) >= 3)
     assert three >= 0.8, f"only {three:.0%} of readings list 3 poses scoring >= 0.3: {describe(samples)}"
     save_screenshot(demo, "multi_pose.png")
@@ -215,9 +222,11 @@ def test_settings_are_per_session(open_demo):
         )
 
     rounds = read_both(8)
-    print(f"\ntwo sessions: Poses with max 1: {[a.poses for a, _ in rounds]}; with max 5: "
-          f"{[b.poses for _, b in rounds]}; Frames processed {[a.frames_processed for a, _ in rounds]} and "
-          f"{[b.frames_processed for _, b in rounds]}")  # fmt: skip
+    print(
+        f"\ntwo sessions: Poses with max 1: {[a.poses for a, _ in rounds]}; with max 5: "
+        f"{[b.poses for _, b in rounds]}; Frames processed {[a.frames_processed for a, _ in rounds]} and "
+        f"{[b.frames_processed for _, b in rounds]}"
+    )
     assert_both_flow(rounds, "both streaming")
     assert share([a for a, _ in rounds], lambda s: s.poses == 1) >= 0.8, describe([a for a, _ in rounds])
     fives = [b for _, b in rounds]

@@ -12,9 +12,8 @@ from __future__ import annotations
 import statistics
 import time
 
-import pytest
-
 import harness
+import pytest
 
 pytestmark = pytest.mark.browser
 
@@ -97,19 +96,25 @@ def test_start_works_20_times_in_a_row(browser, app_server, app_pages):
         result = start_once(browser, app_server.url, app_pages["Single pose"], attempt)
         results.append(result)
         if result["ok"]:
-            print(f"\nSTART {attempt:2d}: video after {result['to_video_s']:.1f} s, Frames processed growing "
-                  f"after {result['to_frames_s']:.1f} s, still streaming {HOLD_S} s later ({result['frames']} frames)",
-                  end="")  # fmt: skip
+            print(
+                f"\nSTART {attempt:2d}: video after {result['to_video_s']:.1f} s, Frames processed growing "
+                f"after {result['to_frames_s']:.1f} s, still streaming {HOLD_S} s later ({result['frames']} frames)",
+                end="",
+            )
         else:
-            print(f"\nSTART {attempt:2d}: FAILED {result['error']}; then {result.get('afterwards')} "
-                  f"({result.get('screenshot')})", end="")  # fmt: skip
+            print(
+                f"\nSTART {attempt:2d}: FAILED {result['error']}; then {result.get('afterwards')} "
+                f"({result.get('screenshot')})",
+                end="",
+            )
 
     ok = [r for r in results if r["ok"]]
     times = sorted(r["to_video_s"] for r in ok)
     summary = f"{len(ok)}/{ATTEMPTS} STARTs streamed in {time.monotonic() - started:.0f} s"
     if times:
-        summary += (f"; START to video: median {statistics.median(times):.1f} s, min {times[0]:.1f} s, "
-                    f"max {times[-1]:.1f} s")  # fmt: skip
+        summary += (
+            f"; START to video: median {statistics.median(times):.1f} s, min {times[0]:.1f} s, max {times[-1]:.1f} s"
+        )
     print(f"\n{summary}")
     failed = [r for r in results if not r["ok"]]
     assert not failed, f"{summary}; failures: {failed}\n{app_server.log_tail(40)}"
