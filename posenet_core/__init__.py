@@ -8,9 +8,12 @@ poses = net.estimate_multiple_poses(rgb_image, max_detections=5)
 
 from .draw import (
     draw_bounding_boxes,
+    draw_displacement_legend,
     draw_displacement_vectors,
     draw_heatmap,
+    draw_heatmap_legend,
     draw_keypoints,
+    draw_offset_legend,
     draw_offset_vectors,
     draw_pose_scores,
     draw_poses,
@@ -23,6 +26,7 @@ from .params import network_input_size, output_resolution, valid_input_size
 from .parts import PART_NAMES, POSE_CHAIN, SKELETON
 from .pose import Keypoint, Pose, Position
 from .single_pose import decode_single_pose
+from .style import pose_colour
 
 __all__ = [
     "load",
@@ -50,4 +54,8 @@ __all__ = [
     "draw_offset_vectors",
     "draw_displacement_vectors",
     "draw_stride_grid",
+    "draw_heatmap_legend",
+    "draw_offset_legend",
+    "draw_displacement_legend",
+    "pose_colour",
 ]

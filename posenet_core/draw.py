@@ -8,34 +8,20 @@ pictures look alike at 320 and 1920 pixels.
 
 from __future__ import annotations
 
-import colorsys
 from typing import Iterable
 
 import cv2
 import numpy as np
 
+from . import style
 from .estimator import NetworkOutputs
 from .multi_pose import nearest_cell
 from .parts import NUM_EDGES, NUM_KEYPOINTS, PART_IDS, POSE_CHAIN, SKELETON
 from .pose import Pose
 
 
-def _palette(count: int, saturation: float, value: float) -> list[tuple[int, int, int]]:
-    return [tuple(int(255 * c) for c in colorsys.hsv_to_rgb(i / count, saturation, value)) for i in range(count)]
-
-
-# One colour per pose (multi-pose), one per part (raw-output views).
-POSE_COLOURS = [(0, 230, 160), (255, 170, 0), (90, 160, 255), (255, 80, 140), (200, 120, 255), (250, 230, 60)]
-PART_COLOURS = _palette(NUM_KEYPOINTS, 0.75, 1.0)
-WHITE = (255, 255, 255)
-
-
 def _as_list(poses: Pose | Iterable[Pose]) -> list[Pose]:
     return [poses] if isinstance(poses, Pose) else list(poses)
-
-
-def _thickness(image: np.ndarray) -> int:
-    return max(2, round(np.hypot(*image.shape[:2]) / 400))
 
 
 def _point(x: float, y: float) -> tuple[int, int]:
@@ -50,22 +36,22 @@ def _input_to_image(outputs: NetworkOutputs, y, x):
 
 def draw_keypoints(image, poses, min_part_confidence: float = 0.1) -> np.ndarray:
     out = image.copy()
-    radius = _thickness(image) + 2
+    radius = style.line_thickness(image) + 2
     for index, pose in enumerate(_as_list(poses)):
-        colour = POSE_COLOURS[index % len(POSE_COLOURS)]
+        colour = style.pose_colour(index)
         for keypoint in pose.keypoints:
             if keypoint.score >= min_part_confidence:
                 centre = _point(keypoint.position.x, keypoint.position.y)
-                cv2.circle(out, centre, radius + 1, WHITE, -1, cv2.LINE_AA)
+                cv2.circle(out, centre, radius + 1, style.WHITE, -1, cv2.LINE_AA)
                 cv2.circle(out, centre, radius, colour, -1, cv2.LINE_AA)
     return out
 
 
 def draw_skeleton(image, poses, min_part_confidence: float = 0.1) -> np.ndarray:
     out = image.copy()
-    thickness = _thickness(image)
+    thickness = style.line_thickness(image)
     for index, pose in enumerate(_as_list(poses)):
-        colour = POSE_COLOURS[index % len(POSE_COLOURS)]
+        colour = style.pose_colour(index)
         for a, b in SKELETON:
             ka, kb = pose.keypoints[a], pose.keypoints[b]
             if min(ka.score, kb.score) >= min_part_confidence:
@@ -79,19 +65,19 @@ def draw_bounding_boxes(image, poses, min_part_confidence: float = 0.1) -> np.nd
     for index, pose in enumerate(_as_list(poses)):
         box = pose.bounding_box(min_part_confidence)
         if box is not None:
-            colour = POSE_COLOURS[index % len(POSE_COLOURS)]
-            cv2.rectangle(out, _point(*box[:2]), _point(*box[2:]), colour, max(1, _thickness(image) // 2), cv2.LINE_AA)
+            colour = style.pose_colour(index)
+            cv2.rectangle(out, _point(*box[:2]), _point(*box[2:]), colour, style.thin_thickness(image), cv2.LINE_AA)
     return out
 
 
 def _label(image: np.ndarray, text: str, anchor: tuple[int, int], colour) -> None:
     """Text on a filled tag, kept inside the image."""
-    scale = max(0.45, np.hypot(*image.shape[:2]) / 1600)
+    scale = style.text_scale(image)
     (w, h), baseline = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, 1)
     x = min(max(anchor[0], 0), max(image.shape[1] - w - 6, 0))
     y = min(max(anchor[1], h + baseline + 4), image.shape[0] - 1)
     cv2.rectangle(image, (x, y - h - baseline - 4), (x + w + 6, y), colour, -1)
-    cv2.putText(image, text, (x + 3, y - baseline - 1), cv2.FONT_HERSHEY_SIMPLEX, scale, (20, 20, 20), 1, cv2.LINE_AA)
+    cv2.putText(image, text, (x + 3, y - baseline - 1), cv2.FONT_HERSHEY_SIMPLEX, scale, style.INK, 1, cv2.LINE_AA)
 
 
 def draw_pose_scores(image, poses, min_part_confidence: float = 0.1) -> np.ndarray:
@@ -104,7 +90,7 @@ def draw_pose_scores(image, poses, min_part_confidence: float = 0.1) -> np.ndarr
                 out,
                 f"#{index + 1} {pose.score:.2f}",
                 _point(box[0], box[1] - 4),
-                POSE_COLOURS[index % len(POSE_COLOURS)],
+                style.pose_colour(index),
             )
     return out
 
@@ -145,8 +131,7 @@ def draw_heatmap(image, outputs: NetworkOutputs, part: str | None = None, opacit
     warped = cv2.warpAffine(
         np.dstack([scores, weights]), to_image, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
     )
-    colours = cv2.applyColorMap(np.clip(warped[:, :, 0] * 255, 0, 255).astype(np.uint8), cv2.COLORMAP_INFERNO)
-    colours = cv2.cvtColor(colours, cv2.COLOR_BGR2RGB)
+    colours = style.colour_map(warped[:, :, 0])
     weight = np.ascontiguousarray(warped[:, :, 1])
     return cv2.blendLinear(np.ascontiguousarray(image), colours, 1 - weight, weight)
 
@@ -155,14 +140,14 @@ def draw_offset_vectors(image, outputs: NetworkOutputs, min_score: float = 0.5) 
     """From each cell scoring at least ``min_score`` for a part, an arrow to where its offset points."""
     out = image.copy()
     stride = outputs.output_stride
-    thickness = max(1, _thickness(image) // 2)
+    thickness = style.thin_thickness(image)
     ys, xs, parts = np.nonzero(outputs.heatmap_scores >= min_score)
     for y, x, part in zip(ys.tolist(), xs.tolist(), parts.tolist()):
         cell = (y * stride, x * stride)
         target = (cell[0] + outputs.offsets[y, x, part], cell[1] + outputs.offsets[y, x, part + NUM_KEYPOINTS])
         start, end = _input_to_image(outputs, *cell), _input_to_image(outputs, *target)
-        cv2.circle(out, start, thickness + 1, PART_COLOURS[part], -1, cv2.LINE_AA)
-        cv2.arrowedLine(out, start, end, PART_COLOURS[part], thickness, cv2.LINE_AA, tipLength=0.25)
+        cv2.circle(out, start, thickness + 1, style.PART_COLOURS[part], -1, cv2.LINE_AA)
+        cv2.arrowedLine(out, start, end, style.PART_COLOURS[part], thickness, cv2.LINE_AA, tipLength=0.25)
     return out
 
 
@@ -175,9 +160,8 @@ def draw_displacement_vectors(image, outputs: NetworkOutputs, poses, min_part_co
     scale_y, scale_x = outputs.scale_yx
     stride = outputs.output_stride
     rows, cols = outputs.output_resolution
-    thickness = max(1, _thickness(image) // 2)
-    for index, pose in enumerate(_as_list(poses)):
-        colour = POSE_COLOURS[index % len(POSE_COLOURS)]
+    thickness = style.thin_thickness(image)
+    for pose in _as_list(poses):
         for edge, (parent, child) in enumerate(POSE_CHAIN):
             source = pose.keypoints[parent]
             if source.score < min_part_confidence or pose.keypoints[child].score < min_part_confidence:
@@ -186,26 +170,131 @@ def draw_displacement_vectors(image, outputs: NetworkOutputs, poses, min_part_co
             cy, cx = nearest_cell(y, x, stride, rows, cols)  # the cell the decoder reads
             dy, dx = outputs.displacement_fwd[cy, cx, edge], outputs.displacement_fwd[cy, cx, edge + NUM_EDGES]
             start, end = _input_to_image(outputs, y, x), _input_to_image(outputs, y + dy, x + dx)
-            cv2.arrowedLine(out, start, end, colour, thickness, cv2.LINE_AA, tipLength=0.15)
+            # Their own colour on a dark outline: the arrows run along the bones the skeleton is drawn on.
+            cv2.arrowedLine(
+                out, start, end, style.outline(style.DISPLACEMENT), thickness + 2, cv2.LINE_AA, tipLength=0.15
+            )
+            cv2.arrowedLine(out, start, end, style.DISPLACEMENT, thickness, cv2.LINE_AA, tipLength=0.15)
     return out
 
 
 def draw_stride_grid(image, outputs: NetworkOutputs) -> np.ndarray:
     """The output grid: a faint line between cells and a dot at each cell's centre."""
-    out = image.copy()
     scale_y, scale_x = outputs.scale_yx
     stride = outputs.output_stride
     rows, cols = outputs.output_resolution
-    height, width = image.shape[:2]
-    lines = out.copy()
-    for i in range(rows + 1):
-        y = int(round((i - 0.5) * stride * scale_y))
-        cv2.line(lines, (0, y), (width - 1, y), WHITE, 1)
-    for j in range(cols + 1):
-        x = int(round((j - 0.5) * stride * scale_x))
-        cv2.line(lines, (x, 0), (x, height - 1), WHITE, 1)
-    out = cv2.addWeighted(lines, 0.35, out, 0.65, 0)
-    for i in range(rows):
-        for j in range(cols):
-            cv2.circle(out, _input_to_image(outputs, i * stride, j * stride), 1, WHITE, -1)
+    border_ys = [round((i - 0.5) * stride * scale_y) for i in range(rows + 1)]
+    border_xs = [round((j - 0.5) * stride * scale_x) for j in range(cols + 1)]
+    centres = [_input_to_image(outputs, i * stride, j * stride) for i in range(rows) for j in range(cols)]
+    return style.paint_grid(image.copy(), border_ys, border_xs, centres, style.line_thickness(image))
+
+
+# Legends --------------------------------------------------------------------------------
+# A key in the top left corner on a dark translucent panel, sized from the image like the
+# labels. Draw it last (after any mirroring), so the text reads the right way round.
+
+_FONT = cv2.FONT_HERSHEY_SIMPLEX
+_LEGEND_OPACITY = 0.65
+
+
+def _legend(image, rows) -> np.ndarray:
+    """``rows``: each a list of pieces, a ``str`` or ``(width_in_line_heights, paint(image, x, y, w, h))``."""
+    out = image.copy()
+    scale = style.text_scale(image)
+    weight = 1 if scale < 0.8 else 2
+    (_, text_h), baseline = cv2.getTextSize("Ag", _FONT, scale, weight)
+    line_h = text_h + baseline
+    pad, gap = max(3, line_h // 3), max(3, line_h // 3)
+
+    def width(piece) -> int:
+        if isinstance(piece, str):
+            return cv2.getTextSize(piece, _FONT, scale, weight)[0][0]
+        return round(piece[0] * line_h)
+
+    row_widths = [sum(width(p) for p in row) + gap * (len(row) - 1) for row in rows]
+    panel_w = min(max(row_widths) + 2 * pad, image.shape[1])
+    panel_h = min(len(rows) * line_h + (len(rows) - 1) * gap + 2 * pad, image.shape[0])
+    x0 = y0 = max(2, line_h // 3)  # a margin from the corner
+    panel = out[y0 : y0 + panel_h, x0 : x0 + panel_w]
+    panel[:] = (panel * (1 - _LEGEND_OPACITY)).astype(np.uint8)  # darken towards PANEL (black)
+    y = y0 + pad
+    for row in rows:
+        x = x0 + pad
+        for piece in row:
+            if isinstance(piece, str):
+                cv2.putText(out, piece, (x, y + text_h), _FONT, scale, style.WHITE, weight, cv2.LINE_AA)
+            else:
+                piece[1](out, x, y, width(piece), line_h)
+            x += width(piece) + gap
+        y += line_h + gap
     return out
+
+
+def _colour_bar(image, x, y, w, h) -> None:
+    bar = style.colour_map(np.linspace(0.0, 1.0, w, dtype=np.float32)[None].repeat(h, axis=0))
+    image[y : y + h, x : x + w] = bar[: image.shape[0] - y, : image.shape[1] - x]
+
+
+def _sample_arrow(colour, dot: bool = False, outline: bool = False):
+    def paint(image, x, y, w, h) -> None:
+        thickness = max(1, h // 6)
+        start, end = (x + thickness, y + h // 2), (x + w - 1, y + h // 2)
+        if outline:
+            cv2.arrowedLine(image, start, end, style.outline(colour), thickness + 2, cv2.LINE_AA, tipLength=0.35)
+        cv2.arrowedLine(image, start, end, colour, thickness, cv2.LINE_AA, tipLength=0.35)
+        if dot:
+            cv2.circle(image, start, thickness + 1, colour, -1, cv2.LINE_AA)
+
+    return paint
+
+
+def _part_strip(image, x, y, w, h) -> None:
+    edges = np.linspace(x, x + w, NUM_KEYPOINTS + 1).round().astype(int)
+    for part, (left, right) in enumerate(zip(edges[:-1], edges[1:])):
+        cv2.rectangle(image, (left, y + h // 4), (right - 1, y + h - h // 4), style.PART_COLOURS[part], -1)
+
+
+def draw_heatmap_legend(image, part: str | None = None) -> np.ndarray:
+    """The key to ``draw_heatmap``: the colour map from 0 to 1, titled with what is scored.
+
+    Args:
+        image: H x W x 3 uint8 RGB, usually ``draw_heatmap``'s picture.
+        part: The part shown (as passed to ``draw_heatmap``), or None for the maximum over all parts.
+
+    Returns:
+        A new image with the legend in its top left corner.
+    """
+    title = "part score" if part is None else f"{part} score"
+    return _legend(image, [[title], ["0", (5.0, _colour_bar), "1"]])
+
+
+def draw_offset_legend(image, min_score: float = 0.5) -> np.ndarray:
+    """The key to ``draw_offset_vectors``: what an arrow is, which cells have one, what its colour says.
+
+    Args:
+        image: H x W x 3 uint8 RGB, usually ``draw_offset_vectors``' picture.
+        min_score: The threshold passed to ``draw_offset_vectors``.
+
+    Returns:
+        A new image with the legend in its top left corner.
+    """
+    return _legend(
+        image,
+        [
+            [(2.0, _sample_arrow(style.WHITE, dot=True)), "offset: cell -> keypoint"],
+            [f"cells with part score >= {min_score:.2f}"],
+            [(2.0, _part_strip), "colour: one per part"],
+        ],
+    )
+
+
+def draw_displacement_legend(image) -> np.ndarray:
+    """The key to ``draw_displacement_vectors``: its arrow, from a part to the next along the pose chain.
+
+    Args:
+        image: H x W x 3 uint8 RGB, usually ``draw_displacement_vectors``' picture.
+
+    Returns:
+        A new image with the legend in its top left corner.
+    """
+    return _legend(image, [[(2.0, _sample_arrow(style.DISPLACEMENT, outline=True)), "displacement: part -> next part"]])

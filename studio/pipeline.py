@@ -28,7 +28,13 @@ class FrameReport:
 def estimate(net: posenet_core.PoseNet, outputs: posenet_core.NetworkOutputs, s: DemoSettings) -> list[Pose]:
     """Poses in frame pixels, not mirrored (the raw-output views need them that way)."""
     if s.multi_pose:
-        return net.multiple_poses_from(outputs, False, s.max_detections, s.score_threshold, s.nms_radius)
+        return net.multiple_poses_from(
+            outputs,
+            flip_horizontal=False,
+            max_detections=s.max_detections,
+            score_threshold=s.score_threshold,
+            nms_radius=s.nms_radius,
+        )
     return [net.single_pose_from(outputs)]
 
 
@@ -38,11 +44,22 @@ def draw_view(image: np.ndarray, outputs, poses: list[Pose], s: DemoSettings) ->
         return posenet_core.draw_heatmap(image, outputs, s.heatmap_part)
     if s.view == "offsets":
         return posenet_core.draw_offset_vectors(
-            posenet_core.draw_stride_grid(image, outputs), outputs, s.vector_min_score
+            posenet_core.draw_stride_grid(image, outputs), outputs, min_score=s.vector_min_score
         )
     if s.view == "displacements":
-        return posenet_core.draw_displacement_vectors(image, outputs, poses, s.min_part_confidence)
+        return posenet_core.draw_displacement_vectors(image, outputs, poses, min_part_confidence=s.min_part_confidence)
     return image
+
+
+def draw_legend(picture: np.ndarray, s: DemoSettings) -> np.ndarray:
+    """The view's key in a corner, drawn last: after mirroring, so its text reads the right way round."""
+    if s.view == "heatmap":
+        return posenet_core.draw_heatmap_legend(picture, s.heatmap_part)
+    if s.view == "offsets":
+        return posenet_core.draw_offset_legend(picture, s.vector_min_score)
+    if s.view == "displacements":
+        return posenet_core.draw_displacement_legend(picture)
+    return picture
 
 
 def process_frame(net: posenet_core.PoseNet, image: np.ndarray, s: DemoSettings) -> tuple[np.ndarray, FrameReport]:
@@ -60,8 +77,13 @@ def process_frame(net: posenet_core.PoseNet, image: np.ndarray, s: DemoSettings)
         picture = np.ascontiguousarray(picture[:, ::-1])
         shown = [p.scaled(1.0, 1.0, flip_width=image.shape[1]) for p in shown]
     picture = posenet_core.draw_poses(
-        picture, shown, s.min_part_confidence, s.show_boxes, s.show_scores and s.multi_pose
+        picture,
+        shown,
+        min_part_confidence=s.min_part_confidence,
+        boxes=s.show_boxes,
+        scores=s.show_scores and s.multi_pose,
     )
+    picture = draw_legend(picture, s)
     finished = time.perf_counter()
 
     timings = dict(outputs.timings_ms)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import posenet_core
-from posenet_core import PART_NAMES
+from posenet_core import PART_NAMES, style
 
 # --- every function on a real photo ------------------------------------------------------
 
@@ -200,3 +200,89 @@ def test_draw_stride_grid_marks_cell_centres_and_borders():
         assert changed(out, x, y), (x, y)  # a dot on each cell centre
     assert changed(out, 10, 24) and changed(out, 24, 10)  # borders half a cell from the centres
     assert not changed(out, 10, 10, reach=3) and not changed(out, 60, 36, reach=3)
+
+
+# --- one style, and the legends ----------------------------------------------------------
+
+
+def test_pose_colour_cycles_through_the_palette_and_is_exported():
+    palette = style.POSE_COLOURS
+    assert [posenet_core.pose_colour(i) for i in range(len(palette))] == list(palette)
+    assert posenet_core.pose_colour(len(palette) + 1) == palette[1]
+
+
+def test_teaching_canvas_takes_its_line_width_from_the_style():
+    from studio.teaching.canvas import Canvas
+
+    for height, width in [(480, 640), (1080, 1920), (99, 147)]:
+        image = np.zeros((height, width, 3), np.uint8)
+        assert Canvas(image, hand_outputs()).thickness == style.line_thickness(image)
+    assert style.line_thickness(np.zeros((1080, 1920, 3))) == 6  # diagonal 2203 / 400, rounded
+
+
+def test_displacement_arrows_have_their_own_colour_not_the_skeletons():
+    assert all(np.abs(np.subtract(style.DISPLACEMENT, c)).max() >= 100 for c in style.POSE_COLOURS)
+    fwd = np.zeros((3, 4, 32), np.float32)
+    fwd[1, 1, 0], fwd[1, 1, 16 + 0] = 0.0, 20.0  # nose -> leftEye: 60 picture pixels to the right
+    pose = make_pose({"nose": (48.0, 48.0, 0.9), "leftEye": (120.0, 48.0, 0.9)})
+    out = posenet_core.draw_displacement_vectors(black(99, 147), hand_outputs(displacement_fwd=fwd), pose)
+    shaft = out[46:51, 60:90].astype(int)  # along the arrow, before its head
+    core = shaft[shaft.sum(axis=2).argmax(axis=0), np.arange(30)]  # the line's centre in each column
+    assert (np.abs(core - style.DISPLACEMENT).max(axis=1) <= 30).all()
+    skeleton = posenet_core.draw_skeleton(black(), SCENE)
+    assert tuple(skeleton[100, 40]) == posenet_core.pose_colour(0) != style.DISPLACEMENT
+
+
+GREY = 128
+
+
+def drawn_box(before, after) -> tuple[int, int, int, int]:
+    """(x0, y0, x1, y1) around every pixel that changed."""
+    ys, xs = np.nonzero((before != after).any(axis=2))
+    return int(xs.min()), int(ys.min()), int(xs.max()), int(ys.max())
+
+
+LEGENDS = {
+    "heatmap": lambda image: posenet_core.draw_heatmap_legend(image),
+    "offsets": lambda image: posenet_core.draw_offset_legend(image, 0.5),
+    "displacements": lambda image: posenet_core.draw_displacement_legend(image),
+}
+
+
+@pytest.mark.parametrize("size", [(480, 640), (640, 360)], ids=["640x480", "360x640 portrait"])
+@pytest.mark.parametrize("legend", LEGENDS.values(), ids=LEGENDS.keys())
+def test_legend_is_small_and_in_the_top_left_corner(legend, size):
+    image = np.full((*size, 3), GREY, np.uint8)
+    out = legend(image)
+    assert out.shape == image.shape and (image == GREY).all()  # a new picture; the input is untouched
+    x0, y0, x1, y1 = drawn_box(image, out)
+    height, width = size
+    assert x0 < 10 and y0 < 10  # in the corner, just off the edge
+    assert x1 < 0.8 * width and y1 < 0.2 * height  # compact: most of the frame stays visible
+    assert (out[y0 : y1 + 1, x0 : x1 + 1] < GREY).mean() > 0.5  # a dark panel the text reads on
+    assert (out[y0 : y1 + 1, x0 : x1 + 1] > 200).any()  # and light text on it
+
+
+@pytest.mark.parametrize("legend", LEGENDS.values(), ids=LEGENDS.keys())
+def test_legend_grows_with_the_image(legend):
+    small, large = np.full((480, 640, 3), GREY, np.uint8), np.full((1080, 1920, 3), GREY, np.uint8)
+    (sx0, sy0, sx1, sy1), (lx0, ly0, lx1, ly1) = drawn_box(small, legend(small)), drawn_box(large, legend(large))
+    assert lx1 - lx0 > 2 * (sx1 - sx0) and ly1 - ly0 > 2 * (sy1 - sy0)
+
+
+def test_heatmap_legend_shows_the_colour_map_from_0_on_the_left_to_1_on_the_right():
+    image = np.full((480, 640, 3), GREY, np.uint8)
+    out = posenet_core.draw_heatmap_legend(image).astype(int)
+    x0, y0, x1, y1 = drawn_box(image, out)
+    low, high = style.colour_map(np.array([[0.02]]))[0, 0], style.colour_map(np.array([[1.0]]))[0, 0]
+    corner = out[y0 : y1 + 1, x0 : x1 + 1]
+    near_low = np.nonzero((np.abs(corner - low).max(axis=2) <= 3))
+    near_high = np.nonzero((np.abs(corner - high).max(axis=2) <= 3))
+    assert len(near_low[1]) >= 10 and len(near_high[1]) >= 10
+    assert near_low[1].mean() + 30 < near_high[1].mean()  # dark at the left end, pale yellow at the right
+
+
+def test_legends_say_what_they_show():
+    image = np.full((480, 640, 3), GREY, np.uint8)
+    assert (posenet_core.draw_offset_legend(image, 0.5) != posenet_core.draw_offset_legend(image, 0.8)).any()
+    assert (posenet_core.draw_heatmap_legend(image) != posenet_core.draw_heatmap_legend(image, "leftWrist")).any()

@@ -10,18 +10,23 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from posenet_core import NetworkOutputs
+from posenet_core import NetworkOutputs, style
+from posenet_core.style import BLOCKED, CELL, DISPLACEMENT, GRID, KEYPOINT, OFFSET, SNAP_1, SNAP_2, WHITE
 
-# RGB, chosen to read on a photo and beside the dark theme.
-CELL = (255, 200, 0)
-OFFSET = (0, 230, 160)
-KEYPOINT = (255, 80, 140)
-DISPLACEMENT = (90, 170, 255)
-SNAP_1 = (255, 150, 40)
-SNAP_2 = (0, 230, 160)
-BLOCKED = (255, 70, 70)
-WHITE = (255, 255, 255)
-GRID = (200, 200, 200)
+# The marks' colours are posenet_core's style, re-exported so pages write ``cv.CELL``.
+__all__ = [
+    "Canvas",
+    "heatmap_thumbnail",
+    "BLOCKED",
+    "CELL",
+    "DISPLACEMENT",
+    "GRID",
+    "KEYPOINT",
+    "OFFSET",
+    "SNAP_1",
+    "SNAP_2",
+    "WHITE",
+]
 
 
 class Canvas:
@@ -34,7 +39,7 @@ class Canvas:
         self._scale_yx = outputs.scale_yx  # network-input pixels -> picture pixels
         self._origin = origin_xy  # the crop's top left in picture pixels
         self.zoom = zoom
-        self.thickness = max(2, round(np.hypot(*self.image.shape[:2]) / 450))
+        self.thickness = style.line_thickness(self.image)
 
     @classmethod
     def around(cls, image, outputs: NetworkOutputs, centre_yx, cells: float = 2.5, size: int = 480) -> Canvas:
@@ -68,22 +73,10 @@ class Canvas:
         """Cell borders and centres (for magnified views; ``posenet_core.draw_stride_grid`` for whole pictures)."""
         rows, cols = self.outputs.output_resolution
         s = self.stride
-        height, width = self.image.shape[:2]
-
-        def borders(image):
-            for i in range(rows + 1):
-                y = self.px((i - 0.5) * s, 0)[1]
-                cv2.line(image, (0, y), (width - 1, y), GRID, 1, cv2.LINE_AA)
-            for j in range(cols + 1):
-                x = self.px(0, (j - 0.5) * s)[0]
-                cv2.line(image, (x, 0), (x, height - 1), GRID, 1, cv2.LINE_AA)
-
-        self._translucent(borders, 0.45)
-        for i in range(rows):
-            for j in range(cols):
-                centre = self.px(i * s, j * s)
-                if 0 <= centre[0] < width and 0 <= centre[1] < height:
-                    cv2.circle(self.image, centre, max(1, self.thickness - 1), GRID, -1, cv2.LINE_AA)
+        border_ys = [self.px((i - 0.5) * s, 0)[1] for i in range(rows + 1)]
+        border_xs = [self.px(0, (j - 0.5) * s)[0] for j in range(cols + 1)]
+        centres = [self.px(i * s, j * s) for i in range(rows) for j in range(cols)]
+        style.paint_grid(self.image, border_ys, border_xs, centres, self.thickness)
         return self
 
     def _translucent(self, draw, opacity: float) -> None:
@@ -105,7 +98,8 @@ class Canvas:
     def arrow(self, start_yx, end_yx, colour=OFFSET, tip: float = 0.2) -> Canvas:
         start, end = self.px(*start_yx), self.px(*end_yx)
         if start != end:
-            cv2.arrowedLine(self.image, start, end, WHITE, self.thickness + 2, cv2.LINE_AA, tipLength=tip)
+            outline = style.outline(colour)
+            cv2.arrowedLine(self.image, start, end, outline, self.thickness + 2, cv2.LINE_AA, tipLength=tip)
             cv2.arrowedLine(self.image, start, end, colour, self.thickness, cv2.LINE_AA, tipLength=tip)
         return self
 
@@ -138,8 +132,7 @@ class Canvas:
 
 def heatmap_thumbnail(scores: np.ndarray, width: int = 200) -> np.ndarray:
     """One part's H' x W' scores (0..1) as an inferno picture, each cell a crisp block."""
-    colours = cv2.applyColorMap(np.clip(scores * 255, 0, 255).astype(np.uint8), cv2.COLORMAP_INFERNO)
-    colours = cv2.cvtColor(colours, cv2.COLOR_BGR2RGB)
+    colours = style.colour_map(scores)
     rows, cols = scores.shape
     block = max(1, width // cols)
     return cv2.resize(colours, (cols * block, rows * block), interpolation=cv2.INTER_NEAREST)

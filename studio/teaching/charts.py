@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 import pandas as pd
 
-from posenet_core import NetworkOutputs
+from posenet_core import NetworkOutputs, style
 
 BACKGROUND_MAX_SIDE = 900  # the picture is embedded in the chart; no need for more pixels
 
@@ -74,7 +74,7 @@ def heatmap_over_image(image: np.ndarray, outputs: NetworkOutputs, part: int, pa
             x2="right:Q",
             y=alt.Y("top:Q", scale=y_scale, axis=axis),
             y2="bottom:Q",
-            color=alt.Color("score:Q", scale=alt.Scale(scheme="inferno", domain=[0, 1]), legend=None),
+            color=alt.Color("score:Q", scale=alt.Scale(scheme=style.COLOUR_MAP_NAME, domain=[0, 1]), legend=None),
             opacity=alt.Opacity("score:Q", scale=alt.Scale(domain=[0, 1], range=[0.12, 0.85]), legend=None),
             tooltip=[
                 alt.Tooltip("y:Q", title="cell y"),

@@ -6,8 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import posenet_core
-from posenet_core import PART_NAMES, NetworkOutputs
-from posenet_core.draw import POSE_COLOURS
+from posenet_core import PART_NAMES, NetworkOutputs, pose_colour
 
 from . import canvas as cv
 from .cache import MAX_DETECTIONS_KEY, NMS_KEY, THRESHOLD_KEY, input_settings, multi_pose_settings, outputs_for
@@ -19,10 +18,6 @@ from .text import yx
 WALK_KEY, WALK_SIGNATURE_KEY = "teach:walk_step", "teach:walk_signature"
 NOT_REACHED = "not reached"
 MAX_ZOOM_CELLS = 8.0
-
-
-def pose_colour(index: int):
-    return POSE_COLOURS[index % len(POSE_COLOURS)]
 
 
 def outcome(root) -> str:
@@ -173,7 +168,7 @@ def _step_text(lesson: MultiPoseLesson, event: WalkEvent) -> tuple[str, str]:
     title = (
         f"**Pose {event.pose_index + 1}, step {event.step_number} of {steps}: {step.direction} along edge "
         f"{step.edge} ({edge_name(step.edge)}), from the {source} to the {target}.** Follow the "
-        f"{step.direction} displacement read at the {source}'s cell (blue), then snap twice to the nearest "
+        f"{step.direction} displacement read at the {source}'s cell (white arrow), then snap twice to the nearest "
         f"cell and its {target} offset (orange, then green)."
     )
     lines = [
