@@ -6,6 +6,7 @@ pose = net.estimate_single_pose(rgb_image)
 poses = net.estimate_multiple_poses(rgb_image, max_detections=5)
 """
 
+from . import params, style
 from .draw import (
     draw_bounding_boxes,
     draw_displacement_legend,
@@ -21,11 +22,11 @@ from .draw import (
     draw_stride_grid,
 )
 from .estimator import NetworkOutputs, PoseNet, load
-from .multi_pose import MultiPoseTrace, candidate_roots, decode_multiple_poses
+from .multi_pose import Candidate, MultiPoseTrace, WalkStep, candidate_roots, decode_multiple_poses
 from .params import network_input_size, output_resolution, valid_input_size
 from .parts import PART_NAMES, POSE_CHAIN, SKELETON
 from .pose import Keypoint, Pose, Position
-from .single_pose import decode_single_pose
+from .single_pose import argmax_cells, decode_single_pose, offset_vectors
 from .style import pose_colour
 
 __all__ = [
@@ -36,9 +37,13 @@ __all__ = [
     "Keypoint",
     "Position",
     "decode_single_pose",
+    "argmax_cells",
+    "offset_vectors",
     "decode_multiple_poses",
     "candidate_roots",
     "MultiPoseTrace",
+    "Candidate",
+    "WalkStep",
     "network_input_size",
     "valid_input_size",
     "output_resolution",
@@ -58,4 +63,6 @@ __all__ = [
     "draw_offset_legend",
     "draw_displacement_legend",
     "pose_colour",
+    "style",
+    "params",
 ]

@@ -97,14 +97,30 @@ class Estimator:
         a = self.args
         if a.multi:
             return self.net.estimate_multiple_poses(
-                image, a.scale_factor, a.flip, a.output_stride, a.max_detections, a.score_threshold, a.nms_radius
+                image,
+                scale_factor=a.scale_factor,
+                flip_horizontal=a.flip,
+                output_stride=a.output_stride,
+                max_detections=a.max_detections,
+                score_threshold=a.score_threshold,
+                nms_radius=a.nms_radius,
             )
-        return [self.net.estimate_single_pose(image, a.scale_factor, a.flip, a.output_stride)]
+        return [
+            self.net.estimate_single_pose(
+                image, scale_factor=a.scale_factor, flip_horizontal=a.flip, output_stride=a.output_stride
+            )
+        ]
 
     def annotate(self, image: np.ndarray, poses) -> np.ndarray:
         from .draw import draw_poses
 
-        return draw_poses(image, poses, self.args.min_part_confidence, boxes=self.args.multi, scores=self.args.multi)
+        return draw_poses(
+            image,
+            poses,
+            min_part_confidence=self.args.min_part_confidence,
+            boxes=self.args.multi,
+            scores=self.args.multi,
+        )
 
 
 def run_image(args, estimator: Estimator) -> dict:

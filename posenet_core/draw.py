@@ -34,7 +34,7 @@ def _input_to_image(outputs: NetworkOutputs, y, x):
     return _point(x * scale_x, y * scale_y)
 
 
-def draw_keypoints(image, poses, min_part_confidence: float = 0.1) -> np.ndarray:
+def draw_keypoints(image, poses, *, min_part_confidence: float = 0.1) -> np.ndarray:
     out = image.copy()
     radius = style.line_thickness(image) + 2
     for index, pose in enumerate(_as_list(poses)):
@@ -47,7 +47,7 @@ def draw_keypoints(image, poses, min_part_confidence: float = 0.1) -> np.ndarray
     return out
 
 
-def draw_skeleton(image, poses, min_part_confidence: float = 0.1) -> np.ndarray:
+def draw_skeleton(image, poses, *, min_part_confidence: float = 0.1) -> np.ndarray:
     out = image.copy()
     thickness = style.line_thickness(image)
     for index, pose in enumerate(_as_list(poses)):
@@ -60,7 +60,7 @@ def draw_skeleton(image, poses, min_part_confidence: float = 0.1) -> np.ndarray:
     return out
 
 
-def draw_bounding_boxes(image, poses, min_part_confidence: float = 0.1) -> np.ndarray:
+def draw_bounding_boxes(image, poses, *, min_part_confidence: float = 0.1) -> np.ndarray:
     out = image.copy()
     for index, pose in enumerate(_as_list(poses)):
         box = pose.bounding_box(min_part_confidence)
@@ -80,7 +80,7 @@ def _label(image: np.ndarray, text: str, anchor: tuple[int, int], colour) -> Non
     cv2.putText(image, text, (x + 3, y - baseline - 1), cv2.FONT_HERSHEY_SIMPLEX, scale, style.INK, 1, cv2.LINE_AA)
 
 
-def draw_pose_scores(image, poses, min_part_confidence: float = 0.1) -> np.ndarray:
+def draw_pose_scores(image, poses, *, min_part_confidence: float = 0.1) -> np.ndarray:
     """Each pose's score on a tag at the top left of its confident keypoints."""
     out = image.copy()
     for index, pose in enumerate(_as_list(poses)):
@@ -95,14 +95,16 @@ def draw_pose_scores(image, poses, min_part_confidence: float = 0.1) -> np.ndarr
     return out
 
 
-def draw_poses(image, poses, min_part_confidence: float = 0.1, boxes: bool = False, scores: bool = False) -> np.ndarray:
+def draw_poses(
+    image, poses, *, min_part_confidence: float = 0.1, boxes: bool = False, scores: bool = False
+) -> np.ndarray:
     """The usual overlay: skeleton and keypoints, optionally bounding boxes and score tags."""
-    out = draw_skeleton(image, poses, min_part_confidence)
+    out = draw_skeleton(image, poses, min_part_confidence=min_part_confidence)
     if boxes:
-        out = draw_bounding_boxes(out, poses, min_part_confidence)
-    out = draw_keypoints(out, poses, min_part_confidence)
+        out = draw_bounding_boxes(out, poses, min_part_confidence=min_part_confidence)
+    out = draw_keypoints(out, poses, min_part_confidence=min_part_confidence)
     if scores:
-        out = draw_pose_scores(out, poses, min_part_confidence)
+        out = draw_pose_scores(out, poses, min_part_confidence=min_part_confidence)
     return out
 
 
@@ -115,7 +117,7 @@ def heatmap_image(outputs: NetworkOutputs, part: str | None = None) -> np.ndarra
     return outputs.heatmap_scores[:, :, PART_IDS[part]]
 
 
-def draw_heatmap(image, outputs: NetworkOutputs, part: str | None = None, opacity: float = 0.7) -> np.ndarray:
+def draw_heatmap(image, outputs: NetworkOutputs, part: str | None = None, *, opacity: float = 0.7) -> np.ndarray:
     """Scores colour-mapped (inferno) and blended over the image, more opaque where higher.
 
     Cell (i, j) sits at network-input pixel (i * stride, j * stride); the map is warped
@@ -136,7 +138,7 @@ def draw_heatmap(image, outputs: NetworkOutputs, part: str | None = None, opacit
     return cv2.blendLinear(np.ascontiguousarray(image), colours, 1 - weight, weight)
 
 
-def draw_offset_vectors(image, outputs: NetworkOutputs, min_score: float = 0.5) -> np.ndarray:
+def draw_offset_vectors(image, outputs: NetworkOutputs, *, min_score: float = 0.5) -> np.ndarray:
     """From each cell scoring at least ``min_score`` for a part, an arrow to where its offset points."""
     out = image.copy()
     stride = outputs.output_stride
@@ -151,7 +153,7 @@ def draw_offset_vectors(image, outputs: NetworkOutputs, min_score: float = 0.5) 
     return out
 
 
-def draw_displacement_vectors(image, outputs: NetworkOutputs, poses, min_part_confidence: float = 0.1) -> np.ndarray:
+def draw_displacement_vectors(image, outputs: NetworkOutputs, poses, *, min_part_confidence: float = 0.1) -> np.ndarray:
     """For each pose, the forward displacement the decoder reads at every parent part.
 
     ``poses`` are in image pixels, unflipped (decoded with ``flip_horizontal=False``).
@@ -268,7 +270,7 @@ def draw_heatmap_legend(image, part: str | None = None) -> np.ndarray:
     return _legend(image, [[title], ["0", (5.0, _colour_bar), "1"]])
 
 
-def draw_offset_legend(image, min_score: float = 0.5) -> np.ndarray:
+def draw_offset_legend(image, *, min_score: float = 0.5) -> np.ndarray:
     """The key to ``draw_offset_vectors``: what an arrow is, which cells have one, what its colour says.
 
     Args:

@@ -38,10 +38,10 @@ class NetworkOutputs:
         """Multiply a network-input (y, x) by this to get original-image pixels."""
         return self.image_size[0] / self.input_size[0], self.image_size[1] / self.input_size[1]
 
-    def to_image(self, pose: Pose, flip_horizontal: bool = False) -> Pose:
+    def to_image(self, pose: Pose, *, flip_horizontal: bool = False) -> Pose:
         """A pose decoded in network-input pixels, in original-image pixels."""
         scale_y, scale_x = self.scale_yx
-        return pose.scaled(scale_x, scale_y, self.image_size[1] if flip_horizontal else None)
+        return pose.scaled(scale_x, scale_y, flip_width=self.image_size[1] if flip_horizontal else None)
 
 
 class PoseNet:
@@ -74,13 +74,14 @@ class PoseNet:
         )
 
     @staticmethod
-    def single_pose_from(outputs: NetworkOutputs, flip_horizontal: bool = False) -> Pose:
-        pose = decode_single_pose(outputs.heatmap_scores, outputs.offsets, outputs.output_stride)
-        return outputs.to_image(pose, flip_horizontal)
+    def single_pose_from(outputs: NetworkOutputs, *, flip_horizontal: bool = False) -> Pose:
+        pose = decode_single_pose(outputs.heatmap_scores, outputs.offsets, output_stride=outputs.output_stride)
+        return outputs.to_image(pose, flip_horizontal=flip_horizontal)
 
     @staticmethod
     def multiple_poses_from(
         outputs: NetworkOutputs,
+        *,
         flip_horizontal: bool = False,
         max_detections=params.DEFAULT_MAX_DETECTIONS,
         score_threshold=params.DEFAULT_SCORE_THRESHOLD,
@@ -92,26 +93,28 @@ class PoseNet:
             outputs.offsets,
             outputs.displacement_fwd,
             outputs.displacement_bwd,
-            outputs.output_stride,
-            max_detections,
-            score_threshold,
-            nms_radius,
+            output_stride=outputs.output_stride,
+            max_detections=max_detections,
+            score_threshold=score_threshold,
+            nms_radius=nms_radius,
             trace=trace,
         )
-        return [outputs.to_image(pose, flip_horizontal) for pose in poses]
+        return [outputs.to_image(pose, flip_horizontal=flip_horizontal) for pose in poses]
 
     def estimate_single_pose(
         self,
         image,
+        *,
         scale_factor=params.DEFAULT_SCALE_FACTOR,
         flip_horizontal=False,
         output_stride=params.DEFAULT_OUTPUT_STRIDE,
     ) -> Pose:
-        return self.single_pose_from(self.predict(image, scale_factor, output_stride), flip_horizontal)
+        return self.single_pose_from(self.predict(image, scale_factor, output_stride), flip_horizontal=flip_horizontal)
 
     def estimate_multiple_poses(
         self,
         image,
+        *,
         scale_factor=params.DEFAULT_SCALE_FACTOR,
         flip_horizontal=False,
         output_stride=params.DEFAULT_OUTPUT_STRIDE,
@@ -122,10 +125,16 @@ class PoseNet:
         # Check the decoder's arguments before spending time on the network.
         params.check_multi_pose_params(max_detections, score_threshold, nms_radius)
         outputs = self.predict(image, scale_factor, output_stride)
-        return self.multiple_poses_from(outputs, flip_horizontal, max_detections, score_threshold, nms_radius)
+        return self.multiple_poses_from(
+            outputs,
+            flip_horizontal=flip_horizontal,
+            max_detections=max_detections,
+            score_threshold=score_threshold,
+            nms_radius=nms_radius,
+        )
 
 
-def load(num_threads: int | None = None) -> PoseNet:
+def load(*, num_threads: int | None = None) -> PoseNet:
     """PoseNet MobileNetV1 0.75 from the weights shipped in this package; no network access."""
     network = Network(num_threads=num_threads)
     network.warm_up((params.DEFAULT_OUTPUT_STRIDE,))  # fail here, not on the first frame

@@ -35,7 +35,7 @@ class Candidate:
     score: float
     part: int
     cell: tuple[int, int]  # (y, x)
-    position: tuple[float, float]  # (y, x): cell * stride + offset
+    position_yx: tuple[float, float]  # cell * stride + offset, network-input pixels
     blocked_by: int | None = None  # index of the accepted pose whose same part is within the NMS radius
     pose_index: int | None = None  # index of the pose it became the root of
 
@@ -49,8 +49,8 @@ class WalkStep:
     source_part: int
     target_part: int
     source_cell: tuple[int, int]
-    displacement: tuple[float, float]
-    displaced: tuple[float, float]
+    displacement_yx: tuple[float, float]  # (dy, dx) read at source_cell
+    displaced_yx: tuple[float, float]  # the source moved by the displacement
     snaps: tuple[tuple[tuple[int, int], tuple[float, float]], ...]  # (cell, position) per refinement
     final_cell: tuple[int, int]
     score: float
@@ -144,6 +144,7 @@ def decode_multiple_poses(
     offsets,
     displacement_fwd,
     displacement_bwd,
+    *,
     output_stride: int = 16,
     max_detections: int = 5,
     score_threshold: float = 0.5,

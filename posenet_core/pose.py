@@ -36,7 +36,7 @@ class Pose:
         )
         return cls(float(score), keypoints)
 
-    def positions(self) -> np.ndarray:
+    def positions_xy(self) -> np.ndarray:
         """17 x 2 array of (x, y)."""
         return np.array([(k.position.x, k.position.y) for k in self.keypoints], dtype=np.float64)
 
@@ -46,7 +46,7 @@ class Pose:
     def keypoint(self, part: str) -> Keypoint:
         return self.keypoints[PART_IDS[part]]
 
-    def scaled(self, scale_x: float, scale_y: float, flip_width: int | None = None) -> Pose:
+    def scaled(self, scale_x: float, scale_y: float, *, flip_width: int | None = None) -> Pose:
         """Positions multiplied per axis, then mirrored as ``x -> flip_width - 1 - x`` if given."""
 
         def move(p: Position) -> Position:
@@ -57,7 +57,7 @@ class Pose:
 
     def bounding_box(self, min_part_confidence: float = 0.0) -> tuple[float, float, float, float] | None:
         """(x_min, y_min, x_max, y_max) of the keypoints scoring at least ``min_part_confidence``."""
-        confident = self.positions()[self.keypoint_scores() >= min_part_confidence]
+        confident = self.positions_xy()[self.keypoint_scores() >= min_part_confidence]
         if len(confident) == 0:
             return None
         (x0, y0), (x1, y1) = confident.min(axis=0), confident.max(axis=0)

@@ -32,7 +32,7 @@ def offset_vectors(offsets: np.ndarray, cells: np.ndarray) -> np.ndarray:
     return np.stack([offsets[ys, xs, parts], offsets[ys, xs, parts + NUM_KEYPOINTS]], axis=1)
 
 
-def decode_single_pose(heatmap_scores, offsets, output_stride: int = 16) -> Pose:
+def decode_single_pose(heatmap_scores, offsets, *, output_stride: int = 16) -> Pose:
     """One pose from H x W x 17 scores (after the sigmoid) and H x W x 34 offsets.
 
     Positions are in the network input's pixels: ``cell * output_stride + offset``.

@@ -56,7 +56,7 @@ def draw_legend(picture: np.ndarray, s: DemoSettings) -> np.ndarray:
     if s.view == "heatmap":
         return posenet_core.draw_heatmap_legend(picture, s.heatmap_part)
     if s.view == "offsets":
-        return posenet_core.draw_offset_legend(picture, s.vector_min_score)
+        return posenet_core.draw_offset_legend(picture, min_score=s.vector_min_score)
     if s.view == "displacements":
         return posenet_core.draw_displacement_legend(picture)
     return picture

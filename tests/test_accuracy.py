@@ -69,8 +69,8 @@ def assert_mirror_images(flipped, plain, width: int):
     assert [k.part for k in flipped.keypoints] == [k.part for k in plain.keypoints]
     assert flipped.keypoint_scores() == pytest.approx(plain.keypoint_scores())
     assert flipped.score == pytest.approx(plain.score)
-    expected = plain.positions() * [-1, 1] + [width - 1, 0]
-    assert flipped.positions() == pytest.approx(expected, abs=1e-6)
+    expected = plain.positions_xy() * [-1, 1] + [width - 1, 0]
+    assert flipped.positions_xy() == pytest.approx(expected, abs=1e-6)
 
 
 def test_flip_horizontal_mirrors_the_unflipped_keypoints(net, pose_image):

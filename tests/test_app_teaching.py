@@ -9,8 +9,7 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 import posenet_core
-from posenet_core import PART_NAMES, MultiPoseTrace
-from posenet_core.single_pose import argmax_cells, offset_vectors
+from posenet_core import PART_NAMES, MultiPoseTrace, argmax_cells, offset_vectors
 from studio.teaching import frames
 from studio.teaching.text import yx  # how the page writes a (y, x) pair; the values compared are posenet_core's
 from tests.conftest import REPO_ROOT, SAMPLES
@@ -132,7 +131,7 @@ def test_step_3_shows_argmax_cell_offset_and_position_of_each_part(net, yoga, pa
     k = PART_NAMES.index(part)
     cell = argmax_cells(outputs.heatmap_scores)[k]
     offset = offset_vectors(outputs.offsets, argmax_cells(outputs.heatmap_scores))[k]
-    keypoint = posenet_core.decode_single_pose(outputs.heatmap_scores, outputs.offsets, 16).keypoints[k]
+    keypoint = posenet_core.decode_single_pose(outputs.heatmap_scores, outputs.offsets, output_stride=16).keypoints[k]
     shown = metrics(app)
     assert shown["Argmax cell (y, x)"] == yx(cell)
     assert shown["Offset (dy, dx)"] == yx(offset, 2)
@@ -170,7 +169,7 @@ def decoded(net, image, **settings):
         outputs.offsets,
         outputs.displacement_fwd,
         outputs.displacement_bwd,
-        16,
+        output_stride=16,
         trace=trace,
         **settings,
     )
@@ -216,8 +215,8 @@ def test_step_4_stepper_walks_the_trace_one_edge_at_a_time(net, three_people):
     source = poses[0].keypoints[step.source_part].position
     source_yx = (source.y, source.x)
     assert f"{PART_NAMES[step.source_part]} at {yx(source_yx, 2)}  ->  nearest cell {yx(step.source_cell)}" in text
-    assert f"(dy, dx) = {yx(step.displacement, 2)}" in text
-    assert f"source + vector = {yx(step.displaced, 2)}" in text
+    assert f"(dy, dx) = {yx(step.displacement_yx, 2)}" in text
+    assert f"source + vector = {yx(step.displaced_yx, 2)}" in text
     for number, (cell, position) in enumerate(step.snaps, start=1):
         assert f"snap {number}     nearest cell {yx(cell)}" in text and yx(position, 2) in text
     assert f"= {step.score:.4f}" in text

@@ -244,7 +244,7 @@ def drawn_box(before, after) -> tuple[int, int, int, int]:
 
 LEGENDS = {
     "heatmap": lambda image: posenet_core.draw_heatmap_legend(image),
-    "offsets": lambda image: posenet_core.draw_offset_legend(image, 0.5),
+    "offsets": lambda image: posenet_core.draw_offset_legend(image, min_score=0.5),
     "displacements": lambda image: posenet_core.draw_displacement_legend(image),
 }
 
@@ -284,5 +284,7 @@ def test_heatmap_legend_shows_the_colour_map_from_0_on_the_left_to_1_on_the_righ
 
 def test_legends_say_what_they_show():
     image = np.full((480, 640, 3), GREY, np.uint8)
-    assert (posenet_core.draw_offset_legend(image, 0.5) != posenet_core.draw_offset_legend(image, 0.8)).any()
+    assert (
+        posenet_core.draw_offset_legend(image, min_score=0.5) != posenet_core.draw_offset_legend(image, min_score=0.8)
+    ).any()
     assert (posenet_core.draw_heatmap_legend(image) != posenet_core.draw_heatmap_legend(image, "leftWrist")).any()

@@ -123,7 +123,7 @@ def test_a_candidate_within_the_nms_radius_of_the_same_part_is_skipped():
     poses, trace = two_nose_roots(-14.0).traced(nms_radius=20)  # 18 px from the first nose
     assert len(poses) == 1
     second = trace.candidates[1]
-    assert second.position == pytest.approx((16.0, 34.0))
+    assert second.position_yx == pytest.approx((16.0, 34.0))
     assert (second.blocked_by, second.pose_index) == (0, None)
     assert len(trace.walks) == 1
 
@@ -215,8 +215,8 @@ def test_a_walk_step_follows_the_displacement_then_snaps_twice_to_the_target_par
     step = trace.walks[0][0]
     assert (step.direction, step.edge) == ("backward", 5)
     assert step.source_cell == (2, 2)
-    assert step.displacement == pytest.approx((-20.0, 10.0))
-    assert step.displaced == pytest.approx((15.0, 40.0))
+    assert step.displacement_yx == pytest.approx((-20.0, 10.0))
+    assert step.displaced_yx == pytest.approx((15.0, 40.0))
     assert [cell for cell, _ in step.snaps] == [(1, 3), (1, 4)]
     assert [point for _, point in step.snaps] == [pytest.approx((18.0, 68.0)), pytest.approx((15.0, 76.0))]
     assert step.final_cell == (1, 5)

@@ -116,7 +116,7 @@ def test_load_needs_no_network_access(monkeypatch, pose_image, net):
     offline = posenet_core.load()
     pose = offline.estimate_single_pose(pose_image)
     assert pose.score > 0.5
-    assert pose.positions() == pytest.approx(net.estimate_single_pose(pose_image).positions(), abs=1e-3)
+    assert pose.positions_xy() == pytest.approx(net.estimate_single_pose(pose_image).positions_xy(), abs=1e-3)
 
 
 # --- threads -------------------------------------------------------------------------------

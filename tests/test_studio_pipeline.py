@@ -45,7 +45,7 @@ def test_flip_mirrors_frame_and_poses_together(net, pose_image):
     assert differs.mean() < 0.002
     width = pose_image.shape[1]
     np.testing.assert_allclose(
-        mirrored_report.poses[0].positions()[:, 0], width - 1 - plain_report.poses[0].positions()[:, 0], atol=1e-6
+        mirrored_report.poses[0].positions_xy()[:, 0], width - 1 - plain_report.poses[0].positions_xy()[:, 0], atol=1e-6
     )
 
 

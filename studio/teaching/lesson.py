@@ -14,9 +14,18 @@ from dataclasses import dataclass
 import numpy as np
 
 import posenet_core
-from posenet_core import PART_NAMES, POSE_CHAIN, MultiPoseTrace, NetworkOutputs, Pose, params
-from posenet_core.multi_pose import Candidate, WalkStep
-from posenet_core.single_pose import argmax_cells, offset_vectors
+from posenet_core import (
+    PART_NAMES,
+    POSE_CHAIN,
+    Candidate,
+    MultiPoseTrace,
+    NetworkOutputs,
+    Pose,
+    WalkStep,
+    argmax_cells,
+    offset_vectors,
+    params,
+)
 
 NUM_PARTS = len(PART_NAMES)
 
@@ -60,9 +69,9 @@ class PartReading:
     part: int
     name: str
     cell: tuple[int, int]  # heatmapPosition (y, x): the argmax cell
-    offset: tuple[float, float]  # offsetVector (dy, dx) read at that cell
-    position: tuple[float, float]  # keypointPosition (y, x) in network-input pixels
-    image_position: tuple[float, float]  # (y, x) in the picture's pixels
+    offset_yx: tuple[float, float]  # offsetVector (dy, dx) read at that cell
+    position_yx: tuple[float, float]  # keypointPosition in network-input pixels
+    image_position_yx: tuple[float, float]  # in the picture's pixels
     score: float
 
 
@@ -76,7 +85,7 @@ class SinglePoseLesson:
 def single_pose_lesson(outputs: NetworkOutputs) -> SinglePoseLesson:
     cells = argmax_cells(outputs.heatmap_scores)
     offsets = offset_vectors(outputs.offsets, cells)
-    pose = posenet_core.decode_single_pose(outputs.heatmap_scores, outputs.offsets, outputs.output_stride)
+    pose = posenet_core.decode_single_pose(outputs.heatmap_scores, outputs.offsets, output_stride=outputs.output_stride)
     image_pose = outputs.to_image(pose)
     readings = tuple(
         PartReading(
@@ -178,10 +187,10 @@ def multi_pose_lesson(outputs: NetworkOutputs, settings: MultiPoseSettings) -> M
         outputs.offsets,
         outputs.displacement_fwd,
         outputs.displacement_bwd,
-        outputs.output_stride,
-        settings.max_detections,
-        settings.score_threshold,
-        settings.nms_radius,
+        output_stride=outputs.output_stride,
+        max_detections=settings.max_detections,
+        score_threshold=settings.score_threshold,
+        nms_radius=settings.nms_radius,
         trace=trace,
     )
     scores, ys, xs, parts = posenet_core.candidate_roots(outputs.heatmap_scores, settings.score_threshold)
@@ -233,6 +242,8 @@ def run_at_stride(
         poses = [net.single_pose_from(outputs)]
     else:
         m = multi_pose
-        poses = net.multiple_poses_from(outputs, False, m.max_detections, m.score_threshold, m.nms_radius)
+        poses = net.multiple_poses_from(
+            outputs, max_detections=m.max_detections, score_threshold=m.score_threshold, nms_radius=m.nms_radius
+        )
     decode_ms = 1e3 * (time.perf_counter() - started)
     return StrideRun(outputs, tuple(poses), {**outputs.timings_ms, "decode": decode_ms})

@@ -9,8 +9,7 @@ import pandas as pd
 import streamlit as st
 
 import posenet_core
-from posenet_core import PART_NAMES, params
-from posenet_core.single_pose import argmax_cells
+from posenet_core import PART_NAMES, argmax_cells, params
 
 from ..settings import DemoSettings
 from . import canvas as cv
@@ -162,12 +161,12 @@ def _part_formula(r, stride: int, scale_yx) -> str:
     return "\n".join(
         [
             f"heatmapPosition  = argmax of heatmap[:, :, {r.name}]        = (y, x) = {yx(r.cell)}   score {r.score:.4f}",
-            f"offsetVector     = (offsets[{y}, {x}, {r.part}], offsets[{y}, {x}, 17 + {r.part}]) = (dy, dx) = {yx(r.offset, 2)}",
+            f"offsetVector     = (offsets[{y}, {x}, {r.part}], offsets[{y}, {x}, 17 + {r.part}]) = (dy, dx) = {yx(r.offset_yx, 2)}",
             "keypointPosition = heatmapPosition * outputStride + offsetVector",
-            f"                 = {yx(r.cell)} * {stride} + {yx(r.offset, 2)}",
-            f"                 = {yx(r.position, 2)}   network-input pixels (y, x)",
-            f"on the picture   = ({r.position[0]:.2f} × {scale_yx[0]:.4f}, {r.position[1]:.2f} × {scale_yx[1]:.4f})",
-            f"                 = {yx(r.image_position, 1)}   picture pixels (y, x)",
+            f"                 = {yx(r.cell)} * {stride} + {yx(r.offset_yx, 2)}",
+            f"                 = {yx(r.position_yx, 2)}   network-input pixels (y, x)",
+            f"on the picture   = ({r.position_yx[0]:.2f} × {scale_yx[0]:.4f}, {r.position_yx[1]:.2f} × {scale_yx[1]:.4f})",
+            f"                 = {yx(r.image_position_yx, 1)}   picture pixels (y, x)",
         ]
     )
 
@@ -193,12 +192,12 @@ def _keypoint_table(lesson) -> pd.DataFrame:
             "cell y": [r.cell[0] for r in lesson.readings],
             "cell x": [r.cell[1] for r in lesson.readings],
             "score": [r.score for r in lesson.readings],
-            "offset dy": [r.offset[0] for r in lesson.readings],
-            "offset dx": [r.offset[1] for r in lesson.readings],
-            "y": [r.position[0] for r in lesson.readings],
-            "x": [r.position[1] for r in lesson.readings],
-            "picture y": [r.image_position[0] for r in lesson.readings],
-            "picture x": [r.image_position[1] for r in lesson.readings],
+            "offset dy": [r.offset_yx[0] for r in lesson.readings],
+            "offset dx": [r.offset_yx[1] for r in lesson.readings],
+            "y": [r.position_yx[0] for r in lesson.readings],
+            "x": [r.position_yx[1] for r in lesson.readings],
+            "picture y": [r.image_position_yx[0] for r in lesson.readings],
+            "picture x": [r.image_position_yx[1] for r in lesson.readings],
         }
     )
 
@@ -219,7 +218,7 @@ def single_pose_step(frame: Frame) -> None:
 
     def marked(c: cv.Canvas) -> cv.Canvas:
         c.cell(r.cell).point(cell_centre, cv.WHITE, c.thickness + 1)
-        return c.arrow(cell_centre, r.position, cv.OFFSET).point(r.position, cv.KEYPOINT)
+        return c.arrow(cell_centre, r.position_yx, cv.OFFSET).point(r.position_yx, cv.KEYPOINT)
 
     whole, detail = st.columns([3, 2], gap="large")
     with whole:
@@ -237,8 +236,8 @@ def single_pose_step(frame: Frame) -> None:
         {
             "Argmax cell (y, x)": yx(r.cell),
             "Heatmap score": f"{r.score:.4f}",
-            "Offset (dy, dx)": yx(r.offset, 2),
-            "Keypoint (y, x)": yx(r.position, 1),
+            "Offset (dy, dx)": yx(r.offset_yx, 2),
+            "Keypoint (y, x)": yx(r.position_yx, 1),
         }
     )
     st.code(_part_formula(r, stride, outputs.scale_yx), language="text")

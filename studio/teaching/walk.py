@@ -70,19 +70,20 @@ def _overview(frame: Frame, outputs: NetworkOutputs, lesson: MultiPoseLesson):
         if c is None:  # never decoded, so no position: mark its cell
             canvas.cell(root.cell, cv.GRID, fill=0)
         elif c.blocked_by is not None:
-            canvas.ring(c.position, cv.BLOCKED)
+            canvas.ring(c.position_yx, cv.BLOCKED)
         else:
-            canvas.ring(c.position, cv.WHITE, canvas.thickness + 9).ring(c.position, pose_colour(c.pose_index))
+            canvas.ring(c.position_yx, cv.WHITE, canvas.thickness + 9).ring(c.position_yx, pose_colour(c.pose_index))
     return canvas.image
 
 
 def _state(canvas: cv.Canvas, lesson: MultiPoseLesson, index: int) -> cv.Canvas:
     """The poses complete before this event, and the current pose's walk so far."""
     event = lesson.events[index]
-    canvas.image = posenet_core.draw_poses(canvas.image, list(lesson.image_poses[: lesson.poses_before(event)]), 0.0)
+    drawn = list(lesson.image_poses[: lesson.poses_before(event)])
+    canvas.image = posenet_core.draw_poses(canvas.image, drawn, min_part_confidence=0.0)
     if event.pose_index is not None:
         colour = pose_colour(event.pose_index)
-        canvas.point(event.candidate.position, colour)
+        canvas.point(event.candidate.position_yx, colour)
         pose = lesson.poses[event.pose_index]
         for step in lesson.walked_before(event):
             canvas.line(yx_of(pose.keypoints[step.source_part]), step.snaps[-1][1], colour)
@@ -98,27 +99,27 @@ def _marks(canvas: cv.Canvas, lesson: MultiPoseLesson, event: WalkEvent) -> cv.C
         for index in range(lesson.poses_before(event)):
             same_part = yx_of(lesson.poses[index].keypoints[c.part])
             canvas.disk(same_part, radius, cv.BLOCKED if index == c.blocked_by else pose_colour(index))
-        canvas.cell(c.cell, cv.CELL).ring(c.position, cv.BLOCKED if c.blocked_by is not None else cv.WHITE)
-        return canvas.point(c.position, cv.KEYPOINT)
+        canvas.cell(c.cell, cv.CELL).ring(c.position_yx, cv.BLOCKED if c.blocked_by is not None else cv.WHITE)
+        return canvas.point(c.position_yx, cv.KEYPOINT)
     step = event.step
     source = lesson.source_position(event)
     (cell_1, snap_1), (cell_2, snap_2) = step.snaps[0], step.snaps[-1]
     canvas.cell(step.source_cell, cv.WHITE, fill=0.1).cell(cell_1, cv.SNAP_1, fill=0.15).cell(
         cell_2, cv.SNAP_2, fill=0.15
     )
-    canvas.arrow(source, step.displaced, cv.DISPLACEMENT, tip=0.12)
-    canvas.arrow(step.displaced, snap_1, cv.SNAP_1).arrow(snap_1, snap_2, cv.SNAP_2)
+    canvas.arrow(source, step.displaced_yx, cv.DISPLACEMENT, tip=0.12)
+    canvas.arrow(step.displaced_yx, snap_1, cv.SNAP_1).arrow(snap_1, snap_2, cv.SNAP_2)
     return canvas.point(source, cv.WHITE).point(snap_2, cv.KEYPOINT)
 
 
 def _focus(lesson: MultiPoseLesson, event: WalkEvent, stride: int) -> tuple[tuple[float, float], float]:
     """Centre (y, x) and half-size in cells of the magnified view: everything the event touched."""
     if event.step is None:
-        points = [event.candidate.position]
+        points = [event.candidate.position_yx]
         if event.candidate.blocked_by is not None:
             points.append(lesson.blocking_keypoint(event.candidate))
     else:
-        points = [lesson.source_position(event), event.step.displaced, *(p for _, p in event.step.snaps)]
+        points = [lesson.source_position(event), event.step.displaced_yx, *(p for _, p in event.step.snaps)]
     ys, xs = [p[0] for p in points], [p[1] for p in points]
     centre = ((min(ys) + max(ys)) / 2, (min(xs) + max(xs)) / 2)
     half_cells = max(max(ys) - min(ys), max(xs) - min(xs)) / 2 / stride + 1.5
@@ -133,13 +134,13 @@ def _candidate_text(lesson: MultiPoseLesson, event: WalkEvent) -> tuple[str, str
     name = PART_NAMES[c.part]
     lines = [
         f"candidate  {name} at cell {yx(c.cell)}, score {c.score:.4f}",
-        f"position   cell * stride + offset = {yx(c.position, 2)}",
+        f"position   cell * stride + offset = {yx(c.position_yx, 2)}",
     ]
     if c.blocked_by is not None:
         other = lesson.blocking_keypoint(c)
         lines.append(
             f"NMS check  pose {c.blocked_by + 1}'s {name} is at {yx(other, 2)}: "
-            f"{distance(c.position, other):.2f} px away, within the radius {radius:g}  ->  skipped"
+            f"{distance(c.position_yx, other):.2f} px away, within the radius {radius:g}  ->  skipped"
         )
         title = (
             f"**Candidate {event.candidate_number}: skipped.** Pose {c.blocked_by + 1} already has a {name} "
@@ -174,8 +175,8 @@ def _step_text(lesson: MultiPoseLesson, event: WalkEvent) -> tuple[str, str]:
     lines = [
         f"source     {source} at {yx(lesson.source_position(event), 2)}  ->  nearest cell {yx(step.source_cell)}",
         f"vector     {tensor}[{cy}, {cx}, {step.edge}], [{cy}, {cx}, 16 + {step.edge}]"
-        f" = (dy, dx) = {yx(step.displacement, 2)}",
-        f"displaced  source + vector = {yx(step.displaced, 2)}",
+        f" = (dy, dx) = {yx(step.displacement_yx, 2)}",
+        f"displaced  source + vector = {yx(step.displaced_yx, 2)}",
     ]
     for number, (cell, position) in enumerate(step.snaps, start=1):
         lines.append(
@@ -312,7 +313,9 @@ def multi_pose_step(frame: Frame) -> None:
     st.subheader("Final poses")
     final, scores = st.columns([1, 1], gap="large")
     with final:
-        picture = posenet_core.draw_poses(frame.image, list(lesson.image_poses), 0.0, boxes=True, scores=True)
+        picture = posenet_core.draw_poses(
+            frame.image, list(lesson.image_poses), min_part_confidence=0.0, boxes=True, scores=True
+        )
         st.image(picture, width="stretch")
     with scores:
         st.dataframe(

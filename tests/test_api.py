@@ -1,0 +1,70 @@
+"""The library's public surface: what studio uses is exported, options are passed by name."""
+
+import ast
+import inspect
+
+import numpy as np
+import pytest
+
+import posenet_core
+from tests.conftest import REPO_ROOT
+
+IMAGE = np.zeros((120, 160, 3), np.uint8)
+
+
+def names_studio_takes_from_posenet_core() -> set[str]:
+    """Every ``from posenet_core import X`` and ``posenet_core.X`` in studio/ and pages/."""
+    names = set()
+    for path in [*REPO_ROOT.glob("studio/**/*.py"), *REPO_ROOT.glob("pages/*.py"), REPO_ROOT / "streamlit_app.py"]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("posenet_core"):
+                submodule = node.module.removeprefix("posenet_core").lstrip(".")
+                names.update(submodule.split(".")[:1] if submodule else (a.name for a in node.names))
+            elif isinstance(node, ast.Attribute) and getattr(node.value, "id", None) == "posenet_core":
+                names.add(node.attr)
+    return names
+
+
+def test_everything_studio_uses_is_in_posenet_core_all():
+    used = names_studio_takes_from_posenet_core()
+    assert {"PoseNet", "Candidate", "WalkStep", "argmax_cells", "pose_colour", "style"} <= used  # the walk works
+    assert used - set(posenet_core.__all__) == set()
+    assert all(hasattr(posenet_core, name) for name in posenet_core.__all__)
+
+
+@pytest.mark.parametrize(
+    "function",
+    [
+        posenet_core.PoseNet.estimate_single_pose,
+        posenet_core.PoseNet.estimate_multiple_poses,
+        posenet_core.PoseNet.single_pose_from,
+        posenet_core.PoseNet.multiple_poses_from,
+        posenet_core.NetworkOutputs.to_image,
+        posenet_core.Pose.scaled,
+        posenet_core.decode_single_pose,
+        posenet_core.decode_multiple_poses,
+        posenet_core.draw_poses,
+        posenet_core.draw_keypoints,
+        posenet_core.draw_offset_vectors,
+        posenet_core.draw_displacement_vectors,
+        posenet_core.draw_offset_legend,
+    ],
+    ids=lambda f: f.__qualname__,
+)
+def test_flags_and_options_are_keyword_only(function):
+    for name, parameter in inspect.signature(function).parameters.items():
+        if parameter.default is not inspect.Parameter.empty and name != "part":
+            assert parameter.kind is inspect.Parameter.KEYWORD_ONLY, name
+
+
+def test_a_bare_flag_by_position_is_refused(net):
+    outputs = net.predict(IMAGE)
+    with pytest.raises(TypeError):
+        net.multiple_poses_from(outputs, False)
+    with pytest.raises(TypeError):
+        net.estimate_single_pose(IMAGE, 0.5, True)
+    with pytest.raises(TypeError):
+        posenet_core.draw_poses(IMAGE, [], 0.1, True)
+    assert net.single_pose_from(outputs, flip_horizontal=True) == outputs.to_image(
+        posenet_core.decode_single_pose(outputs.heatmap_scores, outputs.offsets), flip_horizontal=True
+    )
