@@ -35,6 +35,16 @@ def _input_to_image(outputs: NetworkOutputs, y, x):
 
 
 def draw_keypoints(image, poses, *, min_part_confidence: float = 0.1) -> np.ndarray:
+    """A dot on a white rim at each confident keypoint, in its pose's colour (``pose_colour``).
+
+    Args:
+        image: H x W x 3 uint8 RGB; not changed.
+        poses: A ``Pose`` or several, positions in ``image``'s pixels (as ``estimate_*`` return them).
+        min_part_confidence: Keypoints scoring less (0..1) are left out.
+
+    Returns:
+        A new image.
+    """
     out = image.copy()
     radius = style.line_thickness(image) + 2
     for index, pose in enumerate(_as_list(poses)):
@@ -48,6 +58,16 @@ def draw_keypoints(image, poses, *, min_part_confidence: float = 0.1) -> np.ndar
 
 
 def draw_skeleton(image, poses, *, min_part_confidence: float = 0.1) -> np.ndarray:
+    """The ``SKELETON`` bones whose two ends are confident, in each pose's colour.
+
+    Args:
+        image: H x W x 3 uint8 RGB; not changed.
+        poses: A ``Pose`` or several, positions in ``image``'s pixels (as ``estimate_*`` return them).
+        min_part_confidence: Keypoints scoring less (0..1) are left out.
+
+    Returns:
+        A new image.
+    """
     out = image.copy()
     thickness = style.line_thickness(image)
     for index, pose in enumerate(_as_list(poses)):
@@ -61,6 +81,16 @@ def draw_skeleton(image, poses, *, min_part_confidence: float = 0.1) -> np.ndarr
 
 
 def draw_bounding_boxes(image, poses, *, min_part_confidence: float = 0.1) -> np.ndarray:
+    """The box around each pose's confident keypoints (``Pose.bounding_box``), in its colour.
+
+    Args:
+        image: H x W x 3 uint8 RGB; not changed.
+        poses: A ``Pose`` or several, positions in ``image``'s pixels (as ``estimate_*`` return them).
+        min_part_confidence: Keypoints scoring less (0..1) are left out.
+
+    Returns:
+        A new image.
+    """
     out = image.copy()
     for index, pose in enumerate(_as_list(poses)):
         box = pose.bounding_box(min_part_confidence)
@@ -81,7 +111,16 @@ def _label(image: np.ndarray, text: str, anchor: tuple[int, int], colour) -> Non
 
 
 def draw_pose_scores(image, poses, *, min_part_confidence: float = 0.1) -> np.ndarray:
-    """Each pose's score on a tag at the top left of its confident keypoints."""
+    """Each pose's number and score (``#1 0.87``) on a tag at the top left of its confident keypoints.
+
+    Args:
+        image: H x W x 3 uint8 RGB; not changed.
+        poses: A ``Pose`` or several, positions in ``image``'s pixels (as ``estimate_*`` return them).
+        min_part_confidence: Keypoints scoring less (0..1) are left out.
+
+    Returns:
+        A new image.
+    """
     out = image.copy()
     for index, pose in enumerate(_as_list(poses)):
         box = pose.bounding_box(min_part_confidence)
@@ -98,7 +137,18 @@ def draw_pose_scores(image, poses, *, min_part_confidence: float = 0.1) -> np.nd
 def draw_poses(
     image, poses, *, min_part_confidence: float = 0.1, boxes: bool = False, scores: bool = False
 ) -> np.ndarray:
-    """The usual overlay: skeleton and keypoints, optionally bounding boxes and score tags."""
+    """The usual overlay: skeleton and keypoints, optionally bounding boxes and score tags.
+
+    Args:
+        image: H x W x 3 uint8 RGB; not changed.
+        poses: A ``Pose`` or several, positions in ``image``'s pixels (as ``estimate_*`` return them).
+        min_part_confidence: Keypoints scoring less (0..1) are left out.
+        boxes: Also draw ``draw_bounding_boxes``.
+        scores: Also draw ``draw_pose_scores``.
+
+    Returns:
+        A new image.
+    """
     out = draw_skeleton(image, poses, min_part_confidence=min_part_confidence)
     if boxes:
         out = draw_bounding_boxes(out, poses, min_part_confidence=min_part_confidence)
@@ -122,6 +172,19 @@ def draw_heatmap(image, outputs: NetworkOutputs, part: str | None = None, *, opa
 
     Cell (i, j) sits at network-input pixel (i * stride, j * stride); the map is warped
     with exactly that transform, so hot cells land on the body parts they score.
+    ``draw_heatmap_legend`` adds the key.
+
+    Args:
+        image: H x W x 3 uint8 RGB, the image ``outputs`` were predicted from; not changed.
+        outputs: ``PoseNet.predict``'s outputs for ``image``.
+        part: A name from ``PART_NAMES``, or None for the maximum over all 17 parts.
+        opacity: How much the hottest cells hide the image, 0..1 (cold cells always show it).
+
+    Returns:
+        A new image.
+
+    Raises:
+        ValueError: ``part`` is not a part name.
     """
     scores = heatmap_image(outputs, part).astype(np.float32)
     weights = np.clip(0.25 + opacity * np.sqrt(scores), 0, 1)  # hotter cells hide more of the frame
@@ -139,7 +202,18 @@ def draw_heatmap(image, outputs: NetworkOutputs, part: str | None = None, *, opa
 
 
 def draw_offset_vectors(image, outputs: NetworkOutputs, *, min_score: float = 0.5) -> np.ndarray:
-    """From each cell scoring at least ``min_score`` for a part, an arrow to where its offset points."""
+    """From each cell scoring at least ``min_score`` for a part, an arrow to where its offset points.
+
+    One colour per part (``style.PART_COLOURS``); ``draw_offset_legend`` adds the key.
+
+    Args:
+        image: H x W x 3 uint8 RGB, the image ``outputs`` were predicted from; not changed.
+        outputs: ``PoseNet.predict``'s outputs for ``image``.
+        min_score: Heatmap score (0..1) a (cell, part) needs for an arrow.
+
+    Returns:
+        A new image.
+    """
     out = image.copy()
     stride = outputs.output_stride
     thickness = style.thin_thickness(image)
@@ -156,7 +230,18 @@ def draw_offset_vectors(image, outputs: NetworkOutputs, *, min_score: float = 0.
 def draw_displacement_vectors(image, outputs: NetworkOutputs, poses, *, min_part_confidence: float = 0.1) -> np.ndarray:
     """For each pose, the forward displacement the decoder reads at every parent part.
 
-    ``poses`` are in image pixels, unflipped (decoded with ``flip_horizontal=False``).
+    Each arrow starts at a parent keypoint and ends where the displacement read at its
+    nearest cell points: the decoder's guess for the child part, before refinement. Drawn
+    in ``style.DISPLACEMENT`` (unlike any pose colour); ``draw_displacement_legend`` adds the key.
+
+    Args:
+        image: H x W x 3 uint8 RGB, the image ``outputs`` were predicted from; not changed.
+        outputs: ``PoseNet.predict``'s outputs for ``image``.
+        poses: A ``Pose`` or several in ``image``'s pixels, not mirrored (``flip_horizontal=False``).
+        min_part_confidence: Edges whose parent or child scores less (0..1) are left out.
+
+    Returns:
+        A new image.
     """
     out = image.copy()
     scale_y, scale_x = outputs.scale_yx
@@ -181,7 +266,15 @@ def draw_displacement_vectors(image, outputs: NetworkOutputs, poses, *, min_part
 
 
 def draw_stride_grid(image, outputs: NetworkOutputs) -> np.ndarray:
-    """The output grid: a faint line between cells and a dot at each cell's centre."""
+    """The output grid: a faint line between cells and a dot at each cell's centre.
+
+    Args:
+        image: H x W x 3 uint8 RGB, the image ``outputs`` were predicted from; not changed.
+        outputs: ``PoseNet.predict``'s outputs for ``image`` (for the stride and the grid size).
+
+    Returns:
+        A new image.
+    """
     scale_y, scale_x = outputs.scale_yx
     stride = outputs.output_stride
     rows, cols = outputs.output_resolution

@@ -32,8 +32,13 @@ LOCAL_MAXIMUM_RADIUS = 1
 
 @dataclass(frozen=True)
 class Candidate:
+    """A candidate root the decoder considered (``MultiPoseTrace``): a part's local maximum.
+
+    Cells are (y, x) = (row, column) of the output grid; positions are network-input pixels.
+    """
+
     score: float
-    part: int
+    part: int  # index into PART_NAMES
     cell: tuple[int, int]  # (y, x)
     position_yx: tuple[float, float]  # cell * stride + offset, network-input pixels
     blocked_by: int | None = None  # index of the accepted pose whose same part is within the NMS radius
@@ -42,7 +47,11 @@ class Candidate:
 
 @dataclass(frozen=True)
 class WalkStep:
-    """One edge of the chain walk, with every intermediate point (all (y, x))."""
+    """One edge of the chain walk, with every intermediate point.
+
+    Cells are (y, x) = (row, column) of the output grid; positions and vectors are (y, x)
+    network-input pixels. ``edge`` indexes ``POSE_CHAIN``; parts index ``PART_NAMES``.
+    """
 
     edge: int
     direction: str  # "backward" or "forward"
@@ -51,19 +60,29 @@ class WalkStep:
     source_cell: tuple[int, int]
     displacement_yx: tuple[float, float]  # (dy, dx) read at source_cell
     displaced_yx: tuple[float, float]  # the source moved by the displacement
-    snaps: tuple[tuple[tuple[int, int], tuple[float, float]], ...]  # (cell, position) per refinement
+    snaps: tuple[tuple[tuple[int, int], tuple[float, float]], ...]  # (cell, position_yx) per refinement
     final_cell: tuple[int, int]
     score: float
 
 
 @dataclass
 class MultiPoseTrace:
+    """Every decision of one ``decode_multiple_poses`` call; pass an empty one in as ``trace``."""
+
     candidates: list[Candidate] = field(default_factory=list)  # in the order they were considered
     walks: list[list[WalkStep]] = field(default_factory=list)  # one list per accepted pose
 
 
 def candidate_roots(heatmap_scores: np.ndarray, score_threshold: float) -> tuple[np.ndarray, ...]:
-    """(scores, ys, xs, parts) of the local maxima reaching the threshold, strongest first."""
+    """Step 1: the candidate roots, every (cell, part) that is its 3 x 3 neighbourhood's maximum.
+
+    Args:
+        heatmap_scores: H x W x 17 part scores.
+        score_threshold: Only cells scoring at least this (0..1).
+
+    Returns:
+        (scores, ys, xs, parts): four equal-length arrays, strongest first (ties in cell order).
+    """
     # A 3 x 3 max filter, done separably on a -inf padded copy (no scipy needed).
     padded = np.pad(heatmap_scores, ((1, 1), (1, 1), (0, 0)), constant_values=-np.inf)
     rows = np.maximum(np.maximum(padded[:-2], padded[1:-1]), padded[2:])
@@ -151,10 +170,29 @@ def decode_multiple_poses(
     nms_radius: float = 20,
     trace: MultiPoseTrace | None = None,
 ) -> list[Pose]:
-    """Up to ``max_detections`` poses, in the order they were found (strongest root first).
+    """PersonLab's fast greedy decoding, as in PoseNet (the module docstring has the steps).
 
     As in the original library the threshold applies to each pose's root part, so a
     returned pose may score lower overall: filter by ``pose.score`` for display.
+
+    Args:
+        heatmap_scores: H x W x 17 part scores after the sigmoid.
+        offsets: H x W x 34 offsets, network-input pixels.
+        displacement_fwd: H x W x 32 parent -> child displacements, network-input pixels.
+        displacement_bwd: H x W x 32 child -> parent displacements.
+        output_stride: 8, 16 or 32, as the outputs were made with.
+        max_detections: At most this many poses, at least 1.
+        score_threshold: 0..1; a root's cell must score at least this.
+        nms_radius: Network-input pixels, more than 0: a root this close to the same part of a
+            pose already found is skipped, and parts this close count only for the first pose.
+        trace: If given, filled with every candidate considered and every walk step.
+
+    Returns:
+        Up to ``max_detections`` poses in network-input pixels, in the order found (strongest root
+        first); each score is the sum of its unclaimed part scores divided by 17.
+
+    Raises:
+        ValueError: A tensor of the wrong shape or an argument out of range.
     """
     output_stride = check_output_stride(output_stride)
     max_detections, score_threshold, nms_radius = check_multi_pose_params(max_detections, score_threshold, nms_radius)

@@ -26,12 +26,14 @@ def _is_real(value) -> bool:
 
 
 def check_output_stride(output_stride) -> int:
+    """The output stride as an int; raises ValueError unless it is 8, 16 or 32."""
     if isinstance(output_stride, bool) or output_stride not in OUTPUT_STRIDES:
         raise ValueError(f"output_stride must be one of 8, 16, 32; got {output_stride!r}")
     return int(output_stride)
 
 
 def check_scale_factor(scale_factor) -> float:
+    """The scale factor as a float; raises ValueError unless it is a number in ``SCALE_FACTOR_RANGE``."""
     low, high = SCALE_FACTOR_RANGE
     if not _is_real(scale_factor) or not low <= scale_factor <= high:
         raise ValueError(f"scale_factor must be a number from {low} to {high}; got {scale_factor!r}")
@@ -39,6 +41,7 @@ def check_scale_factor(scale_factor) -> float:
 
 
 def check_multi_pose_params(max_detections, score_threshold, nms_radius) -> tuple[int, float, float]:
+    """The multi-pose settings, typed; raises ValueError naming the first one out of range."""
     if not isinstance(max_detections, numbers.Integral) or isinstance(max_detections, bool) or max_detections < 1:
         raise ValueError(f"max_detections must be a whole number of at least 1; got {max_detections!r}")
     if not _is_real(score_threshold) or not 0.0 <= score_threshold <= 1.0:
@@ -68,14 +71,30 @@ def as_rgb_image(image) -> np.ndarray:
 
 
 def valid_input_size(size: int, output_stride: int) -> int:
-    """The nearest size the network maps onto whole output cells: ``(size - 1) % stride == 0``."""
+    """The size the network is fed for one side: whole output cells, ``(size - 1) % stride == 0``.
+
+    Args:
+        size: A side in pixels, after scaling.
+        output_stride: 8, 16 or 32.
+
+    Returns:
+        ``size`` if already valid, else the next smaller valid size.
+    """
     if (size - 1) % output_stride == 0:
         return size
     return (size // output_stride) * output_stride + 1
 
 
 def output_resolution(input_size: int, output_stride: int) -> int:
-    """The article's formula: ``((InputImageSize - 1) / OutputStride) + 1``."""
+    """The article's formula for one side: ``((InputImageSize - 1) / OutputStride) + 1`` cells.
+
+    Args:
+        input_size: A valid network-input side in pixels.
+        output_stride: 8, 16 or 32.
+
+    Returns:
+        The number of output cells along that side.
+    """
     return (input_size - 1) // output_stride + 1
 
 
@@ -85,7 +104,20 @@ def scaled_size(height: int, width: int, scale_factor: float) -> tuple[int, int]
 
 
 def network_input_size(height: int, width: int, scale_factor: float, output_stride: int) -> tuple[int, int]:
-    """(height, width) fed to the network: scaled, then made valid for the stride."""
+    """The network-input size for an image: scaled (rounded half up), then made valid for the stride.
+
+    Args:
+        height: Image height in pixels.
+        width: Image width in pixels.
+        scale_factor: The image scale factor.
+        output_stride: 8, 16 or 32.
+
+    Returns:
+        (height, width) in pixels fed to the network.
+
+    Raises:
+        ValueError: A side would be smaller than ``output_stride + 1`` pixels.
+    """
     size = tuple(valid_input_size(side, output_stride) for side in scaled_size(height, width, scale_factor))
     if min(size) < output_stride + 1:
         raise ValueError(

@@ -11,12 +11,19 @@ from .parts import PART_IDS, PART_NAMES
 
 @dataclass(frozen=True)
 class Position:
+    """A point in pixels: x to the right, y down, from the image's top left corner.
+
+    ``estimate_*`` give original-image pixels; ``decode_*`` network-input pixels.
+    """
+
     x: float
     y: float
 
 
 @dataclass(frozen=True)
 class Keypoint:
+    """One body part of a pose: its name (``PART_NAMES``), where it is, and its heatmap score (0..1)."""
+
     part: str
     position: Position
     score: float
@@ -24,12 +31,23 @@ class Keypoint:
 
 @dataclass(frozen=True)
 class Pose:
+    """One person: a score (0..1) and the 17 keypoints in ``PART_NAMES`` order."""
+
     score: float
     keypoints: tuple[Keypoint, ...]
 
     @classmethod
     def from_arrays(cls, score: float, positions_yx: np.ndarray, scores: np.ndarray) -> Pose:
-        """``positions_yx``: 17 x 2 (y, x) as the network's tensors order them."""
+        """A pose from arrays, as the decoders hold it.
+
+        Args:
+            score: The pose's score.
+            positions_yx: 17 x 2 (y, x) pixels, as the network's tensors order them.
+            scores: 17 part scores.
+
+        Returns:
+            The pose.
+        """
         keypoints = tuple(
             Keypoint(part, Position(float(x), float(y)), float(s))
             for part, (y, x), s in zip(PART_NAMES, positions_yx.tolist(), scores.tolist())
@@ -37,17 +55,38 @@ class Pose:
         return cls(float(score), keypoints)
 
     def positions_xy(self) -> np.ndarray:
-        """17 x 2 array of (x, y)."""
+        """The 17 positions as a 17 x 2 float64 array of (x, y) pixels, ``PART_NAMES`` order."""
         return np.array([(k.position.x, k.position.y) for k in self.keypoints], dtype=np.float64)
 
     def keypoint_scores(self) -> np.ndarray:
+        """The 17 part scores as a float64 array, ``PART_NAMES`` order."""
         return np.array([k.score for k in self.keypoints], dtype=np.float64)
 
     def keypoint(self, part: str) -> Keypoint:
+        """The keypoint of a part by name, e.g. ``pose.keypoint("leftWrist")``.
+
+        Args:
+            part: One of ``PART_NAMES``.
+
+        Returns:
+            The ``Keypoint``.
+
+        Raises:
+            KeyError: ``part`` is not one of ``PART_NAMES``.
+        """
         return self.keypoints[PART_IDS[part]]
 
     def scaled(self, scale_x: float, scale_y: float, *, flip_width: int | None = None) -> Pose:
-        """Positions multiplied per axis, then mirrored as ``x -> flip_width - 1 - x`` if given."""
+        """The pose with its positions moved to another pixel grid.
+
+        Args:
+            scale_x: Multiplies every x.
+            scale_y: Multiplies every y.
+            flip_width: If given, then mirror x as ``x -> flip_width - 1 - x`` (an image this wide).
+
+        Returns:
+            A new pose; scores unchanged.
+        """
 
         def move(p: Position) -> Position:
             x = p.x * scale_x
@@ -56,7 +95,14 @@ class Pose:
         return Pose(self.score, tuple(Keypoint(k.part, move(k.position), k.score) for k in self.keypoints))
 
     def bounding_box(self, min_part_confidence: float = 0.0) -> tuple[float, float, float, float] | None:
-        """(x_min, y_min, x_max, y_max) of the keypoints scoring at least ``min_part_confidence``."""
+        """The box around the confident keypoints.
+
+        Args:
+            min_part_confidence: Keypoints scoring less (0..1) are left out.
+
+        Returns:
+            (x_min, y_min, x_max, y_max) in the pose's pixels, or None if no keypoint scores enough.
+        """
         confident = self.positions_xy()[self.keypoint_scores() >= min_part_confidence]
         if len(confident) == 0:
             return None

@@ -93,9 +93,13 @@ def grid_dot_radius(thickness: int) -> int:
 
 
 def colour_map(scores: np.ndarray) -> np.ndarray:
-    """Scores from 0 to 1 (any shape H x W) as inferno colours, an H x W x 3 uint8 RGB array.
+    """Scores as inferno colours: black is 0, red about 0.5, pale yellow 1.
 
-    Black is 0, dark red about 0.5, pale yellow 1; values outside 0..1 are clipped.
+    Args:
+        scores: An H x W array of scores from 0 to 1; values outside are clipped.
+
+    Returns:
+        An H x W x 3 uint8 RGB array.
     """
     levels = np.clip(np.asarray(scores, np.float32) * 255, 0, 255).astype(np.uint8)
     return cv2.cvtColor(cv2.applyColorMap(levels, cv2.COLORMAP_INFERNO), cv2.COLOR_BGR2RGB)

@@ -68,3 +68,27 @@ def test_a_bare_flag_by_position_is_refused(net):
     assert net.single_pose_from(outputs, flip_horizontal=True) == outputs.to_image(
         posenet_core.decode_single_pose(outputs.heatmap_scores, outputs.offsets), flip_horizontal=True
     )
+
+
+def public_callables():
+    for name in posenet_core.__all__:
+        value = getattr(posenet_core, name)
+        if inspect.isclass(value):
+            yield name, value
+            for member_name, member in vars(value).items():
+                if not member_name.startswith("_") and callable(getattr(member, "__func__", member)):
+                    yield f"{name}.{member_name}", getattr(member, "__func__", member)
+        elif inspect.isfunction(value):
+            yield name, value
+
+
+@pytest.mark.parametrize("name, value", list(public_callables()), ids=[n for n, _ in public_callables()])
+def test_everything_exported_is_documented_with_its_arguments(name, value):
+    doc = inspect.getdoc(value) or ""
+    assert doc.strip(), f"{name} has no docstring"
+    if inspect.isclass(value):
+        return
+    parameters = [p for p in inspect.signature(value).parameters if p not in ("self", "cls")]
+    if len(parameters) > 1 or (parameters and len(doc.splitlines()) > 1):
+        assert "Args:" in doc and all(f"{p}:" in doc for p in parameters), name
+        assert "Returns:" in doc, name
