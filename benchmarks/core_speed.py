@@ -37,32 +37,40 @@ def median_ms(fn, repeats: int) -> float:
     return 1e3 * statistics.median(times)
 
 
+COLUMNS = ("stride", "input", "resize", "network", "single", "multi", "draw", "total", "fps")
+WIDTHS = (6, 8, 7, 8, 7, 7, 6, 7, 6)
+
+
+def stage_row(net: posenet_core.PoseNet, image: np.ndarray, stride: int, size: int, repeats: int) -> list[str]:
+    """One table row: each stage's median ms for a size x size frame at one stride."""
+    frame = cv2.resize(image, (size, size))  # scale 1.0 then feeds exactly size x size
+    outputs = net.predict(frame, 1.0, stride)
+    resize = median_ms(lambda: cv2.resize(frame, (size, size)).astype(np.float32) * (1 / 127.5) - 1, repeats)
+    batch = (frame.astype(np.float32) * (1 / 127.5) - 1)[None]
+    network = median_ms(lambda: net.network.run(batch, stride), repeats)
+    single = median_ms(lambda: net.single_pose_from(outputs), repeats)
+    multi = median_ms(lambda: net.multiple_poses_from(outputs), repeats)
+    poses = net.multiple_poses_from(outputs)
+    draw = median_ms(lambda: posenet_core.draw_poses(frame, poses), repeats)
+    total = resize + network + multi + draw
+    times = (resize, network, single, multi, draw, total)
+    return [str(stride), f"{size}x{size}", *(f"{t:.2f}" for t in times), f"{1e3 / total:.1f}"]
+
+
 def stage_table(net: posenet_core.PoseNet, image: np.ndarray, repeats: int) -> None:
-    print(
-        f"{'stride':>6} {'input':>8} {'resize':>7} {'network':>8} {'single':>7} {'multi':>7} {'draw':>6} {'total':>7} {'fps':>6}"
-    )
+    print(" ".join(f"{c:>{w}}" for c, w in zip(COLUMNS, WIDTHS)))
     for stride in (8, 16, 32):
         for size in (257, 385, 513):
-            frame = cv2.resize(image, (size, size))  # scale 1.0 then feeds exactly size x size
-            outputs = net.predict(frame, 1.0, stride)
-            resize = median_ms(lambda: cv2.resize(frame, (size, size)).astype(np.float32) * (1 / 127.5) - 1, repeats)
-            batch = (frame.astype(np.float32) * (1 / 127.5) - 1)[None]
-            network = median_ms(lambda: net.network.run(batch, stride), repeats)
-            single = median_ms(lambda: net.single_pose_from(outputs), repeats)
-            multi = median_ms(lambda: net.multiple_poses_from(outputs), repeats)
-            poses = net.multiple_poses_from(outputs)
-            draw = median_ms(lambda: posenet_core.draw_poses(frame, poses), repeats)
-            total = resize + network + multi + draw
-            print(
-                f"{stride:>6} {size:>4}x{size:<3} {resize:>7.2f} {network:>8.2f} {single:>7.2f} {multi:>7.2f} {draw:>6.2f} {total:>7.2f} {1e3 / total:>6.1f}"
-            )
+            row = stage_row(net, image, stride, size, repeats)
+            print(" ".join(f"{c:>{w}}" for c, w in zip(row, WIDTHS)))
 
 
 def headline(net: posenet_core.PoseNet, image: np.ndarray, repeats: int) -> None:
     frame = cv2.resize(image, (576, 576))
     ms = median_ms(lambda: net.estimate_multiple_poses(frame, scale_factor=0.45), repeats)
     print(
-        f"\nestimate_multiple_poses, 576x576 frame, scale 0.45 (257x257 input), stride 16: {ms:.2f} ms ({1e3 / ms:.0f} fps)"
+        "\nestimate_multiple_poses, 576x576 frame, scale 0.45 (257x257 input), stride 16: "
+        f"{ms:.2f} ms ({1e3 / ms:.0f} fps)"
     )
     camera = cv2.resize(image, (640, 480))
     for multi in (False, True):
@@ -73,9 +81,8 @@ def headline(net: posenet_core.PoseNet, image: np.ndarray, repeats: int) -> None
         keys = ("resize", "network", "decode", "render", "total")
         parts = ", ".join(f"{k} {statistics.median(t[k] for t in timings):.2f}" for k in keys)
         total = statistics.median(t["total"] for t in timings)
-        print(
-            f"live pipeline, 640x480 frame, default {'multi' if multi else 'single'}-pose settings: {parts} ms ({1e3 / total:.0f} fps)"
-        )
+        mode = "multi" if multi else "single"
+        print(f"live pipeline, 640x480 frame, default {mode}-pose settings: {parts} ms ({1e3 / total:.0f} fps)")
 
 
 def main() -> None:

@@ -18,6 +18,7 @@ import sys
 import numpy as np
 
 OUT = pathlib.Path(__file__).resolve().parent / "posenet_mobilenet_v1_075.npz"
+EXPECTED_TENSORS = 62  # weights and biases of 31 layers: a conv, 13 depthwise + pointwise pairs, 4 heads
 
 
 def layer_name(node_name: str) -> str:
@@ -37,7 +38,8 @@ def main(model_dir: str) -> None:
         count = int(np.prod(entry["shape"]))
         tensors[entry["name"]] = np.frombuffer(blob, "<f4", count, offset).reshape(entry["shape"])
         offset += 4 * count
-    assert offset == len(blob), "manifest does not cover the whole .bin file"
+    if offset != len(blob):
+        raise ValueError(f"model.json's manifest covers {offset} bytes of posenet.bin's {len(blob)}")
 
     named = {}
     for node in spec["modelTopology"]["node"]:
@@ -47,12 +49,15 @@ def main(model_dir: str) -> None:
         layer = layer_name(node["name"])
         named[f"{layer}/weights"] = tensors[kernel]
         named[f"{layer}/biases"] = tensors[bias]
-    assert len(named) == len(tensors) == 62
+    if not len(named) == len(tensors) == EXPECTED_TENSORS:
+        raise ValueError(
+            f"expected {EXPECTED_TENSORS} weight tensors, all used by the graph; "
+            f"found {len(tensors)}, {len(named)} used"
+        )
 
     np.savez_compressed(OUT, **named)
-    print(
-        f"wrote {OUT} ({OUT.stat().st_size / 1e6:.1f} MB, sha256 {hashlib.sha256(OUT.read_bytes()).hexdigest()[:16]}...)"
-    )
+    digest = hashlib.sha256(OUT.read_bytes()).hexdigest()[:16]
+    print(f"wrote {OUT} ({OUT.stat().st_size / 1e6:.1f} MB, sha256 {digest}...)")
 
 
 if __name__ == "__main__":

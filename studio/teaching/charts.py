@@ -20,7 +20,8 @@ def _data_url(image: np.ndarray) -> str:
     if ratio < 1:
         image = cv2.resize(image, (round(width * ratio), round(height * ratio)), interpolation=cv2.INTER_AREA)
     ok, jpeg = cv2.imencode(".jpg", cv2.cvtColor(image, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 85])
-    assert ok
+    if not ok:
+        raise ValueError(f"could not encode a {width} x {height} picture as JPEG")
     return "data:image/jpeg;base64," + base64.b64encode(jpeg.tobytes()).decode("ascii")
 
 

@@ -55,7 +55,11 @@ def input_arithmetic(outputs: NetworkOutputs) -> InputArithmetic:
     scaled = params.scaled_size(height, width, outputs.scale_factor)
     valid = tuple(params.valid_input_size(side, stride) for side in scaled)
     resolution = tuple(params.output_resolution(side, stride) for side in valid)
-    assert valid == outputs.input_size and resolution == outputs.output_resolution, "posenet_core disagrees with itself"
+    if valid != outputs.input_size or resolution != outputs.output_resolution:
+        raise RuntimeError(
+            f"posenet_core's size arithmetic gives input {valid} and grid {resolution}, but the network was fed "
+            f"{outputs.input_size} and returned {outputs.output_resolution}"
+        )
     return InputArithmetic(outputs.scale_factor, stride, outputs.image_size, scaled, valid, resolution)
 
 
@@ -201,7 +205,8 @@ def multi_pose_lesson(outputs: NetworkOutputs, settings: MultiPoseSettings) -> M
         )
     )
     for root in roots:  # the trace considers candidate_roots' list in order; say so if that ever changes
-        assert root.considered is None or (root.considered.part, root.considered.cell) == (root.part, root.cell)
+        if root.considered is not None and (root.considered.part, root.considered.cell) != (root.part, root.cell):
+            raise RuntimeError(f"the decoder's candidate {root.rank} is not candidate_roots' {root.rank}")
     image_poses = tuple(outputs.to_image(pose) for pose in poses)
     return MultiPoseLesson(settings, roots, trace, tuple(poses), image_poses, walk_events(trace))
 

@@ -24,7 +24,8 @@ STEPS = {
     "4 · Multi-pose": walk.multi_pose_step,
     "5 · Compare strides": steps.compare_step,
 }
-assert set(SAMPLE_PHOTOS) <= set(SOURCES) and all(not SAMPLES[k].is_video for k in SAMPLE_PHOTOS)
+if not set(SAMPLE_PHOTOS) <= set(SOURCES) or any(SAMPLES[k].is_video for k in SAMPLE_PHOTOS):
+    raise RuntimeError(f"every sample photo {SAMPLE_PHOTOS} must be a photo among the sources {list(SOURCES)}")
 
 
 def _from_file(uploaded) -> Frame | None:

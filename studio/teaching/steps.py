@@ -158,14 +158,17 @@ def heatmaps_step(frame: Frame) -> None:
 
 def _part_formula(r, stride: int, scale_yx) -> str:
     y, x = r.cell
+    (py, px), (sy, sx) = r.position_yx, scale_yx
     return "\n".join(
         [
-            f"heatmapPosition  = argmax of heatmap[:, :, {r.name}]        = (y, x) = {yx(r.cell)}   score {r.score:.4f}",
-            f"offsetVector     = (offsets[{y}, {x}, {r.part}], offsets[{y}, {x}, 17 + {r.part}]) = (dy, dx) = {yx(r.offset_yx, 2)}",
+            f"heatmapPosition  = argmax of heatmap[:, :, {r.name}]        = (y, x) = {yx(r.cell)}"
+            f"   score {r.score:.4f}",
+            f"offsetVector     = (offsets[{y}, {x}, {r.part}], offsets[{y}, {x}, 17 + {r.part}])"
+            f" = (dy, dx) = {yx(r.offset_yx, 2)}",
             "keypointPosition = heatmapPosition * outputStride + offsetVector",
             f"                 = {yx(r.cell)} * {stride} + {yx(r.offset_yx, 2)}",
             f"                 = {yx(r.position_yx, 2)}   network-input pixels (y, x)",
-            f"on the picture   = ({r.position_yx[0]:.2f} × {scale_yx[0]:.4f}, {r.position_yx[1]:.2f} × {scale_yx[1]:.4f})",
+            f"on the picture   = ({py:.2f} × {sy:.4f}, {px:.2f} × {sx:.4f})",
             f"                 = {yx(r.image_position_yx, 1)}   picture pixels (y, x)",
         ]
     )

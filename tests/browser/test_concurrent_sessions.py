@@ -4,9 +4,9 @@ Each session is a separate browser context (a separate Streamlit session) stream
 three-people sample photo, so no camera is involved. The server's resident memory is read
 from /proc (VmRSS of the streamlit process and any children) before, during and after.
 Two cores cannot process three 30 fps streams, so the live path must skip frames: memory
-stays flat while streaming (studio/relay.py). When the tabs close, studio/session_watch.py stops their streams (a few seconds of grace
-for a reconnecting browser) and hands the freed heap back: the server must then go quiet
-and its memory must come back within 10% of before.
+stays flat while streaming (studio/relay.py). When the tabs close, studio/session_watch.py
+stops their streams (a few seconds of grace for a reconnecting browser) and hands the freed
+heap back: the server must then go quiet and its memory must come back within 10% of before.
 """
 
 from __future__ import annotations

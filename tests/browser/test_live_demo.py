@@ -148,7 +148,7 @@ def test_multi_pose_three_people_and_live_view_changes(open_demo):
         demo.choose("Show", view)
         changed_at = demo.last_change_at
 
-        def shows_view():
+        def shows_view(view=view, looks_right=looks_right):
             """Two frames in a row in the new view (a wrapped list: arrays have no truth value)."""
             assert_still_streaming(demo, connections, f"after choosing {view!r}")
             if not looks_right(reference, demo.video_frame()):
