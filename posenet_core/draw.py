@@ -38,12 +38,12 @@ def draw_keypoints(image, poses, *, min_part_confidence: float = 0.1) -> np.ndar
     """A dot on a white rim at each confident keypoint, in its pose's colour (``pose_colour``).
 
     Args:
-        image: H x W x 3 uint8 RGB; not changed.
-        poses: A ``Pose`` or several, positions in ``image``'s pixels (as ``estimate_*`` return them).
-        min_part_confidence: Keypoints scoring less (0..1) are left out.
+        image: H x W x 3 uint8 RGB picture, left as it is.
+        poses: One ``Pose`` or a list, in ``image``'s pixels (what ``estimate_*`` return).
+        min_part_confidence: Keypoints scoring less than this (0..1) get no dot.
 
     Returns:
-        A new image.
+        A new image with the dots.
     """
     out = image.copy()
     radius = style.line_thickness(image) + 2
@@ -61,12 +61,12 @@ def draw_skeleton(image, poses, *, min_part_confidence: float = 0.1) -> np.ndarr
     """The ``SKELETON`` bones whose two ends are confident, in each pose's colour.
 
     Args:
-        image: H x W x 3 uint8 RGB; not changed.
-        poses: A ``Pose`` or several, positions in ``image``'s pixels (as ``estimate_*`` return them).
-        min_part_confidence: Keypoints scoring less (0..1) are left out.
+        image: H x W x 3 uint8 RGB; a copy is drawn on.
+        poses: A ``Pose`` or an iterable of them, positions in ``image``'s pixels.
+        min_part_confidence: A bone is drawn only if both its ends score at least this (0..1).
 
     Returns:
-        A new image.
+        A new image with the bones.
     """
     out = image.copy()
     thickness = style.line_thickness(image)
@@ -84,12 +84,12 @@ def draw_bounding_boxes(image, poses, *, min_part_confidence: float = 0.1) -> np
     """The box around each pose's confident keypoints (``Pose.bounding_box``), in its colour.
 
     Args:
-        image: H x W x 3 uint8 RGB; not changed.
-        poses: A ``Pose`` or several, positions in ``image``'s pixels (as ``estimate_*`` return them).
-        min_part_confidence: Keypoints scoring less (0..1) are left out.
+        image: H x W x 3 uint8 RGB; unchanged.
+        poses: A ``Pose`` or several, in ``image``'s pixels.
+        min_part_confidence: The box spans the keypoints scoring at least this (0..1).
 
     Returns:
-        A new image.
+        A new image with one box per pose that has such keypoints.
     """
     out = image.copy()
     for index, pose in enumerate(_as_list(poses)):
@@ -114,12 +114,12 @@ def draw_pose_scores(image, poses, *, min_part_confidence: float = 0.1) -> np.nd
     """Each pose's number and score (``#1 0.87``) on a tag at the top left of its confident keypoints.
 
     Args:
-        image: H x W x 3 uint8 RGB; not changed.
-        poses: A ``Pose`` or several, positions in ``image``'s pixels (as ``estimate_*`` return them).
-        min_part_confidence: Keypoints scoring less (0..1) are left out.
+        image: H x W x 3 uint8 RGB (not modified).
+        poses: A ``Pose`` or several, in ``image``'s pixels; numbered from 1 in this order.
+        min_part_confidence: The tag goes above the keypoints scoring at least this (0..1).
 
     Returns:
-        A new image.
+        A new image with the tags.
     """
     out = image.copy()
     for index, pose in enumerate(_as_list(poses)):
