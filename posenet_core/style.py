@@ -123,13 +123,16 @@ def paint_grid(image: np.ndarray, border_ys, border_xs, centres, thickness: int)
     """
     height, width = image.shape[:2]
     lines = image.copy()
+    # Axis-aligned one-pixel lines and one-pixel dots look the same without anti-aliasing, which
+    # costs a live frame about 2 ms for a 33 x 27 grid.
     for y in border_ys:
-        cv2.line(lines, (0, y), (width - 1, y), GRID, 1, cv2.LINE_AA)
+        cv2.line(lines, (0, y), (width - 1, y), GRID, 1)
     for x in border_xs:
-        cv2.line(lines, (x, 0), (x, height - 1), GRID, 1, cv2.LINE_AA)
+        cv2.line(lines, (x, 0), (x, height - 1), GRID, 1)
     cv2.addWeighted(lines, GRID_OPACITY, image, 1 - GRID_OPACITY, 0, dst=image)
     radius = grid_dot_radius(thickness)
+    line_type = cv2.LINE_AA if radius > 1 else cv2.LINE_8
     for x, y in centres:
         if 0 <= x < width and 0 <= y < height:
-            cv2.circle(image, (x, y), radius, GRID, -1, cv2.LINE_AA)
+            cv2.circle(image, (x, y), radius, GRID, -1, line_type)
     return image
