@@ -1,7 +1,9 @@
-"""The network: TFLite equals the TensorFlow graph, the stride plans, offline loading, threads."""
+"""The network: TFLite equals the TensorFlow graph, the stride plans, offline loading, threads, LiteRT."""
 
 import pathlib
 import socket
+import subprocess
+import sys
 import threading
 import urllib.request
 
@@ -10,15 +12,16 @@ import numpy as np
 import pytest
 
 import posenet_core
-from posenet_core import network
+from posenet_core import build, network
 
+REPO_ROOT = pathlib.Path(__file__).resolve().parent.parent
 INPUT_HW = (161, 225)  # non-square; (size - 1) divisible by 8, 16 and 32
 CHANNELS = {"heatmap_scores": 17, "offsets": 34, "displacement_fwd": 32, "displacement_bwd": 32}
 
 
 @pytest.fixture(scope="module")
 def weights():
-    return network.load_weights()
+    return build.load_weights()
 
 
 def random_input():
@@ -37,7 +40,7 @@ def test_tflite_network_equals_the_tensorflow_graph(net, weights, pose_image, st
     x = random_input() if source == "random" else photo_input(pose_image)
     assert isinstance(net.network, network.Network)
     lite = net.network.run(x, stride)
-    graph = dict(zip(network.OUTPUT_NAMES, (t.numpy() for t in network.build_tf_function(weights, stride)(x))))
+    graph = dict(zip(network.OUTPUT_NAMES, (t.numpy() for t in build.build_tf_function(weights, stride)(x))))
 
     rows, cols = ((side - 1) // stride + 1 for side in INPUT_HW)
     assert list(lite) == list(network.OUTPUT_NAMES) == list(CHANNELS)
@@ -54,18 +57,18 @@ NATIVE = [(1, 1), (2, 1), (1, 1), (2, 1), (1, 1), (2, 1), (1, 1), (1, 1), (1, 1)
 
 
 def test_block_plan_at_stride_16_is_the_trained_network():
-    assert network.block_plan(16) == NATIVE
+    assert build.block_plan(16) == NATIVE
 
 
 def test_block_plan_at_stride_8_runs_block_6_at_stride_1_and_dilates_the_rest():
-    plan = network.block_plan(8)
+    plan = build.block_plan(8)
     assert plan[:5] == NATIVE[:5]
     assert plan[5] == (1, 1)  # block 6
     assert plan[6:] == [(1, 2)] * 7  # blocks 7 .. 13
 
 
 def test_block_plan_at_stride_32_runs_block_12_at_stride_2():
-    plan = network.block_plan(32)
+    plan = build.block_plan(32)
     assert plan[11] == (2, 1)  # block 12
     assert plan[:11] + plan[12:] == NATIVE[:11] + NATIVE[12:]
 
@@ -73,24 +76,74 @@ def test_block_plan_at_stride_32_runs_block_12_at_stride_2():
 @pytest.mark.parametrize("stride", [8, 16, 32])
 def test_block_plan_strides_multiply_to_the_output_stride(stride):
     # Conv2d_0 has stride 2.
-    assert 2 * np.prod([s for s, _ in network.block_plan(stride)]) == stride
+    assert 2 * np.prod([s for s, _ in build.block_plan(stride)]) == stride
 
 
 def test_block_plan_refuses_other_strides():
     with pytest.raises(ValueError, match="output_stride"):
-        network.block_plan(10)
+        build.block_plan(10)
 
 
 # --- offline -------------------------------------------------------------------------------
 
 
-def test_weights_ship_inside_the_package():
+def test_weights_and_models_ship_inside_the_package():
     package = pathlib.Path(posenet_core.__file__).resolve().parent
-    weights_file = network.WEIGHTS_FILE.resolve()
+    weights_file = build.WEIGHTS_FILE.resolve()
     assert weights_file.is_file()
     assert weights_file.parent == package / "weights"
     assert weights_file.suffix == ".npz"
-    assert len(network.load_weights()) == 62
+    assert len(build.load_weights()) == 62
+    for stride in network.OUTPUT_STRIDES:
+        model = network.model_path(stride).resolve()
+        assert model.parent == package / "models" and model.is_file(), model
+
+
+def test_a_missing_model_file_says_how_to_rebuild_it(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r"posenet_stride16\.tflite.*python -m posenet_core\.build"):
+        network.Network(models_dir=tmp_path).warm_up((16,))
+
+
+def test_model_refuses_other_strides():
+    with pytest.raises(ValueError, match="output_stride"):
+        network.Network().model(10)
+
+
+# --- LiteRT ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("num_threads", [1, 2])
+def test_load_passes_num_threads_to_the_interpreter(monkeypatch, pose_image, num_threads):
+    from ai_edge_litert import interpreter as litert
+
+    created = []
+
+    class Recording(litert.Interpreter):
+        def __init__(self, *args, **kwargs):
+            created.append(kwargs.get("num_threads"))
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(litert, "Interpreter", Recording)
+    net = posenet_core.load(num_threads=num_threads)
+    net.estimate_single_pose(pose_image)
+    assert created == [num_threads]
+
+
+def test_serving_runs_without_tensorflow(tmp_path):
+    """A fresh process loads PoseNet and estimates poses at every stride; TensorFlow never gets imported."""
+    probe = f"""
+import sys, cv2, posenet_core
+image = cv2.cvtColor(cv2.imread({str(REPO_ROOT / "studio" / "samples" / "pose.jpg")!r}), cv2.COLOR_BGR2RGB)
+net = posenet_core.load()
+for stride in (8, 16, 32):
+    assert net.estimate_single_pose(image, output_stride=stride).score > 0.5
+    net.estimate_multiple_poses(image, output_stride=stride)
+heavy = sorted(name for name in sys.modules if name.split(".")[0] in ("tensorflow", "keras", "tf_keras"))
+print("heavy:", heavy)
+"""
+    result = subprocess.run([sys.executable, "-c", probe], cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "heavy: []"
 
 
 class NetworkAccess(AssertionError):

@@ -37,7 +37,8 @@ def main(model_dir: str) -> None:
         count = int(np.prod(entry["shape"]))
         tensors[entry["name"]] = np.frombuffer(blob, "<f4", count, offset).reshape(entry["shape"])
         offset += 4 * count
-    assert offset == len(blob), "manifest does not cover the whole .bin file"
+    if offset != len(blob):
+        raise ValueError(f"the manifest covers {offset} bytes of the {len(blob)}-byte .bin file")
 
     named = {}
     for node in spec["modelTopology"]["node"]:
@@ -47,12 +48,12 @@ def main(model_dir: str) -> None:
         layer = layer_name(node["name"])
         named[f"{layer}/weights"] = tensors[kernel]
         named[f"{layer}/biases"] = tensors[bias]
-    assert len(named) == len(tensors) == 62
+    if not len(named) == len(tensors) == 62:
+        raise ValueError(f"expected 62 named tensors, got {len(named)} of {len(tensors)}")
 
     np.savez_compressed(OUT, **named)
-    print(
-        f"wrote {OUT} ({OUT.stat().st_size / 1e6:.1f} MB, sha256 {hashlib.sha256(OUT.read_bytes()).hexdigest()[:16]}...)"
-    )
+    digest = hashlib.sha256(OUT.read_bytes()).hexdigest()
+    print(f"wrote {OUT} ({OUT.stat().st_size / 1e6:.1f} MB, sha256 {digest[:16]}...)")
 
 
 if __name__ == "__main__":
