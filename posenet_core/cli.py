@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import os
 import pathlib
 import sys
 
@@ -147,7 +148,9 @@ class _LinePerRefresh:
 def progress_bar(total: int | None) -> tqdm:
     """tqdm's bar on a terminal; elsewhere (a pipe, a log file) a plain line every 10 s and at the end."""
     if sys.stderr.isatty():
-        return tqdm(total=total, unit="frame", file=sys.stderr, dynamic_ncols=True)
+        # A terminal that reports no size (some pseudo-terminals) would get an empty bar.
+        width = os.get_terminal_size(sys.stderr.fileno()).columns or 80
+        return tqdm(total=total, unit="frame", file=sys.stderr, ncols=width)
     return tqdm(
         total=total,
         file=_LinePerRefresh(sys.stderr),

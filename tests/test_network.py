@@ -2,8 +2,6 @@
 
 import pathlib
 import socket
-import subprocess
-import sys
 import threading
 import urllib.request
 
@@ -14,7 +12,6 @@ import pytest
 import posenet_core
 from posenet_core import build, network
 
-REPO_ROOT = pathlib.Path(__file__).resolve().parent.parent
 INPUT_HW = (161, 225)  # non-square; (size - 1) divisible by 8, 16 and 32
 CHANNELS = {"heatmap_scores": 17, "offsets": 34, "displacement_fwd": 32, "displacement_bwd": 32}
 
@@ -109,43 +106,6 @@ def test_model_refuses_other_strides():
         network.Network().model(10)
 
 
-# --- LiteRT ---------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("num_threads", [1, 2])
-def test_load_passes_num_threads_to_the_interpreter(monkeypatch, pose_image, num_threads):
-    from ai_edge_litert import interpreter as litert
-
-    created = []
-
-    class Recording(litert.Interpreter):
-        def __init__(self, *args, **kwargs):
-            created.append(kwargs.get("num_threads"))
-            super().__init__(*args, **kwargs)
-
-    monkeypatch.setattr(litert, "Interpreter", Recording)
-    net = posenet_core.load(num_threads=num_threads)
-    net.estimate_single_pose(pose_image)
-    assert created == [num_threads]
-
-
-def test_serving_runs_without_tensorflow(tmp_path):
-    """A fresh process loads PoseNet and estimates poses at every stride; TensorFlow never gets imported."""
-    probe = f"""
-import sys, cv2, posenet_core
-image = cv2.cvtColor(cv2.imread({str(REPO_ROOT / "studio" / "samples" / "pose.jpg")!r}), cv2.COLOR_BGR2RGB)
-net = posenet_core.load()
-for stride in (8, 16, 32):
-    assert net.estimate_single_pose(image, output_stride=stride).score > 0.5
-    net.estimate_multiple_poses(image, output_stride=stride)
-heavy = sorted(name for name in sys.modules if name.split(".")[0] in ("tensorflow", "keras", "tf_keras"))
-print("heavy:", heavy)
-"""
-    result = subprocess.run([sys.executable, "-c", probe], cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == "heavy: []"
-
-
 class NetworkAccess(AssertionError):
     pass
 
@@ -170,6 +130,26 @@ def test_load_needs_no_network_access(monkeypatch, pose_image, net):
     pose = offline.estimate_single_pose(pose_image)
     assert pose.score > 0.5
     assert pose.positions() == pytest.approx(net.estimate_single_pose(pose_image).positions(), abs=1e-3)
+
+
+# --- LiteRT ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("num_threads", [1, 2])
+def test_load_passes_num_threads_to_the_interpreter(monkeypatch, pose_image, num_threads):
+    from ai_edge_litert import interpreter as litert
+
+    created = []
+
+    class Recording(litert.Interpreter):
+        def __init__(self, *args, **kwargs):
+            created.append(kwargs.get("num_threads"))
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(litert, "Interpreter", Recording)
+    net = posenet_core.load(num_threads=num_threads)
+    net.estimate_single_pose(pose_image)
+    assert created == [num_threads]
 
 
 # --- threads -------------------------------------------------------------------------------
