@@ -4,6 +4,7 @@ import pathlib
 import socket
 import threading
 import urllib.request
+import warnings
 
 import cv2
 import numpy as np
@@ -150,6 +151,27 @@ def test_load_passes_num_threads_to_the_interpreter(monkeypatch, pose_image, num
     net = posenet_core.load(num_threads=num_threads)
     net.estimate_single_pose(pose_image)
     assert created == [num_threads]
+
+
+@pytest.mark.parametrize("stride", [8, 16, 32])
+def test_litert_gives_exactly_what_tensorflows_tflite_interpreter_gave(net, pose_image, stride):
+    """Serving moved from tf.lite.Interpreter to LiteRT: same flat buffer, same kernels, same numbers,
+    so every decoded pose stays what it was."""
+    import tensorflow as tf
+
+    x = photo_input(pose_image)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # TF 2.21: tf.lite.Interpreter moves to LiteRT
+        before = tf.lite.Interpreter(model_content=net.network.model(stride), num_threads=2)
+    index = before.get_input_details()[0]["index"]
+    before.resize_tensor_input(index, x.shape, strict=False)
+    before.allocate_tensors()
+    before.set_tensor(index, x)
+    before.invoke()
+    by_name = {d["name"]: before.get_tensor(d["index"]) for d in before.get_output_details()}
+    now = net.network.run(x, stride)
+    for number, name in enumerate(network.OUTPUT_NAMES):
+        np.testing.assert_array_equal(now[name], by_name[f"Identity_{number}" if number else "Identity"], err_msg=name)
 
 
 # --- threads -------------------------------------------------------------------------------
