@@ -16,12 +16,16 @@ print("heavy modules:", heavy)
 """
 
 
-def heavy_modules_after(code: str) -> str:
+def run_probe(code: str) -> subprocess.CompletedProcess:
     result = subprocess.run(
         [sys.executable, "-c", code + REPORT_HEAVY_MODULES], cwd=REPO_ROOT, capture_output=True, text=True, timeout=300
     )
     assert result.returncode == 0, result.stderr
-    return result.stdout.strip().splitlines()[-1]
+    return result
+
+
+def heavy_modules_after(code: str) -> str:
+    return run_probe(code).stdout.strip().splitlines()[-1]
 
 
 def test_the_library_loads_and_estimates_at_every_stride_without_tensorflow():
@@ -34,7 +38,9 @@ for stride in (8, 16, 32):
         sys.exit(f"no pose at stride {{stride}}")
     net.estimate_multiple_poses(image, output_stride=stride)
 """
-    assert heavy_modules_after(code) == "heavy modules: []"
+    result = run_probe(code)
+    assert result.stdout.strip().splitlines()[-1] == "heavy modules: []"
+    assert "Created TensorFlow Lite XNNPACK delegate" in result.stderr  # LiteRT runs the XNNPACK kernels
 
 
 def test_the_app_imports_every_studio_module_and_loads_its_model_without_tensorflow():
