@@ -1,7 +1,9 @@
 """Command line: poses of an image or a video, as JSON and as an annotated picture or video.
 
-python -m posenet_core photo.jpg --multi --json poses.json --out annotated.png
-python -m posenet_core clip.mp4 --json poses.json --out annotated.mp4
+posenet photo.jpg --multi --json poses.json --out annotated.png
+posenet clip.mp4 --json poses.json --out annotated.mp4
+
+(``python -m posenet_core ...`` is the same command.)
 """
 
 from __future__ import annotations
@@ -9,10 +11,12 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import os
 import pathlib
 import sys
 
 import numpy as np
+from tqdm import tqdm
 
 from . import params
 
@@ -26,7 +30,7 @@ class CliError(Exception):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m posenet_core",
+        prog="posenet",
         description="Estimate human poses with PoseNet (MobileNetV1 0.75) in an image or a video.",
     )
     parser.add_argument("input", help="image (jpg, png, webp, ...) or video (mp4, mov, webm, ...)")
@@ -142,13 +146,36 @@ def run_image(args, estimator: Estimator) -> dict:
     }
 
 
-def _progress(done: int, total: int | None) -> None:
-    if total:
-        filled = round(30 * done / total)
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} frames")
-    else:
-        sys.stderr.write(f"\r{done} frames")
-    sys.stderr.flush()
+class _LinePerRefresh:
+    """A stream for tqdm that gets each refresh as a line of its own: logs get no carriage returns."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def write(self, text: str) -> None:
+        line = text.replace("\r", "").rstrip()
+        if line:
+            self.stream.write(line + "\n")
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
+def progress_bar(total: int | None) -> tqdm:
+    """tqdm's bar on a terminal; elsewhere (a pipe, a log file) a plain line every 10 s and at the end."""
+    if sys.stderr.isatty():
+        # A terminal that reports no size (some pseudo-terminals) would get an empty bar.
+        width = os.get_terminal_size(sys.stderr.fileno()).columns or 80
+        return tqdm(total=total, unit="frame", file=sys.stderr, ncols=width)
+    return tqdm(
+        total=total,
+        file=_LinePerRefresh(sys.stderr),
+        mininterval=10,
+        bar_format="{n_fmt}/{total_fmt} frames, {elapsed} elapsed, {rate_fmt}"
+        if total
+        else "{n_fmt} frames, {elapsed} elapsed",
+        unit="frame",
+    )
 
 
 def run_video(args, estimator: Estimator) -> dict:
@@ -163,6 +190,7 @@ def run_video(args, estimator: Estimator) -> dict:
     total = stream.frames or None
     sink = sink_stream = None
     frames = []
+    progress = progress_bar(total)
     try:
         for index, frame in enumerate(source.decode(stream)):
             image = frame.to_ndarray(format="rgb24")
@@ -180,7 +208,7 @@ def run_video(args, estimator: Estimator) -> dict:
                 sink.mux(
                     sink_stream.encode(av.VideoFrame.from_ndarray(np.ascontiguousarray(annotated), format="rgb24"))
                 )
-            _progress(index + 1, total)
+            progress.update()
     except av.error.FFmpegError as error:
         raise CliError(f"cannot read {args.input}: decoding failed at frame {len(frames)} ({error})") from None
     finally:
@@ -188,7 +216,7 @@ def run_video(args, estimator: Estimator) -> dict:
             sink.mux(sink_stream.encode())
             sink.close()
         source.close()
-        sys.stderr.write("\n")
+        progress.close()
     if not frames:
         raise CliError(f"cannot read {args.input}: it holds no video frames")
     return {"video": str(args.input), "fps": fps, "frames": frames}

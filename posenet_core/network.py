@@ -1,16 +1,10 @@
-"""The PoseNet MobileNetV1 0.75 network, rebuilt from the vendored weights.
+"""The PoseNet MobileNetV1 0.75 network at serving time: the vendored TFLite models, run by LiteRT.
 
-The weights behave as a backbone whose native output stride is 16 (measured against a
-reference, see ``weights/README.md``).  The other strides reuse the same tensors:
-
-* stride 8:  block 6 runs at stride 1 and every later depthwise conv is dilated by 2,
-  so the receptive field stays what the weights were trained for;
-* stride 32: block 12 runs at stride 2.
-
-Each stride's graph is traced once with TensorFlow and converted to a TensorFlow Lite
-flat buffer: TFLite's XNNPACK kernels run this small network several times faster
-than TensorFlow's own CPU kernels, and far faster than op-by-op eager execution.
-The sigmoid over the heatmap is part of the graph, so the network returns scores.
+``models/posenet_stride{8,16,32}.tflite`` are built once from the vendored weights with
+TensorFlow (``python -m posenet_core.build``, which also explains the stride plans) and
+shipped in the package. Serving only needs ``ai-edge-litert``'s interpreter, which runs the
+same flat buffers with the same XNNPACK kernels: importing it takes a tenth of a second and
+~60 MB, where TensorFlow takes seconds and ~600 MB. Nothing here imports TensorFlow.
 """
 
 from __future__ import annotations
@@ -19,81 +13,21 @@ import collections
 import os
 import pathlib
 import threading
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
 
-WEIGHTS_FILE = pathlib.Path(__file__).parent / "weights" / "posenet_mobilenet_v1_075.npz"
+MODELS_DIR = pathlib.Path(__file__).parent / "models"
 
 OUTPUT_STRIDES = (8, 16, 32)
-
-# Strides of Conv2d_1 .. Conv2d_13 in the trained (native stride 16) network.
-_NATIVE_BLOCK_STRIDES = (1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1, 1, 1)
-_HEADS = ("heatmap_2", "offset_2", "displacement_fwd_2", "displacement_bwd_2")
 OUTPUT_NAMES = ("heatmap_scores", "offsets", "displacement_fwd", "displacement_bwd")
 
 # How many (stride, input size) interpreters to keep ready; a live stream uses one.
 _INTERPRETER_CACHE_SIZE = 8
 
 
-def block_plan(output_stride: int) -> list[tuple[int, int]]:
-    """(stride, dilation) of the depthwise conv in each of the 13 blocks."""
-    if output_stride not in OUTPUT_STRIDES:
-        raise ValueError(f"output_stride must be one of {OUTPUT_STRIDES}, got {output_stride!r}")
-    plan = [(stride, 1) for stride in _NATIVE_BLOCK_STRIDES]
-    if output_stride == 8:
-        plan[5] = (1, 1)
-        plan[6:] = [(1, 2)] * 7
-    elif output_stride == 32:
-        plan[11] = (2, 1)
-    return plan
-
-
-def load_weights(path: pathlib.Path = WEIGHTS_FILE) -> dict[str, np.ndarray]:
-    with np.load(path) as archive:
-        return {name: archive[name] for name in archive.files}
-
-
-def build_tf_function(weights: dict[str, np.ndarray], output_stride: int):
-    """A ``tf.function`` from a [1, H, W, 3] float32 image in [-1, 1] to the four heads."""
-    import tensorflow as tf
-
-    plan = block_plan(output_stride)
-    const = {name: tf.constant(value) for name, value in weights.items()}
-
-    def conv(x, layer, stride=1):
-        x = tf.nn.conv2d(x, const[f"{layer}/weights"], stride, "SAME")
-        return tf.nn.bias_add(x, const[f"{layer}/biases"])
-
-    @tf.function(input_signature=[tf.TensorSpec([1, None, None, 3], tf.float32)])
-    def forward(image):
-        x = tf.nn.relu6(conv(image, "Conv2d_0", 2))
-        for block, (stride, dilation) in enumerate(plan, start=1):
-            # The raw op carries the dilation itself; tf.nn.depthwise_conv2d would
-            # wrap it in space-to-batch ops that TFLite cannot fuse at dynamic sizes.
-            x = tf.raw_ops.DepthwiseConv2dNative(
-                input=x,
-                filter=const[f"Conv2d_{block}_depthwise/weights"],
-                strides=[1, stride, stride, 1],
-                padding="SAME",
-                dilations=[1, dilation, dilation, 1],
-            )
-            x = tf.nn.relu6(tf.nn.bias_add(x, const[f"Conv2d_{block}_depthwise/biases"]))
-            x = tf.nn.relu6(conv(x, f"Conv2d_{block}_pointwise"))
-        heatmap, offsets, fwd, bwd = (conv(x, head)[0] for head in _HEADS)
-        # A tuple, not a dict: TFLite names tuple outputs Identity, Identity_1, ... in order.
-        return tf.sigmoid(heatmap), offsets, fwd, bwd
-
-    return forward
-
-
-def convert_to_tflite(weights: dict[str, np.ndarray], output_stride: int) -> bytes:
-    import tensorflow as tf
-
-    forward = build_tf_function(weights, output_stride)
-    converter = tf.lite.TFLiteConverter.from_concrete_functions([forward.get_concrete_function()], forward)
-    return converter.convert()
+def model_path(output_stride: int, directory: pathlib.Path = MODELS_DIR) -> pathlib.Path:
+    return directory / f"posenet_stride{output_stride}.tflite"
 
 
 @dataclass
@@ -120,18 +54,25 @@ class Network:
     run side by side.
     """
 
-    def __init__(self, weights: dict[str, np.ndarray] | None = None, num_threads: int | None = None):
-        self._weights = weights if weights is not None else load_weights()
+    def __init__(self, num_threads: int | None = None, models_dir: pathlib.Path = MODELS_DIR):
         self._num_threads = num_threads or min(4, os.cpu_count() or 1)
+        self._models_dir = pathlib.Path(models_dir)
         self._models: dict[int, bytes] = {}
         self._runners: collections.OrderedDict[tuple, _Runner] = collections.OrderedDict()
         self._lock = threading.Lock()
 
     def model(self, output_stride: int) -> bytes:
-        """The TFLite flat buffer for one stride, converted on first use (about a second)."""
+        """The TFLite flat buffer for one stride, read from the package on first use."""
+        if output_stride not in OUTPUT_STRIDES:
+            raise ValueError(f"output_stride must be one of {OUTPUT_STRIDES}, got {output_stride!r}")
         with self._lock:
             if output_stride not in self._models:
-                self._models[output_stride] = convert_to_tflite(self._weights, output_stride)
+                path = model_path(output_stride, self._models_dir)
+                if not path.is_file():
+                    raise FileNotFoundError(
+                        f"PoseNet model {path} is missing; rebuild it with `python -m posenet_core.build`"
+                    )
+                self._models[output_stride] = path.read_bytes()
             return self._models[output_stride]
 
     def warm_up(self, output_strides=OUTPUT_STRIDES) -> None:
@@ -153,13 +94,10 @@ class Network:
         return runner
 
     def _make_runner(self, model: bytes, height: int, width: int) -> _Runner:
-        from tensorflow import lite
+        from ai_edge_litert.interpreter import Interpreter
 
-        with warnings.catch_warnings():
-            # TF 2.21 (pinned) still ships tf.lite.Interpreter; it warns that a later
-            # release moves it to the ai-edge-litert package.
-            warnings.simplefilter("ignore", UserWarning)
-            interpreter = lite.Interpreter(model_content=model, num_threads=self._num_threads)
+        # The default op resolver applies XNNPACK to this float model.
+        interpreter = Interpreter(model_content=model, num_threads=self._num_threads)
         input_index = interpreter.get_input_details()[0]["index"]
         interpreter.resize_tensor_input(input_index, [1, height, width, 3], strict=False)
         interpreter.allocate_tensors()

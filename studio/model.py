@@ -9,11 +9,12 @@ import posenet_core
 
 @st.cache_resource(show_spinner="Loading PoseNet (first visit only)...")
 def get_model() -> posenet_core.PoseNet:
-    net = posenet_core.load()
-    net.network.warm_up()  # every stride now: converting later would stall a live stream
+    net = posenet_core.load()  # LiteRT and the vendored .tflite models: no TensorFlow in the app
+    net.network.warm_up()  # read every stride's model now, not in the middle of a live stream
     # After every script run (so every second while the live numbers refresh) Streamlit
-    # calls gc.collect(), and Keras' clear_session() collects again. With TensorFlow's
-    # ~400,000 objects loaded each collection held the GIL for ~400 ms and froze the video
-    # worker. Freezing moves everything loaded so far out of the collector's sight.
+    # calls gc.collect(). Streamlit, aiortc and the rest leave ~150,000 objects for it to
+    # walk (TensorFlow added ~400,000 more before serving moved to LiteRT); each full
+    # collection holds the GIL for 0.1-0.2 s and stalls the video worker. Freezing moves
+    # everything loaded so far out of the collector's sight.
     gc.freeze()
     return net

@@ -1,14 +1,18 @@
-"""`python -m posenet_core` as a user runs it: one subprocess per command line.
+"""`python -m posenet_core` (the `posenet` command) as a user runs it: one subprocess per command line.
 
-The two good runs load TensorFlow (a few seconds each); the bad inputs are refused before
-the network is loaded, so their runs are short.
+The bad inputs are refused before the network is loaded, so their runs are short.
 """
 
+import fcntl
 import json
 import os
 import pathlib
+import pty
+import re
+import struct
 import subprocess
 import sys
+import termios
 
 import av
 import cv2
@@ -63,7 +67,7 @@ def test_single_pose_on_a_video_writes_one_record_per_frame_and_an_annotated_mp4
     poses_file, video = tmp_path / "poses.json", tmp_path / "annotated.mp4"
     result = run_cli(SAMPLES / "pose_squats.mp4", "--json", poses_file, "--out", video)
     assert_succeeded(result)
-    assert "65/65 frames" in result.stderr  # the progress bar
+    assert_progress_lines(result.stderr, total=65)
 
     frames = json.loads(poses_file.read_text())["frames"]
     assert [f["frame"] for f in frames] == list(range(65))
@@ -76,6 +80,55 @@ def test_single_pose_on_a_video_writes_one_record_per_frame_and_an_annotated_mp4
         decoded = [frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)]
     assert len(decoded) == 65
     assert decoded[0].shape == (1280, 720, 3)
+
+
+def assert_progress_lines(stderr: str, total: int) -> None:
+    """stderr is a pipe here, as in a log: progress comes as a few whole lines, never carriage returns."""
+    assert "\r" not in stderr
+    progress = [line for line in stderr.splitlines() if re.fullmatch(rf"\d+/{total} frames, .*", line)]
+    assert progress[0].startswith(f"0/{total} frames") and progress[-1].startswith(f"{total}/{total} frames")
+    assert len(progress) <= 2 + 30  # a line every 10 s: 5 minutes at most, not one per frame
+
+
+def short_clip(path: pathlib.Path, frames: int) -> pathlib.Path:
+    """The first frames of the squats sample, re-encoded, so a run stays short."""
+    with av.open(str(SAMPLES / "pose_squats.mp4")) as source, av.open(str(path), "w") as sink:
+        stream = sink.add_stream("libx264", rate=30)
+        stream.width, stream.height, stream.pix_fmt = 360, 640, "yuv420p"
+        for index, frame in enumerate(source.decode(video=0)):
+            if index == frames:
+                break
+            sink.mux(stream.encode(frame.reformat(width=360, height=640)))
+        sink.mux(stream.encode())
+    return path
+
+
+@pytest.mark.parametrize("columns", [100, 0], ids=["100 columns", "a terminal with no size"])
+def test_on_a_terminal_the_progress_is_a_bar_redrawn_in_place(tmp_path, columns):
+    clip = short_clip(tmp_path / "clip.mp4", frames=12)
+    controller, terminal = pty.openpty()
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
+    command = [sys.executable, "-m", "posenet_core", str(clip)]
+    with subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=terminal) as process:
+        os.close(terminal)
+        shown = b""
+        while chunk := read_or_nothing(controller):
+            shown += chunk
+        assert process.wait(timeout=300) == 0
+    os.close(controller)
+    lines = shown.decode(errors="replace").replace("\r\n", "\n").split("\n")
+    bar = next(line for line in lines if "12/12" in line)
+    assert "\r" in bar and "|" in bar and "frame" in bar  # tqdm's bar, redrawn in place on one line
+    assert len(bar.split("\r")[-1]) <= (columns or 80)
+    assert len(lines) <= 4  # not a line per frame (LiteRT's INFO line, the bar, the end)
+
+
+def read_or_nothing(fd: int) -> bytes:
+    try:
+        return os.read(fd, 4096)
+    except OSError:  # the terminal closed: the child has exited
+        return b""
 
 
 def write(path: pathlib.Path, text: str) -> pathlib.Path:

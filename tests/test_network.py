@@ -1,16 +1,17 @@
-"""The network: TFLite equals the TensorFlow graph, the stride plans, offline loading, threads."""
+"""The network: TFLite equals the TensorFlow graph, the stride plans, offline loading, threads, LiteRT."""
 
 import pathlib
 import socket
 import threading
 import urllib.request
+import warnings
 
 import cv2
 import numpy as np
 import pytest
 
 import posenet_core
-from posenet_core import network
+from posenet_core import build, network
 
 INPUT_HW = (161, 225)  # non-square; (size - 1) divisible by 8, 16 and 32
 CHANNELS = {"heatmap_scores": 17, "offsets": 34, "displacement_fwd": 32, "displacement_bwd": 32}
@@ -18,7 +19,7 @@ CHANNELS = {"heatmap_scores": 17, "offsets": 34, "displacement_fwd": 32, "displa
 
 @pytest.fixture(scope="module")
 def weights():
-    return network.load_weights()
+    return build.load_weights()
 
 
 def random_input():
@@ -37,7 +38,7 @@ def test_tflite_network_equals_the_tensorflow_graph(net, weights, pose_image, st
     x = random_input() if source == "random" else photo_input(pose_image)
     assert isinstance(net.network, network.Network)
     lite = net.network.run(x, stride)
-    graph = dict(zip(network.OUTPUT_NAMES, (t.numpy() for t in network.build_tf_function(weights, stride)(x))))
+    graph = dict(zip(network.OUTPUT_NAMES, (t.numpy() for t in build.build_tf_function(weights, stride)(x))))
 
     rows, cols = ((side - 1) // stride + 1 for side in INPUT_HW)
     assert list(lite) == list(network.OUTPUT_NAMES) == list(CHANNELS)
@@ -54,18 +55,18 @@ NATIVE = [(1, 1), (2, 1), (1, 1), (2, 1), (1, 1), (2, 1), (1, 1), (1, 1), (1, 1)
 
 
 def test_block_plan_at_stride_16_is_the_trained_network():
-    assert network.block_plan(16) == NATIVE
+    assert build.block_plan(16) == NATIVE
 
 
 def test_block_plan_at_stride_8_runs_block_6_at_stride_1_and_dilates_the_rest():
-    plan = network.block_plan(8)
+    plan = build.block_plan(8)
     assert plan[:5] == NATIVE[:5]
     assert plan[5] == (1, 1)  # block 6
     assert plan[6:] == [(1, 2)] * 7  # blocks 7 .. 13
 
 
 def test_block_plan_at_stride_32_runs_block_12_at_stride_2():
-    plan = network.block_plan(32)
+    plan = build.block_plan(32)
     assert plan[11] == (2, 1)  # block 12
     assert plan[:11] + plan[12:] == NATIVE[:11] + NATIVE[12:]
 
@@ -73,24 +74,37 @@ def test_block_plan_at_stride_32_runs_block_12_at_stride_2():
 @pytest.mark.parametrize("stride", [8, 16, 32])
 def test_block_plan_strides_multiply_to_the_output_stride(stride):
     # Conv2d_0 has stride 2.
-    assert 2 * np.prod([s for s, _ in network.block_plan(stride)]) == stride
+    assert 2 * np.prod([s for s, _ in build.block_plan(stride)]) == stride
 
 
 def test_block_plan_refuses_other_strides():
     with pytest.raises(ValueError, match="output_stride"):
-        network.block_plan(10)
+        build.block_plan(10)
 
 
 # --- offline -------------------------------------------------------------------------------
 
 
-def test_weights_ship_inside_the_package():
+def test_weights_and_models_ship_inside_the_package():
     package = pathlib.Path(posenet_core.__file__).resolve().parent
-    weights_file = network.WEIGHTS_FILE.resolve()
+    weights_file = build.WEIGHTS_FILE.resolve()
     assert weights_file.is_file()
     assert weights_file.parent == package / "weights"
     assert weights_file.suffix == ".npz"
-    assert len(network.load_weights()) == 62
+    assert len(build.load_weights()) == 62
+    for stride in network.OUTPUT_STRIDES:
+        model = network.model_path(stride).resolve()
+        assert model.parent == package / "models" and model.is_file(), model
+
+
+def test_a_missing_model_file_says_how_to_rebuild_it(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r"posenet_stride16\.tflite.*python -m posenet_core\.build"):
+        network.Network(models_dir=tmp_path).warm_up((16,))
+
+
+def test_model_refuses_other_strides():
+    with pytest.raises(ValueError, match="output_stride"):
+        network.Network().model(10)
 
 
 class NetworkAccess(AssertionError):
@@ -117,6 +131,47 @@ def test_load_needs_no_network_access(monkeypatch, pose_image, net):
     pose = offline.estimate_single_pose(pose_image)
     assert pose.score > 0.5
     assert pose.positions_xy() == pytest.approx(net.estimate_single_pose(pose_image).positions_xy(), abs=1e-3)
+
+
+# --- LiteRT ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("num_threads", [1, 2])
+def test_load_passes_num_threads_to_the_interpreter(monkeypatch, pose_image, num_threads):
+    from ai_edge_litert import interpreter as litert
+
+    created = []
+
+    class Recording(litert.Interpreter):
+        def __init__(self, *args, **kwargs):
+            created.append(kwargs.get("num_threads"))
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(litert, "Interpreter", Recording)
+    net = posenet_core.load(num_threads=num_threads)
+    net.estimate_single_pose(pose_image)
+    assert created == [num_threads]
+
+
+@pytest.mark.parametrize("stride", [8, 16, 32])
+def test_litert_gives_exactly_what_tensorflows_tflite_interpreter_gave(net, pose_image, stride):
+    """Serving moved from tf.lite.Interpreter to LiteRT: same flat buffer, same kernels, same numbers,
+    so every decoded pose stays what it was."""
+    import tensorflow as tf
+
+    x = photo_input(pose_image)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # TF 2.21: tf.lite.Interpreter moves to LiteRT
+        before = tf.lite.Interpreter(model_content=net.network.model(stride), num_threads=2)
+    index = before.get_input_details()[0]["index"]
+    before.resize_tensor_input(index, x.shape, strict=False)
+    before.allocate_tensors()
+    before.set_tensor(index, x)
+    before.invoke()
+    by_name = {d["name"]: before.get_tensor(d["index"]) for d in before.get_output_details()}
+    now = net.network.run(x, stride)
+    for number, name in enumerate(network.OUTPUT_NAMES):
+        np.testing.assert_array_equal(now[name], by_name[f"Identity_{number}" if number else "Identity"], err_msg=name)
 
 
 # --- threads -------------------------------------------------------------------------------
