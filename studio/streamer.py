@@ -7,11 +7,10 @@ import logging
 import av
 import streamlit as st
 from streamlit_webrtc import WebRtcMode, WebRtcStreamerContext, webrtc_streamer
-from streamlit_webrtc.component import _reset_context  # private in 0.79.0 (pinned); see start_streamer
 
 import posenet_core
 
-from . import ice, session_watch, sources
+from . import ice, session_watch, sources, webrtc_compat
 from .live_stats import LiveStats
 from .pipeline import process_frame
 from .relay import use_latest_frame_relay
@@ -68,9 +67,9 @@ def _forget_render_history(key: str) -> None:
         return
     visit = st.session_state.get(PAGE_VISIT_KEY, 0)
     if st.session_state.get(f"{key}:visit", visit) != visit:
-        _reset_context(context)
+        webrtc_compat.reset_context(context)
     st.session_state[f"{key}:visit"] = visit
-    context._last_rendered_run_count = None
+    webrtc_compat.forget_last_render(context)
 
 
 def stop_other_sources(session_state, key: str, source: str) -> None:
@@ -82,8 +81,8 @@ def stop_other_sources(session_state, key: str, source: str) -> None:
     """
     for other in {"camera", *sources.SAMPLES} - {source}:
         context = session_state.get(f"{key}:{other}")
-        if context is not None and context._get_worker() is not None:
-            _reset_context(context)
+        if webrtc_compat.is_running(context):
+            webrtc_compat.reset_context(context)
 
 
 def start_streamer(

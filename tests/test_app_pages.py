@@ -5,14 +5,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import REPO_ROOT
 
-
-@pytest.fixture(autouse=True)
-def webrtc_without_runtime(monkeypatch):
-    # AppTest runs scripts without a Streamlit server; streamlit-webrtc asks the server
-    # for the session's run count and gets a mock. Without it, it skips that bookkeeping.
-    import streamlit_webrtc.component
-
-    monkeypatch.setattr(streamlit_webrtc.component, "get_this_session_info", lambda: None)
+pytestmark = pytest.mark.usefixtures("webrtc_without_server")
 
 
 def open_page(page: str | None = None) -> AppTest:

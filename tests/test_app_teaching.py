@@ -337,10 +337,7 @@ def test_frames_refuse_too_many_pixels_before_decoding(monkeypatch):
         frames.decode_upload(encoded(np.zeros((40, 40, 3), np.uint8), "PNG"), "x.png")
 
 
-def test_the_app_lists_the_page(monkeypatch):
-    import streamlit_webrtc.component
-
-    monkeypatch.setattr(streamlit_webrtc.component, "get_this_session_info", lambda: None)  # no server here
+def test_the_app_lists_the_page(webrtc_without_server):
     app = AppTest.from_file(str(REPO_ROOT / "streamlit_app.py"), default_timeout=120).run()
     assert "how_decoding_works" in [link.proto.page for link in app.get("page_link")]
     app.switch_page("pages/how_decoding_works.py").run()
