@@ -27,7 +27,7 @@ def _is_real(value) -> bool:
 
 def check_output_stride(output_stride) -> int:
     if isinstance(output_stride, bool) or output_stride not in OUTPUT_STRIDES:
-        raise ValueError(f"output_stride must be one of 8, 16, 32; got {output_stride!r}")
+        raise ValueError(f"output_stride must be one of {', '.join(map(str, OUTPUT_STRIDES))}; got {output_stride!r}")
     return int(output_stride)
 
 

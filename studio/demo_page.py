@@ -45,7 +45,7 @@ def _share_link(query: dict) -> None:
 
 def render_demo_page(multi_pose: bool) -> None:
     page = "multi" if multi_pose else "single"
-    defaults = DemoSettings(multi_pose=multi_pose, min_pose_confidence=0.15 if multi_pose else 0.1)
+    defaults = DemoSettings.for_page(multi_pose)
     if not widgets.is_seeded(page):
         settings, source, notices = _starting_point(page, defaults)
         widgets.seed(page, settings, source)

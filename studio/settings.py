@@ -5,40 +5,38 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, replace
 
-from posenet_core import params
-
-VIEWS = {
-    "overlay": "Skeleton overlay",
-    "heatmap": "Heatmaps",
-    "offsets": "Offset vectors",
-    "displacements": "Displacement vectors",
-}
-ALL_PARTS = "all"  # how "the max over all parts" is spelt where None cannot be (widgets, links)
+from .parameters import PARAMETERS, page_defaults
 
 
-def available_views(multi_pose: bool) -> tuple[str, ...]:
-    # Displacement vectors only steer multi-pose decoding.
-    return tuple(VIEWS) if multi_pose else ("overlay", "heatmap", "offsets")
+def _default(field: str):
+    return PARAMETERS[field].default
 
 
 @dataclass(frozen=True)
 class DemoSettings:
+    """Defaults are the multi-pose page's, from the parameter table (``parameters``)."""
+
     multi_pose: bool = False
     # The article's parameters.
-    scale_factor: float = params.DEFAULT_SCALE_FACTOR
-    flip_horizontal: bool = False
-    output_stride: int = params.DEFAULT_OUTPUT_STRIDE
-    max_detections: int = params.DEFAULT_MAX_DETECTIONS
-    score_threshold: float = params.DEFAULT_SCORE_THRESHOLD
-    nms_radius: float = params.DEFAULT_NMS_RADIUS
+    scale_factor: float = _default("scale_factor")
+    flip_horizontal: bool = _default("flip_horizontal")
+    output_stride: int = _default("output_stride")
+    max_detections: int = _default("max_detections")
+    score_threshold: float = _default("score_threshold")
+    nms_radius: float = _default("nms_radius")
     # What is drawn (the PoseNet demos' defaults).
-    min_part_confidence: float = 0.1
-    min_pose_confidence: float = 0.15
-    view: str = "overlay"
-    heatmap_part: str | None = None  # None: the max over all parts ("all" in widgets and links)
-    vector_min_score: float = 0.5  # cells whose offsets are drawn
-    show_boxes: bool = False
-    show_scores: bool = True
+    min_part_confidence: float = _default("min_part_confidence")
+    min_pose_confidence: float = _default("min_pose_confidence")
+    view: str = _default("view")
+    heatmap_part: str | None = _default("heatmap_part")  # None: the max over all parts
+    vector_min_score: float = _default("vector_min_score")  # cells whose offsets are drawn
+    show_boxes: bool = _default("show_boxes")
+    show_scores: bool = _default("show_scores")
+
+    @classmethod
+    def for_page(cls, multi_pose: bool) -> DemoSettings:
+        """Where the single-pose or the multi-pose page starts."""
+        return cls(multi_pose=multi_pose, **page_defaults(multi_pose))
 
     def with_changes(self, **changes) -> DemoSettings:
         return replace(self, **changes)

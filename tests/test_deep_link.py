@@ -54,7 +54,7 @@ def test_values_snap_onto_the_slider_steps():
         ({"imageScaleFactor": "nan"}, "from 0.2 to 1"),
         ({"nmsRadius": "-3"}, "from 1 to 40"),
         ({"flipHorizontal": "maybe"}, "true or false"),
-        ({"part": "tail"}, "one of nose"),
+        ({"part": "tail"}, "one of all, nose"),
         ({"view": "xray"}, "one of overlay"),
     ],
 )

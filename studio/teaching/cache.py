@@ -9,9 +9,9 @@ from __future__ import annotations
 import streamlit as st
 
 import posenet_core
-from posenet_core import params
 
 from ..model import get_model
+from ..parameters import PARAMETERS
 from .frames import Frame, decode_sample, decode_upload
 from .lesson import MultiPoseSettings, StrideRun, run_at_stride
 
@@ -44,9 +44,8 @@ def _stride_run(digest: str, scale_factor: float, output_stride: int, multi: tup
 def input_settings() -> tuple[float, int]:
     """(scale factor, output stride) as chosen in step 1 (its widgets keep their state across steps)."""
     state = st.session_state
-    return float(state.get(SCALE_KEY, params.DEFAULT_SCALE_FACTOR)), int(
-        state.get(STRIDE_KEY, params.DEFAULT_OUTPUT_STRIDE)
-    )
+    scale, stride = PARAMETERS["scale_factor"], PARAMETERS["output_stride"]
+    return float(state.get(SCALE_KEY, scale.default)), int(state.get(STRIDE_KEY, stride.default))
 
 
 def multi_pose_settings() -> MultiPoseSettings:

@@ -18,6 +18,8 @@ from posenet_core import PART_NAMES, POSE_CHAIN, MultiPoseTrace, NetworkOutputs,
 from posenet_core.multi_pose import Candidate, WalkStep
 from posenet_core.single_pose import argmax_cells, offset_vectors
 
+from ..parameters import PARAMETERS
+
 NUM_PARTS = len(PART_NAMES)
 
 
@@ -98,9 +100,9 @@ def single_pose_lesson(outputs: NetworkOutputs) -> SinglePoseLesson:
 
 @dataclass(frozen=True)
 class MultiPoseSettings:
-    max_detections: int = params.DEFAULT_MAX_DETECTIONS
-    score_threshold: float = params.DEFAULT_SCORE_THRESHOLD
-    nms_radius: float = params.DEFAULT_NMS_RADIUS
+    max_detections: int = PARAMETERS["max_detections"].default
+    score_threshold: float = PARAMETERS["score_threshold"].default
+    nms_radius: float = PARAMETERS["nms_radius"].default
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,12 @@ import pandas as pd
 import streamlit as st
 
 import posenet_core
-from posenet_core import PART_NAMES, params
+from posenet_core import PART_NAMES
 from posenet_core.single_pose import argmax_cells
 
+from ..parameters import PARAMETERS
 from ..settings import DemoSettings
+from ..widgets import parameter_slider
 from . import canvas as cv
 from .cache import SCALE_KEY, STRIDE_KEY, input_settings, multi_pose_settings, outputs_for, stride_run
 from .charts import heatmap_over_image
@@ -20,7 +22,8 @@ from .frames import Frame
 from .lesson import input_arithmetic, single_pose_lesson
 from .text import ms, size, yx
 
-STRIDES = (8, 16, 32)
+STRIDES = PARAMETERS["output_stride"].options
+EVERY_STEP = "Applies to every step."
 HEATMAP_PART_KEY, SINGLE_PART_KEY, COMPARE_MODE_KEY = "teach:heatmap_part", "teach:single_part", "teach:compare_mode"
 THUMBNAILS_PER_ROW = 6
 SCORE_FORMAT = st.column_config.NumberColumn(format="%.4f")
@@ -73,23 +76,18 @@ def input_step(frame: Frame) -> None:
             "factor, then trims it to a size the network maps onto whole output cells. The network answers "
             "once per **output stride** pixels: that grid of cells is all the decoder ever sees."
         )
-        st.slider(
-            "Image scale factor",
-            *params.SCALE_FACTOR_RANGE,
-            params.DEFAULT_SCALE_FACTOR,
-            0.05,
-            key=SCALE_KEY,
-            persist_state="session",
-            help="Lower is faster, higher sees smaller details. Applies to every step.",
+        scale, stride = PARAMETERS["scale_factor"], PARAMETERS["output_stride"]
+        parameter_slider(
+            "scale_factor", SCALE_KEY, value=scale.default, persist_state="session", help=f"{scale.help} {EVERY_STEP}"
         )
         st.segmented_control(
-            "Output stride",
+            stride.label,
             STRIDES,
-            default=params.DEFAULT_OUTPUT_STRIDE,
+            default=stride.default,
             required=True,
             key=STRIDE_KEY,
             persist_state="session",
-            help="Network-input pixels per output cell. Applies to every step.",
+            help=f"{stride.help} {EVERY_STEP}",
         )
     outputs = outputs_for(frame)
     if outputs is None:

@@ -9,6 +9,8 @@ import posenet_core
 from posenet_core import PART_NAMES, NetworkOutputs
 from posenet_core.draw import POSE_COLOURS
 
+from ..parameters import PARAMETERS
+from ..widgets import parameter_slider
 from . import canvas as cv
 from .cache import MAX_DETECTIONS_KEY, NMS_KEY, THRESHOLD_KEY, input_settings, multi_pose_settings, outputs_for
 from .frames import Frame
@@ -35,28 +37,9 @@ def outcome(root) -> str:
 
 
 def _widgets() -> MultiPoseSettings:
-    d = MultiPoseSettings()
-    count, threshold, radius = st.columns(3, gap="large")
-    count.slider("Max pose detections", 1, 20, d.max_detections, key=MAX_DETECTIONS_KEY, persist_state="session")
-    threshold.slider(
-        "Score threshold",
-        0.0,
-        1.0,
-        d.score_threshold,
-        0.05,
-        key=THRESHOLD_KEY,
-        persist_state="session",
-        help="A part can start a pose only where its cell scores at least this.",
-    )
-    radius.slider(
-        "NMS radius",
-        1,
-        40,
-        int(d.nms_radius),
-        key=NMS_KEY,
-        persist_state="session",
-        help="In network-input pixels: a candidate this close to the same part of a pose already found is skipped.",
-    )
+    keys = {"max_detections": MAX_DETECTIONS_KEY, "score_threshold": THRESHOLD_KEY, "nms_radius": NMS_KEY}
+    for column, (field, key) in zip(st.columns(len(keys), gap="large"), keys.items()):
+        parameter_slider(field, key, column, value=PARAMETERS[field].default, persist_state="session")
     return multi_pose_settings()
 
 
