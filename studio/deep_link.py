@@ -12,6 +12,7 @@ from dataclasses import fields
 
 from .parameters import ALL_PARTS, PARAMETERS, Parameter, available_views
 from .settings import DemoSettings
+from .sources import CAMERA
 
 SOURCE_KEY = "source"
 
@@ -44,16 +45,16 @@ def read_link(query: Mapping[str, str], defaults: DemoSettings, sources) -> tupl
             notices.append(f"`{param.link_name}={text}` is not valid (allowed: {allowed}); using {fallback}.")
     if chosen.get("view", defaults.view) not in available_views(defaults.multi_pose):
         notices.append(f"`view={chosen.pop('view')}` is for the multi-pose page; using {defaults.view}.")
-    source = query.get(SOURCE_KEY, "camera")
+    source = query.get(SOURCE_KEY, CAMERA)
     if source not in sources:
         notices.append(f"`source={source}` is not a known source (allowed: {', '.join(sources)}); using the webcam.")
-        source = "camera"
+        source = CAMERA
     return defaults.with_changes(**chosen), source, notices
 
 
 def write_link(settings: DemoSettings, source: str, defaults: DemoSettings) -> dict[str, str]:
     """The query string values for these settings: only what differs from the defaults."""
-    query = {SOURCE_KEY: source} if source != "camera" else {}
+    query = {SOURCE_KEY: source} if source != CAMERA else {}
     for f in fields(DemoSettings):
         param = PARAMETERS.get(f.name)
         value = getattr(settings, f.name)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from .parameters import PARAMETERS, page_defaults
 
 
-def _default(field: str):
-    return PARAMETERS[field].default
+def from_table(name: str):
+    """A dataclass field whose default is the parameter table's, read when an instance is made
+    (not when this module is imported), so the table stays the one place to change it."""
+    return field(default_factory=lambda: PARAMETERS[name].default)
 
 
 @dataclass(frozen=True)
@@ -18,20 +20,20 @@ class DemoSettings:
 
     multi_pose: bool = False
     # The article's parameters.
-    scale_factor: float = _default("scale_factor")
-    flip_horizontal: bool = _default("flip_horizontal")
-    output_stride: int = _default("output_stride")
-    max_detections: int = _default("max_detections")
-    score_threshold: float = _default("score_threshold")
-    nms_radius: float = _default("nms_radius")
+    scale_factor: float = from_table("scale_factor")
+    flip_horizontal: bool = from_table("flip_horizontal")
+    output_stride: int = from_table("output_stride")
+    max_detections: int = from_table("max_detections")
+    score_threshold: float = from_table("score_threshold")
+    nms_radius: float = from_table("nms_radius")
     # What is drawn (the PoseNet demos' defaults).
-    min_part_confidence: float = _default("min_part_confidence")
-    min_pose_confidence: float = _default("min_pose_confidence")
-    view: str = _default("view")
-    heatmap_part: str | None = _default("heatmap_part")  # None: the max over all parts
-    vector_min_score: float = _default("vector_min_score")  # cells whose offsets are drawn
-    show_boxes: bool = _default("show_boxes")
-    show_scores: bool = _default("show_scores")
+    min_part_confidence: float = from_table("min_part_confidence")
+    min_pose_confidence: float = from_table("min_pose_confidence")
+    view: str = from_table("view")
+    heatmap_part: str | None = from_table("heatmap_part")  # None: the max over all parts
+    vector_min_score: float = from_table("vector_min_score")  # cells whose offsets are drawn
+    show_boxes: bool = from_table("show_boxes")
+    show_scores: bool = from_table("show_scores")
 
     @classmethod
     def for_page(cls, multi_pose: bool) -> DemoSettings:

@@ -10,32 +10,29 @@ from __future__ import annotations
 import streamlit as st
 
 from .parameters import ALL_PARTS, PARAMETERS, VIEWS, available_views
+from .session_keys import DemoKeys
 from .settings import DemoSettings
-from .sources import SAMPLES
+from .sources import CAMERA, SAMPLES
 
-SOURCES = {"camera": "Webcam", **{key: sample.label for key, sample in SAMPLES.items()}}
-
-
-def widget_key(page: str, name: str) -> str:
-    return f"{page}:{name}"
+SOURCES = {CAMERA: "Webcam", **{key: sample.label for key, sample in SAMPLES.items()}}
 
 
-def is_seeded(page: str) -> bool:
-    return widget_key(page, "source") in st.session_state
+def is_seeded(keys: DemoKeys) -> bool:
+    return keys.source in st.session_state
 
 
-def seed(page: str, settings: DemoSettings, source: str) -> None:
+def seed(keys: DemoKeys, settings: DemoSettings, source: str) -> None:
     for field, param in PARAMETERS.items():
-        st.session_state[widget_key(page, field)] = param.as_option(getattr(settings, field))
-    st.session_state[widget_key(page, "source")] = source
+        st.session_state[keys.widget(field)] = param.as_option(getattr(settings, field))
+    st.session_state[keys.source] = source
 
 
-def source_picker(page: str) -> str:
+def source_picker(keys: DemoKeys) -> str:
     return st.radio(
         "Video source",
         list(SOURCES),
         format_func=SOURCES.get,
-        key=widget_key(page, "source"),
+        key=keys.source,
         help="No camera, or rather not? The samples run through exactly the same pipeline, played by the server.",
     )
 
@@ -47,23 +44,23 @@ def parameter_slider(field: str, key: str, where=st, help: str | None = None, **
     return where.slider(p.label, **p.slider_range(), key=key, help=help or p.help, **options)
 
 
-def _slider(page: str, field: str):
-    return parameter_slider(field, widget_key(page, field))
+def _slider(keys: DemoKeys, field: str):
+    return parameter_slider(field, keys.widget(field))
 
 
-def _checkbox(page: str, field: str) -> bool:
+def _checkbox(keys: DemoKeys, field: str) -> bool:
     p = PARAMETERS[field]
-    return st.checkbox(p.label, key=widget_key(page, field), help=p.help)
+    return st.checkbox(p.label, key=keys.widget(field), help=p.help)
 
 
-def view_picker(page: str, multi_pose: bool) -> dict:
+def view_picker(keys: DemoKeys, multi_pose: bool) -> dict:
     view, part = PARAMETERS["view"], PARAMETERS["heatmap_part"]
     chosen = {
         "view": st.radio(
             view.label,
             available_views(multi_pose),
             format_func=VIEWS.get,
-            key=widget_key(page, "view"),
+            key=keys.widget("view"),
             horizontal=True,
         )
     }
@@ -72,30 +69,30 @@ def view_picker(page: str, multi_pose: bool) -> dict:
             part.label,
             part.options,
             format_func=lambda p: "All parts (max)" if p == ALL_PARTS else p,
-            key=widget_key(page, "heatmap_part"),
+            key=keys.widget("heatmap_part"),
         )
         chosen["heatmap_part"] = None if picked == part.none_option else picked
     elif chosen["view"] == "offsets":
-        chosen["vector_min_score"] = _slider(page, "vector_min_score")
+        chosen["vector_min_score"] = _slider(keys, "vector_min_score")
     return chosen
 
 
-def parameter_widgets(page: str, multi_pose: bool) -> dict:
+def parameter_widgets(keys: DemoKeys, multi_pose: bool) -> dict:
     """The article's knobs; returns the chosen values by DemoSettings field name."""
     stride = PARAMETERS["output_stride"]
     chosen = {
-        "scale_factor": _slider(page, "scale_factor"),
-        "flip_horizontal": _checkbox(page, "flip_horizontal"),
+        "scale_factor": _slider(keys, "scale_factor"),
+        "flip_horizontal": _checkbox(keys, "flip_horizontal"),
         "output_stride": st.radio(
-            stride.label, stride.options, horizontal=True, key=widget_key(page, "output_stride"), help=stride.help
+            stride.label, stride.options, horizontal=True, key=keys.widget("output_stride"), help=stride.help
         ),
     }
     if multi_pose:
         for field in ("max_detections", "score_threshold", "nms_radius"):
-            chosen[field] = _slider(page, field)
+            chosen[field] = _slider(keys, field)
     for field in ("min_pose_confidence", "min_part_confidence"):
-        chosen[field] = _slider(page, field)
-    chosen["show_boxes"] = _checkbox(page, "show_boxes")
+        chosen[field] = _slider(keys, field)
+    chosen["show_boxes"] = _checkbox(keys, "show_boxes")
     if multi_pose:
-        chosen["show_scores"] = _checkbox(page, "show_scores")
+        chosen["show_scores"] = _checkbox(keys, "show_scores")
     return chosen

@@ -9,6 +9,7 @@ from posenet_core import params
 from studio import parameters
 from studio.deep_link import read_link
 from studio.parameters import PARAMETERS
+from studio.session_keys import DemoKeys, TeachKeys
 from studio.settings import DemoSettings
 from studio.widgets import SOURCES
 from tests.conftest import REPO_ROOT
@@ -61,9 +62,9 @@ def test_a_range_changed_in_the_table_reaches_the_widget_the_link_and_the_teachi
     demo = AppTest.from_file(str(REPO_ROOT / "streamlit_app.py"), default_timeout=120).run()
     demo.switch_page("pages/multi_pose.py").run()  # the demo widget
     assert not demo.exception, demo.exception
-    slider = demo.slider(key="multi:max_detections")
+    slider = demo.slider(key=DemoKeys("multi").widget("max_detections"))
     assert (slider.min, slider.max, slider.value) == (1, 7, 3)
 
     teaching = go_to(open_page(), "4 · Multi-pose")  # the teaching page's slider
-    slider = teaching.slider(key="teach:max_detections")
+    slider = teaching.slider(key=TeachKeys.MAX_DETECTIONS)
     assert (slider.label, slider.min, slider.max, slider.value) == ("Max pose detections", 1, 7, 3)

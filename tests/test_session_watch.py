@@ -3,6 +3,8 @@
 import pytest
 
 from studio import session_watch, webrtc_compat
+from studio.session_keys import DemoKeys
+from studio.sources import CAMERA
 from studio.streamer import stop_other_sources
 
 GONE = session_watch.GONE_AFTER_S
@@ -91,8 +93,9 @@ def test_giving_memory_back_is_safe_to_call_any_time():
 def test_choosing_another_source_stops_the_old_sources_stream(streaming_context):
     (camera, camera_worker), (photo, photo_worker) = streaming_context(), streaming_context()
     other_page, other_worker = streaming_context()
-    state = {"multi:camera": camera, "multi:three_people": photo, "single:camera": other_page}
-    stop_other_sources(state, "multi", "three_people")
+    multi, single = DemoKeys("multi"), DemoKeys("single")
+    state = {multi.stream(CAMERA): camera, multi.stream("three_people"): photo, single.stream(CAMERA): other_page}
+    stop_other_sources(state, multi, "three_people")
     assert camera_worker.stopped and webrtc_compat.worker_of(camera) is None
     assert not photo_worker.stopped  # the chosen source keeps streaming
     assert not other_worker.stopped  # another page's stream is not ours to stop

@@ -18,7 +18,7 @@ from posenet_core import PART_NAMES, POSE_CHAIN, MultiPoseTrace, NetworkOutputs,
 from posenet_core.multi_pose import Candidate, WalkStep
 from posenet_core.single_pose import argmax_cells, offset_vectors
 
-from ..parameters import PARAMETERS
+from ..settings import from_table
 
 NUM_PARTS = len(PART_NAMES)
 
@@ -100,9 +100,9 @@ def single_pose_lesson(outputs: NetworkOutputs) -> SinglePoseLesson:
 
 @dataclass(frozen=True)
 class MultiPoseSettings:
-    max_detections: int = PARAMETERS["max_detections"].default
-    score_threshold: float = PARAMETERS["score_threshold"].default
-    nms_radius: float = PARAMETERS["nms_radius"].default
+    max_detections: int = from_table("max_detections")
+    score_threshold: float = from_table("score_threshold")
+    nms_radius: float = from_table("nms_radius")
 
 
 @dataclass(frozen=True)

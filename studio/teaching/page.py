@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..sources import SAMPLES
+from ..session_keys import TeachKeys
+from ..sources import CAMERA, SAMPLES
 from . import steps, walk
 from .cache import sample_frame, upload_frame
 from .frames import MAX_SIDE, SAMPLE_PHOTOS, UPLOAD_TYPES, Frame, FrameError, digest_of
 from .text import size
 
-SOURCE_KEY, CAMERA_KEY, UPLOAD_KEY, STEP_KEY = "teach:source", "teach:camera", "teach:upload", "step"
 SOURCES = {
     "yoga": "One person (sample)",
     "three_people": "Three people (sample)",
-    "camera": "Webcam snapshot",
+    CAMERA: "Webcam snapshot",
     "upload": "Upload a picture",
 }
 STEPS = {
@@ -43,13 +43,13 @@ def pick_frame() -> Frame | None:
         list(SOURCES),
         format_func=SOURCES.get,
         horizontal=True,
-        key=SOURCE_KEY,
+        key=TeachKeys.SOURCE,
         persist_state="session",
     )
     if source in SAMPLE_PHOTOS:
         frame = sample_frame(source)
-    elif source == "camera":
-        shot = st.camera_input("Take a snapshot", key=CAMERA_KEY, help="The photo stays on this app's server.")
+    elif source == CAMERA:
+        shot = st.camera_input("Take a snapshot", key=TeachKeys.CAMERA, help="The photo stays on this app's server.")
         if shot is None:
             st.info(
                 "Allow the camera and take a snapshot; the steps below then decode it.", icon=":material/photo_camera:"
@@ -60,7 +60,7 @@ def pick_frame() -> Frame | None:
         uploaded = st.file_uploader(
             "A picture with one or more people",
             type=list(UPLOAD_TYPES),
-            key=UPLOAD_KEY,
+            key=TeachKeys.UPLOAD,
             help=f"JPEG, PNG or WebP. Pictures over {MAX_SIDE} px on the long side are downscaled.",
         )
         if uploaded is None:
@@ -85,7 +85,7 @@ def render_teaching_page() -> None:
     frame = pick_frame()
     if frame is None:
         return
-    tabs = st.tabs(list(STEPS), key=STEP_KEY, on_change="rerun", bind="query-params")
+    tabs = st.tabs(list(STEPS), key=TeachKeys.STEP, on_change="rerun", bind="query-params")
     for tab, render in zip(tabs, STEPS.values()):
         with tab:
             if tab.open is not False:  # only the open tab runs (None: not tracked, run them all)
