@@ -2,19 +2,22 @@
 
 The query keys are the article's parameter names (``outputStride=8&maxPoseDetections=2``).
 Only values that differ from the page's defaults are written, so links stay short. A value
-that is unknown or out of range falls back to its default with a notice. Plain Python.
+that is unknown or out of range falls back to its default with a notice, as does a name the
+page does not know. Plain Python.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import fields
+from dataclasses import dataclass, fields
 
-from .parameters import ALL_PARTS, PARAMETERS, Parameter, available_views
+from .parameters import ALL_PARTS, PARAMETERS, Parameter
+from .plain_text import cut
 from .settings import DemoSettings
 from .sources import CAMERA
 
 SOURCE_KEY = "source"
+STREAMLIT_QUERY_KEYS = ("embed", "embed_options")  # Streamlit's own: not ours to judge
 
 
 def _format(value) -> str:
@@ -31,24 +34,50 @@ def _applies(param: Parameter, defaults: DemoSettings) -> bool:
     return defaults.multi_pose or not param.multi_pose_only
 
 
-def read_link(query: Mapping[str, str], defaults: DemoSettings, sources) -> tuple[DemoSettings, str, list[str]]:
+@dataclass(frozen=True)
+class LinkNotice:
+    """A part of the link the page did not take, and what it did instead.
+
+    ``setting``: the widget it is about (a DemoSettings field, or "source"); None for a name
+    the page does not know. The page shows it until the user changes that setting (any
+    setting, for an unknown name). ``text`` is plain text, the link's own words cut short
+    (``plain_text.cut``); escape it before putting it into Markdown.
+    """
+
+    setting: str | None
+    text: str
+
+
+def _invalid(name: str, text: str, allowed: str, using: str, setting: str) -> LinkNotice:
+    return LinkNotice(setting, f"{cut(name)}={cut(text)} is not valid (allowed: {allowed}); using {using}.")
+
+
+def read_link(query: Mapping[str, str], defaults: DemoSettings, sources) -> tuple[DemoSettings, str, list[LinkNotice]]:
     """(settings, source, notices) from a query string's values."""
+    multi_pose = defaults.multi_pose
     chosen, notices = {}, []
     for field, param in PARAMETERS.items():
         if param.link_name not in query or not _applies(param, defaults):
             continue
         text = query[param.link_name]
+        using = _format(getattr(defaults, field))
         try:
-            chosen[field] = param.parse(text)
+            chosen[field] = param.parse(text, multi_pose)
         except ValueError as allowed:
-            fallback = _format(getattr(defaults, field))
-            notices.append(f"`{param.link_name}={text}` is not valid (allowed: {allowed}); using {fallback}.")
-    if chosen.get("view", defaults.view) not in available_views(defaults.multi_pose):
-        notices.append(f"`view={chosen.pop('view')}` is for the multi-pose page; using {defaults.view}.")
+            if text in map(str, param.multi_pose_options):
+                notices.append(
+                    LinkNotice(field, f"{param.link_name}={text} is for the multi-pose page; using {using}.")
+                )
+            else:
+                notices.append(_invalid(param.link_name, text, str(allowed), using, field))
     source = query.get(SOURCE_KEY, CAMERA)
     if source not in sources:
-        notices.append(f"`source={source}` is not a known source (allowed: {', '.join(sources)}); using the webcam.")
+        notices.append(_invalid(SOURCE_KEY, source, "one of " + ", ".join(sources), "the webcam", SOURCE_KEY))
         source = CAMERA
+    known = {SOURCE_KEY, *STREAMLIT_QUERY_KEYS, *(p.link_name for p in PARAMETERS.values())}
+    for name, text in query.items():
+        if name not in known:
+            notices.append(LinkNotice(None, f"{cut(name)}={cut(text)}: unknown setting, ignored."))
     return defaults.with_changes(**chosen), source, notices
 
 

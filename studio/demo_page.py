@@ -10,6 +10,7 @@ from . import deep_link, widgets
 from .live_panel import camera_help, live_panel
 from .live_stats import LiveStats
 from .model import get_model
+from .plain_text import escape_markdown
 from .session_keys import DemoKeys
 from .settings import DemoSettings, SettingsBox
 from .sources import CAMERA
@@ -30,7 +31,7 @@ def session_object(name: str, make):
     return st.session_state[name]
 
 
-def _starting_point(keys: DemoKeys, defaults: DemoSettings) -> tuple[DemoSettings, str, list[str]]:
+def _starting_point(keys: DemoKeys, defaults: DemoSettings) -> tuple[DemoSettings, str, list[deep_link.LinkNotice]]:
     """Where this visit's widgets start: the link's settings, else those the user left with."""
     if st.query_params:
         return deep_link.read_link(st.query_params.to_dict(), defaults, widgets.SOURCES)
@@ -38,6 +39,20 @@ def _starting_point(keys: DemoKeys, defaults: DemoSettings) -> tuple[DemoSetting
     if box is None:
         return defaults, CAMERA, []
     return box.get(), st.session_state.get(keys.last_source, CAMERA), []
+
+
+def _link_notices(keys: DemoKeys) -> None:
+    """What the link asked for and did not get, until the user changes that setting (any
+    setting, for a name the page does not know). The link's words are shown as plain text."""
+    changed = widgets.changed_since(keys, st.session_state.get(keys.link_start, {}))
+    notices = [
+        notice
+        for notice in st.session_state.get(keys.link_notices, [])
+        if (notice.setting not in changed if notice.setting is not None else not changed)
+    ]
+    st.session_state[keys.link_notices] = notices
+    for notice in notices:
+        st.warning(escape_markdown(f"The link's settings: {notice.text}"), icon=":material/link_off:")
 
 
 def _share_link(query: dict) -> None:
@@ -52,13 +67,12 @@ def render_demo_page(multi_pose: bool) -> None:
     defaults = DemoSettings.for_page(multi_pose)
     if not widgets.is_seeded(keys):
         settings, source, notices = _starting_point(keys, defaults)
-        widgets.seed(keys, settings, source)
+        st.session_state[keys.link_start] = widgets.seed(keys, settings, source)
         st.session_state[keys.link_notices] = notices
 
     st.title("Multi-pose" if multi_pose else "Single-pose")
     st.caption(INTRO[multi_pose])
-    for notice in st.session_state.get(keys.link_notices, []):
-        st.warning(f"The link's settings: {notice}", icon=":material/link_off:")
+    _link_notices(keys)
 
     video_col, controls_col = st.columns([3, 2], gap="large")
     with controls_col:

@@ -44,6 +44,11 @@ class DemoKeys:
         return f"{self.page}:link_notices"
 
     @property
+    def link_start(self) -> str:
+        """The widgets' values this visit started with: a notice goes once its setting changes."""
+        return f"{self.page}:link_start"
+
+    @property
     def connecting_since(self) -> str:
         return f"{self.page}:connecting_since"
 

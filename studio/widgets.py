@@ -21,10 +21,19 @@ def is_seeded(keys: DemoKeys) -> bool:
     return keys.source in st.session_state
 
 
-def seed(keys: DemoKeys, settings: DemoSettings, source: str) -> None:
-    for field, param in PARAMETERS.items():
-        st.session_state[keys.widget(field)] = param.as_option(getattr(settings, field))
-    st.session_state[keys.source] = source
+def seed(keys: DemoKeys, settings: DemoSettings, source: str) -> dict:
+    """Start the widgets at these values; returns them by widget name (a field, or "source")."""
+    values = {field: param.as_option(getattr(settings, field)) for field, param in PARAMETERS.items()}
+    values["source"] = source
+    for name, value in values.items():
+        st.session_state[keys.widget(name)] = value
+    return values
+
+
+def changed_since(keys: DemoKeys, start: dict) -> set[str]:
+    """The widgets whose value differs from ``start`` (one not rendered yet counts as unchanged)."""
+    state = st.session_state
+    return {name for name, value in start.items() if keys.widget(name) in state and state[keys.widget(name)] != value}
 
 
 def source_picker(keys: DemoKeys) -> str:

@@ -4,6 +4,7 @@ streamlit-webrtc's streams and a clock the tests move."""
 import json
 import os
 import pathlib
+import re
 import sys
 
 import pytest
@@ -118,3 +119,23 @@ class FakeClock:
 @pytest.fixture
 def clock():
     return FakeClock()
+
+
+# What Markdown makes of a text: any of these means it is not shown as plain text.
+MARKDOWN_SYNTAX = {"link_open", "image", "strong_open", "em_open", "code_inline", "html_inline", "html_block", "s_open"}
+
+
+def markdown_syntax(body: str) -> set[str]:
+    """The syntax a CommonMark parser (with GitHub's strikethrough and tables) finds in ``body``,
+    beyond plain paragraphs of text; plus "autolink" for a web address GitHub's flavour would
+    turn into a link (Streamlit renders Markdown with it)."""
+    from markdown_it import MarkdownIt
+
+    found = set()
+    for token in MarkdownIt("commonmark").enable(["strikethrough", "table"]).parse(body):
+        for t in [token, *(token.children or [])]:
+            if t.type in MARKDOWN_SYNTAX or t.type.startswith(("heading", "bullet_list", "ordered_list", "table")):
+                found.add(t.type)
+    if re.search(r"(https?|ftp)://|www\.|[\w.+-]+@[\w-]+\.\w", body):
+        found.add("autolink")
+    return found

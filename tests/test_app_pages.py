@@ -1,11 +1,13 @@
 """The app's pages under streamlit.testing: they render, with the article's defaults, per session."""
 
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from studio.session_keys import DemoKeys
 from studio.sources import CAMERA
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, markdown_syntax
 
 SINGLE, MULTI = DemoKeys("single"), DemoKeys("multi")
 
@@ -184,3 +186,58 @@ def test_heatmap_starts_with_all_parts_chosen():
     app.radio(key=SINGLE.widget("view")).set_value("heatmap").run()
     assert value(app, "selectbox", SINGLE.widget("heatmap_part")) == "all"
     assert app.session_state[SINGLE.settings].get().heatmap_part is None
+
+
+# A share link's words in the page's notices (issue 10, items 1 and 6) -------------------------
+
+
+def notice_texts(app: AppTest) -> list[str]:
+    """The notices as the reader sees them (Markdown's backslash escapes removed)."""
+    return [re.sub(r"\\(.)", r"\1", w.value) for w in app.warning]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"view": "x` **Camera blocked: [click here to fix](http://evil.example/fix)** `"},
+        {"view": "![img](http://evil.example/a.png)"},
+        {"part": "x" * 60_000},
+        {"part": "![img](http://evil.example/a.png)"},
+        {"source": "<img src=http://evil.example/a.png>"},
+        {"[click](http://evil.example)": "![img](http://evil.example/a.png)"},
+    ],
+)
+def test_a_links_words_are_shown_as_short_plain_text(query):
+    app = open_link("pages/multi_pose.py", query)
+    (warning,) = app.warning
+    assert markdown_syntax(warning.value) == set(), warning.value  # no link, image, bold, code, HTML
+    assert len(warning.value) < 400  # not 60,000 characters
+    (name, value), (text,) = next(iter(query.items())), notice_texts(app)
+    assert f"{name[:39]}" in text and value[:39] in text  # shown as typed, up to the cut
+
+
+def test_a_link_notice_goes_once_the_user_changes_that_setting():
+    app = open_link("pages/multi_pose.py", {"outputStride": "10", "nmsRadius": "-3"})
+    assert len(app.warning) == 2
+    app.run()  # a rerun alone (a fragment, a widget elsewhere) keeps them
+    assert len(app.warning) == 2
+    app.radio(key=MULTI.widget("output_stride")).set_value(32).run()
+    (text,) = notice_texts(app)  # not "outputStride=10 ... using 16" after picking 32
+    assert "nmsRadius=-3" in text
+    app.slider(key=MULTI.widget("nms_radius")).set_value(25).run()
+    assert not app.warning
+
+
+def test_a_link_notice_names_what_is_allowed_in_words():
+    app = open_link("pages/single_pose.py", {"imageScaleFactor": "abc", "view": "xray"})
+    scale, view = notice_texts(app)
+    assert "imageScaleFactor=abc is not valid (allowed: a number from 0.2 to 1); using 0.5." in scale
+    assert "(allowed: one of overlay, heatmap, offsets)" in view and "displacements" not in view
+
+
+def test_an_unknown_link_setting_is_ignored_with_a_notice_until_a_setting_changes():
+    app = open_link("pages/multi_pose.py", {"scaleFactor": "abc", "outputStride": "8"})
+    assert notice_texts(app) == ["The link's settings: scaleFactor=abc: unknown setting, ignored."]
+    assert value(app, "radio", MULTI.widget("output_stride")) == 8  # the rest of the link applies
+    app.checkbox(key=MULTI.widget("show_boxes")).check().run()
+    assert not app.warning

@@ -2,6 +2,7 @@
 shows exactly what posenet_core computes for that photo; bad pictures get a message, not a crash."""
 
 import io
+import re
 
 import numpy as np
 import pytest
@@ -14,7 +15,7 @@ from posenet_core.single_pose import argmax_cells, offset_vectors
 from studio.session_keys import TeachKeys
 from studio.teaching import frames
 from studio.teaching.text import yx  # how the page writes a (y, x) pair; the values compared are posenet_core's
-from tests.conftest import REPO_ROOT, SAMPLES
+from tests.conftest import REPO_ROOT, SAMPLES, markdown_syntax
 
 PAGE = REPO_ROOT / "pages" / "how_decoding_works.py"
 STEPS = ("1 · Input", "2 · Heatmaps", "3 · Single pose", "4 · Multi-pose", "5 · Compare strides")
@@ -344,3 +345,45 @@ def test_the_app_lists_the_page(webrtc_without_server):
     app.switch_page("pages/how_decoding_works.py").run()
     assert not app.exception
     assert app.title[0].value == "How PoseNet decodes"
+
+
+# Links and file names from outside (issue 10, items 1 and 6) --------------------------------------
+
+
+def open_link(step: str) -> AppTest:
+    app = AppTest.from_file(str(PAGE), default_timeout=120)
+    app.query_params[TeachKeys.STEP] = step
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+@pytest.mark.parametrize("number", [2, 4])
+def test_a_link_opens_a_step_by_its_number(number):
+    app = open_link(str(number))
+    assert app.session_state[TeachKeys.STEP] == STEPS[number - 1] and not app.warning
+    if number == 4:  # the multi-pose step's own widgets are there, step 1's are not
+        assert app.slider(key=TeachKeys.MAX_DETECTIONS).value == 5
+        assert not [s for s in app.slider if s.key == TeachKeys.SCALE_FACTOR]
+
+
+def test_a_link_to_no_such_step_says_so_in_plain_text():
+    app = open_link("9 [click](http://evil.example)")
+    (warning,) = app.warning
+    assert markdown_syntax(warning.value) == set()
+    assert "is not a step of this page (allowed: 1 to 5)" in re.sub(r"\\(.)", r"\1", warning.value)
+    assert [s.key for s in app.slider] == [TeachKeys.SCALE_FACTOR]  # step 1
+
+
+HOSTILE_NAME = "x` **Camera blocked: [click here to fix](http://evil.example/fix)** ![img](http://evil.example/a.png)"
+
+
+@pytest.mark.parametrize("good", [True, False])
+def test_an_uploaded_files_name_is_shown_as_short_plain_text(good):
+    data = (SAMPLES / "pose.jpg").read_bytes() if good else b"not pixels"
+    app = upload(open_page("upload"), f"{HOSTILE_NAME}.jpg", data, "image/jpeg")
+    shown = [c.value for c in app.caption if "x\\`" in c.value] if good else [e.value for e in app.error]
+    (body,) = shown
+    empty, name, rest = body.split("**")  # the page's own bold around the name, and nothing else
+    assert empty == "" and markdown_syntax(name) == set() and markdown_syntax(rest) == set(), body
+    assert re.sub(r"\\(.)", r"\1", name) == "x` **Camera blocked: [click here to fix…"  # cut short

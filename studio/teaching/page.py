@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ..plain_text import cut, escape_markdown, shown
 from ..session_keys import TeachKeys
 from ..sources import CAMERA, SAMPLES
 from . import steps, walk
@@ -32,7 +33,7 @@ def _from_file(uploaded) -> Frame | None:
     try:
         return upload_frame(digest_of(data), uploaded.name, data)
     except FrameError as error:
-        st.error(f"**{uploaded.name}**: {error}", icon=":material/broken_image:")
+        st.error(f"**{shown(uploaded.name)}**: {escape_markdown(str(error))}", icon=":material/broken_image:")
         return None
 
 
@@ -68,10 +69,27 @@ def pick_frame() -> Frame | None:
             return None
         frame = _from_file(uploaded)
     if frame is not None:
-        st.caption(f"**{frame.name}** · {size(frame.size)} pixels")
+        st.caption(f"**{shown(frame.name)}** · {size(frame.size)} pixels")
         if frame.note:
             st.info(frame.note, icon=":material/photo_size_select_large:")
     return frame
+
+
+def _step_by_number() -> None:
+    """Let a link open a step by its number (``?step=4``) as well as by its tab's name."""
+    wanted = st.query_params.get(TeachKeys.STEP)
+    names = list(STEPS)
+    if wanted is None or wanted in names:
+        return
+    if wanted.strip().isdigit() and 1 <= int(wanted) <= len(names):
+        st.session_state[TeachKeys.STEP] = st.query_params[TeachKeys.STEP] = names[int(wanted) - 1]
+    else:
+        st.query_params.pop(TeachKeys.STEP)
+        st.warning(
+            escape_markdown(f"The link's step={cut(wanted)} is not a step of this page (allowed: 1 to {len(names)}); ")
+            + "showing step 1.",
+            icon=":material/link_off:",
+        )
 
 
 def render_teaching_page() -> None:
@@ -85,6 +103,7 @@ def render_teaching_page() -> None:
     frame = pick_frame()
     if frame is None:
         return
+    _step_by_number()
     tabs = st.tabs(list(STEPS), key=TeachKeys.STEP, on_change="rerun", bind="query-params")
     for tab, render in zip(tabs, STEPS.values()):
         with tab:
