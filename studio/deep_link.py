@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
 from .parameters import ALL_PARTS, PARAMETERS, Parameter
-from .plain_text import cut
+from .plain_text import MAX_SHOWN, cut, shown
 from .settings import DemoSettings
 from .sources import CAMERA
 
@@ -40,16 +40,21 @@ class LinkNotice:
 
     ``setting``: the widget it is about (a DemoSettings field, or "source"); None for a name
     the page does not know. The page shows it until the user changes that setting (any
-    setting, for an unknown name). ``text`` is plain text, the link's own words cut short
-    (``plain_text.cut``); escape it before putting it into Markdown.
+    setting, for an unknown name). ``text`` is Markdown, safe to show: the link's own words
+    are in it cut short and as inline code (``plain_text.shown``).
     """
 
     setting: str | None
     text: str
 
 
+def _quoted(name: str, text: str) -> str:
+    """``name=text`` from the link, each cut short, as inline code."""
+    return shown(f"{cut(name)}={cut(text)}", limit=2 * MAX_SHOWN + 1)
+
+
 def _invalid(name: str, text: str, allowed: str, using: str, setting: str) -> LinkNotice:
-    return LinkNotice(setting, f"{cut(name)}={cut(text)} is not valid (allowed: {allowed}); using {using}.")
+    return LinkNotice(setting, f"{_quoted(name, text)} is not valid (allowed: {allowed}); using {using}.")
 
 
 def read_link(query: Mapping[str, str], defaults: DemoSettings, sources) -> tuple[DemoSettings, str, list[LinkNotice]]:
@@ -66,7 +71,7 @@ def read_link(query: Mapping[str, str], defaults: DemoSettings, sources) -> tupl
         except ValueError as allowed:
             if text in map(str, param.multi_pose_options):
                 notices.append(
-                    LinkNotice(field, f"{param.link_name}={text} is for the multi-pose page; using {using}.")
+                    LinkNotice(field, f"{_quoted(param.link_name, text)} is for the multi-pose page; using {using}.")
                 )
             else:
                 notices.append(_invalid(param.link_name, text, str(allowed), using, field))
@@ -77,7 +82,7 @@ def read_link(query: Mapping[str, str], defaults: DemoSettings, sources) -> tupl
     known = {SOURCE_KEY, *STREAMLIT_QUERY_KEYS, *(p.link_name for p in PARAMETERS.values())}
     for name, text in query.items():
         if name not in known:
-            notices.append(LinkNotice(None, f"{cut(name)}={cut(text)}: unknown setting, ignored."))
+            notices.append(LinkNotice(None, f"{_quoted(name, text)}: unknown setting, ignored."))
     return defaults.with_changes(**chosen), source, notices
 
 

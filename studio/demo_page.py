@@ -10,7 +10,6 @@ from . import deep_link, widgets
 from .live_panel import camera_help, live_panel
 from .live_stats import LiveStats
 from .model import get_model
-from .plain_text import escape_markdown
 from .session_keys import DemoKeys
 from .settings import DemoSettings, SettingsBox
 from .sources import CAMERA
@@ -43,7 +42,7 @@ def _starting_point(keys: DemoKeys, defaults: DemoSettings) -> tuple[DemoSetting
 
 def _link_notices(keys: DemoKeys) -> None:
     """What the link asked for and did not get, until the user changes that setting (any
-    setting, for a name the page does not know). The link's words are shown as plain text."""
+    setting, for a name the page does not know). The link's own words are inline code in them."""
     changed = widgets.changed_since(keys, st.session_state.get(keys.link_start, {}))
     notices = [
         notice
@@ -52,7 +51,7 @@ def _link_notices(keys: DemoKeys) -> None:
     ]
     st.session_state[keys.link_notices] = notices
     for notice in notices:
-        st.warning(escape_markdown(f"The link's settings: {notice.text}"), icon=":material/link_off:")
+        st.warning(f"The link's settings: {notice.text}", icon=":material/link_off:")
 
 
 def _share_link(query: dict) -> None:

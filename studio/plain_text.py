@@ -1,11 +1,13 @@
-"""Text from outside the app (a share link's values, an uploaded file's name) shown as plain text.
+"""Text from outside the app (a share link's words, an uploaded file's name) shown as plain text.
 
 Streamlit renders the body of ``st.warning``, ``st.error``, ``st.caption`` and friends as
-Markdown (GitHub's flavour, plus its own ``:red[...]``, ``:material/...:`` and ``$...$``):
-a link's value could otherwise put a live link, an image from another site, or bold text
-into the app's own notice. ``escape_markdown`` backslash-escapes every character Markdown
-could read as syntax, so the text shows exactly as typed; ``cut`` keeps one value short (a
-60,000-character value would otherwise make a notice thousands of pixels tall). Plain Python.
+Markdown, GitHub's flavour: a link's value could otherwise put a live link, an image from
+another site or bold text into the app's own notice. Backslash escapes are not enough:
+GitHub's flavour turns any ``http://``, ``www.`` or e-mail address left in the text into a
+link after the escapes are read. So outside text is shown as inline code, where Markdown
+reads nothing at all, fenced with more backticks than any run of them inside, so the text
+cannot close it. ``cut`` keeps each value short: a 60,000-character value would otherwise
+make a notice thousands of pixels tall. Plain Python.
 """
 
 from __future__ import annotations
@@ -15,9 +17,6 @@ import unicodedata
 
 MAX_SHOWN = 40  # characters of one outside value shown in a notice
 ELLIPSIS = "…"
-# CommonMark lets any ASCII punctuation be backslash-escaped; these could start syntax (links,
-# images, emphasis, code, HTML, lists, headings, tables, autolinks, Streamlit's directives, maths).
-_SYNTAX = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&@^])")
 
 
 def single_line(text: str) -> str:
@@ -31,11 +30,17 @@ def cut(text: str, limit: int = MAX_SHOWN) -> str:
     return text if len(text) <= limit else text[: limit - 1] + ELLIPSIS
 
 
-def escape_markdown(text: str) -> str:
-    """``text`` for a Streamlit element that renders Markdown, to be shown exactly as typed."""
-    return _SYNTAX.sub(r"\\\1", single_line(text))
+def code_span(text: str) -> str:
+    """``text`` (one line) as Markdown inline code, shown exactly as it is.
+
+    The fence is one backtick longer than the longest run of backticks in the text, and the
+    spaces inside it are the ones CommonMark strips, so a text that starts or ends with a
+    backtick is shown whole."""
+    text = single_line(text)
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    return f"{fence} {text} {fence}"
 
 
 def shown(value: str, limit: int = MAX_SHOWN) -> str:
-    """An outside value, cut and escaped, ready to put into a Markdown body."""
-    return escape_markdown(cut(value, limit))
+    """An outside value cut short, as inline code: safe to put into any Markdown body."""
+    return code_span(cut(value, limit))

@@ -123,19 +123,39 @@ def clock():
 
 # What Markdown makes of a text: any of these means it is not shown as plain text.
 MARKDOWN_SYNTAX = {"link_open", "image", "strong_open", "em_open", "code_inline", "html_inline", "html_block", "s_open"}
+AUTOLINK = re.compile(r"(https?|ftp)://|www\.|[\w.+-]+@[\w-]+\.\w")
+
+
+def _tokens(body: str):
+    from markdown_it import MarkdownIt
+
+    for token in MarkdownIt("commonmark").enable(["strikethrough", "table"]).parse(body):
+        yield token
+        yield from token.children or []
 
 
 def markdown_syntax(body: str) -> set[str]:
-    """The syntax a CommonMark parser (with GitHub's strikethrough and tables) finds in ``body``,
-    beyond plain paragraphs of text; plus "autolink" for a web address GitHub's flavour would
-    turn into a link (Streamlit renders Markdown with it)."""
-    from markdown_it import MarkdownIt
-
+    """The syntax a CommonMark parser (with GitHub's strikethrough and tables) finds in ``body``
+    beyond paragraphs of text, plus "autolink" for an address in the text that GitHub's
+    flavour (Streamlit renders Markdown with it) would turn into a link."""
     found = set()
-    for token in MarkdownIt("commonmark").enable(["strikethrough", "table"]).parse(body):
-        for t in [token, *(token.children or [])]:
-            if t.type in MARKDOWN_SYNTAX or t.type.startswith(("heading", "bullet_list", "ordered_list", "table")):
-                found.add(t.type)
-    if re.search(r"(https?|ftp)://|www\.|[\w.+-]+@[\w-]+\.\w", body):
-        found.add("autolink")
+    for t in _tokens(body):
+        if t.type in MARKDOWN_SYNTAX or t.type.startswith(("heading", "bullet_list", "ordered_list", "table")):
+            found.add(t.type)
+        if t.type == "text" and AUTOLINK.search(t.content):
+            found.add("autolink")
     return found
+
+
+def as_read(body: str) -> str:
+    """``body`` as a reader sees it: its text and inline code, without the Markdown."""
+    return "".join(
+        t.content if t.type in ("text", "code_inline") else " " * (t.type == "softbreak")
+        for t in _tokens(body)
+        if t.type != "inline"
+    )
+
+
+def code_spans(body: str) -> list[str]:
+    """The contents of ``body``'s inline code, as shown."""
+    return [t.content for t in _tokens(body) if t.type == "code_inline"]

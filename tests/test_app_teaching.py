@@ -2,7 +2,6 @@
 shows exactly what posenet_core computes for that photo; bad pictures get a message, not a crash."""
 
 import io
-import re
 
 import numpy as np
 import pytest
@@ -15,7 +14,7 @@ from posenet_core.single_pose import argmax_cells, offset_vectors
 from studio.session_keys import TeachKeys
 from studio.teaching import frames
 from studio.teaching.text import yx  # how the page writes a (y, x) pair; the values compared are posenet_core's
-from tests.conftest import REPO_ROOT, SAMPLES, markdown_syntax
+from tests.conftest import REPO_ROOT, SAMPLES, as_read, code_spans, markdown_syntax
 
 PAGE = REPO_ROOT / "pages" / "how_decoding_works.py"
 STEPS = ("1 · Input", "2 · Heatmaps", "3 · Single pose", "4 · Multi-pose", "5 · Compare strides")
@@ -370,8 +369,10 @@ def test_a_link_opens_a_step_by_its_number(number):
 def test_a_link_to_no_such_step_says_so_in_plain_text():
     app = open_link("9 [click](http://evil.example)")
     (warning,) = app.warning
-    assert markdown_syntax(warning.value) == set()
-    assert "is not a step of this page (allowed: 1 to 5)" in re.sub(r"\\(.)", r"\1", warning.value)
+    assert markdown_syntax(warning.value) == {"code_inline"}
+    assert as_read(warning.value) == (
+        "The link's step=9 [click](http://evil.example) is not a step of this page (allowed: 1 to 5); showing step 1."
+    )
     assert [s.key for s in app.slider] == [TeachKeys.SCALE_FACTOR]  # step 1
 
 
@@ -382,8 +383,7 @@ HOSTILE_NAME = "x` **Camera blocked: [click here to fix](http://evil.example/fix
 def test_an_uploaded_files_name_is_shown_as_short_plain_text(good):
     data = (SAMPLES / "pose.jpg").read_bytes() if good else b"not pixels"
     app = upload(open_page("upload"), f"{HOSTILE_NAME}.jpg", data, "image/jpeg")
-    shown = [c.value for c in app.caption if "x\\`" in c.value] if good else [e.value for e in app.error]
+    shown = [c.value for c in app.caption if "Camera" in c.value] if good else [e.value for e in app.error]
     (body,) = shown
-    empty, name, rest = body.split("**")  # the page's own bold around the name, and nothing else
-    assert empty == "" and markdown_syntax(name) == set() and markdown_syntax(rest) == set(), body
-    assert re.sub(r"\\(.)", r"\1", name) == "x` **Camera blocked: [click here to fix…"  # cut short
+    assert markdown_syntax(body) == {"code_inline"}, body
+    assert code_spans(body) == ["x` **Camera blocked: [click here to fix…"]  # as typed, cut short

@@ -77,7 +77,7 @@ def test_the_single_pose_page_does_not_offer_displacements():
 def test_an_unknown_name_is_ignored_with_a_notice():
     settings, _, notices = read_link({"scaleFactor": "abc", "embed": "true"}, MULTI, SOURCES)
     assert settings == MULTI
-    assert [(n.setting, n.text) for n in notices] == [(None, "scaleFactor=abc: unknown setting, ignored.")]
+    assert [(n.setting, n.text) for n in notices] == [(None, "` scaleFactor=abc `: unknown setting, ignored.")]
 
 
 def test_a_notice_quotes_a_long_value_cut_short():

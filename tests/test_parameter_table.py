@@ -56,7 +56,7 @@ def test_a_range_changed_in_the_table_reaches_the_widget_the_link_and_the_teachi
     monkeypatch.setitem(PARAMETERS, "max_detections", narrower)
 
     _, _, notices = read_link({"maxPoseDetections": "10"}, MULTI, SOURCES)  # the share link
-    assert len(notices) == 1 and "from 1 to 7" in notices[0]
+    assert len(notices) == 1 and "from 1 to 7" in notices[0].text
     assert read_link({"maxPoseDetections": "7"}, MULTI, SOURCES)[0].max_detections == 7
 
     demo = AppTest.from_file(str(REPO_ROOT / "streamlit_app.py"), default_timeout=120).run()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..plain_text import cut, escape_markdown, shown
+from ..plain_text import shown
 from ..session_keys import TeachKeys
 from ..sources import CAMERA, SAMPLES
 from . import steps, walk
@@ -33,7 +33,7 @@ def _from_file(uploaded) -> Frame | None:
     try:
         return upload_frame(digest_of(data), uploaded.name, data)
     except FrameError as error:
-        st.error(f"**{shown(uploaded.name)}**: {escape_markdown(str(error))}", icon=":material/broken_image:")
+        st.error(f"{shown(uploaded.name)}: {error}", icon=":material/broken_image:")
         return None
 
 
@@ -69,7 +69,7 @@ def pick_frame() -> Frame | None:
             return None
         frame = _from_file(uploaded)
     if frame is not None:
-        st.caption(f"**{shown(frame.name)}** · {size(frame.size)} pixels")
+        st.caption(f"{shown(frame.name)} · {size(frame.size)} pixels")
         if frame.note:
             st.info(frame.note, icon=":material/photo_size_select_large:")
     return frame
@@ -86,8 +86,8 @@ def _step_by_number() -> None:
     else:
         st.query_params.pop(TeachKeys.STEP)
         st.warning(
-            escape_markdown(f"The link's step={cut(wanted)} is not a step of this page (allowed: 1 to {len(names)}); ")
-            + "showing step 1.",
+            f"The link's {shown('step=' + wanted)} is not a step of this page (allowed: 1 to {len(names)}); "
+            "showing step 1.",
             icon=":material/link_off:",
         )
 
