@@ -41,7 +41,7 @@ def stage_table(net: posenet_core.PoseNet, image: np.ndarray, repeats: int) -> N
     print(
         f"{'stride':>6} {'input':>8} {'resize':>7} {'network':>8} {'single':>7} {'multi':>7} {'draw':>6} {'total':>7} {'fps':>6}"
     )
-    for stride in (8, 16, 32):
+    for stride in posenet_core.params.OUTPUT_STRIDES:
         for size in (257, 385, 513):
             frame = cv2.resize(image, (size, size))  # scale 1.0 then feeds exactly size x size
             outputs = net.predict(frame, 1.0, stride)

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-WEIGHTS_FILE = pathlib.Path(__file__).parent / "weights" / "posenet_mobilenet_v1_075.npz"
+from .params import OUTPUT_STRIDES, check_output_stride
 
-OUTPUT_STRIDES = (8, 16, 32)
+WEIGHTS_FILE = pathlib.Path(__file__).parent / "weights" / "posenet_mobilenet_v1_075.npz"
 
 # Strides of Conv2d_1 .. Conv2d_13 in the trained (native stride 16) network.
 _NATIVE_BLOCK_STRIDES = (1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1, 1, 1)
@@ -39,8 +39,7 @@ _INTERPRETER_CACHE_SIZE = 8
 
 def block_plan(output_stride: int) -> list[tuple[int, int]]:
     """(stride, dilation) of the depthwise conv in each of the 13 blocks."""
-    if output_stride not in OUTPUT_STRIDES:
-        raise ValueError(f"output_stride must be one of {OUTPUT_STRIDES}, got {output_stride!r}")
+    output_stride = check_output_stride(output_stride)
     plan = [(stride, 1) for stride in _NATIVE_BLOCK_STRIDES]
     if output_stride == 8:
         plan[5] = (1, 1)

@@ -11,8 +11,7 @@ import numbers
 
 import numpy as np
 
-from .network import OUTPUT_STRIDES
-
+OUTPUT_STRIDES = (8, 16, 32)  # the strides the network is built for (network.block_plan)
 DEFAULT_SCALE_FACTOR = 0.5
 SCALE_FACTOR_RANGE = (0.2, 1.0)
 DEFAULT_OUTPUT_STRIDE = 16
