@@ -42,6 +42,7 @@ class Parameter:
     multi_pose_options: tuple = ()  # options only the multi-pose page offers
     single_pose_default: float | None = None  # where the single-pose page starts, if not at ``default``
     none_option: str | None = None  # the option that stands for a None value
+    number_format: str | None = None  # how a slider shows a number (printf style), if not Streamlit's way
 
     @property
     def is_number(self) -> bool:
@@ -94,9 +95,15 @@ class Parameter:
         return self.none_option if value is None and self.none_option is not None else value
 
     def slider_range(self) -> dict:
-        """``st.slider``'s keyword arguments for the range and step, all of one type as it requires."""
+        """``st.slider``'s keyword arguments for the range, step (all of one type, as it requires)
+        and number format."""
         kind = int if self.is_whole else float
-        return {"min_value": kind(self.low), "max_value": kind(self.high), "step": kind(self.step)}
+        return {
+            "min_value": kind(self.low),
+            "max_value": kind(self.high),
+            "step": kind(self.step),
+            "format": self.number_format,
+        }
 
 
 _TABLE = (
@@ -157,6 +164,7 @@ _TABLE = (
         high=40.0,
         step=1.0,
         multi_pose_only=True,
+        number_format="%.0f",  # whole pixels
     ),
     Parameter(
         "min_pose_confidence",

@@ -40,3 +40,18 @@ def test_a_hostile_link_shows_plain_short_text(browser, app_server, app_pages):
             assert alert.bounding_box()["height"] < 150  # not a 12,000 px warning
     finally:
         context.close()
+
+
+def test_a_teaching_link_opens_a_step_by_its_number(browser, app_server, app_pages):
+    context = new_context(browser, viewport=(1366, 768))
+    try:
+        page = context.new_page()
+        page.goto(f"{app_server.url}{app_pages['How decoding works']}?step=4", wait_until="domcontentloaded")
+        tab = page.get_by_role("tab", name="4 · Multi-pose")
+        tab.wait_for(timeout=60_000)
+        page.get_by_test_id("stSlider").filter(has_text="Max pose detections").wait_for(timeout=60_000)
+        assert tab.get_attribute("aria-selected") == "true"
+        assert page.get_by_test_id("stAlert").filter(has_text="not a step").count() == 0
+        page.screenshot(path=str(ARTIFACTS / "teaching-step-4.png"))
+    finally:
+        context.close()
