@@ -18,7 +18,7 @@ Prints a line per second, a table per 10 s window, and latency at the start vs t
 multi-pose page, so the measured stream shares the server (latency must stay flat even when
 the server cannot keep up: every stage skips to the newest frame, see studio/relay.py).
 ``--skip-run-cleanup`` runs Streamlit without its after-every-run keras/gc clean-up (see
-tests/browser/harness.py) to measure what that costs.
+tests/browser/) to measure what that costs.
 """
 
 from __future__ import annotations
@@ -33,10 +33,14 @@ import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "tests" / "browser"))
 
-import harness  # noqa: E402
+from app_server import AppServer  # noqa: E402
+from chromium import launch_chromium, new_context, warm_up  # noqa: E402
+from demo_page import DemoPage  # noqa: E402
+from fake_camera import CAMERA_FPS, make_y4m, stamp_latency_ms  # noqa: E402
+from webrtc_probe import read_stamps, rtp_stats  # noqa: E402
 
 LOOP_S = 8.0
-LOOP_FRAMES = int(LOOP_S * harness.CAMERA_FPS)
+LOOP_FRAMES = int(LOOP_S * CAMERA_FPS)
 
 
 def unwrap(latency_ms: float | None, previous_ms: float | None) -> float | None:
@@ -51,8 +55,8 @@ def unwrap(latency_ms: float | None, previous_ms: float | None) -> float | None:
 def read_latency(demo, height: int, previous_ms: float | None, tries: int = 3) -> float | None:
     values = []
     for _ in range(tries):
-        reading = harness.read_stamps(demo, height)
-        value = harness.stamp_latency_ms(reading, LOOP_FRAMES)
+        reading = read_stamps(demo, height)
+        value = stamp_latency_ms(reading, LOOP_FRAMES)
         if value is not None:
             values.append(unwrap(value, previous_ms if previous_ms is not None else (values[-1] if values else None)))
         time.sleep(0.05)
@@ -90,26 +94,26 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="posenet-bench-") as tmp:
         tmp = pathlib.Path(tmp)
-        camera = harness.make_y4m(tmp / "camera.y4m", args.width, args.height, seconds=LOOP_S, stamp=True)
-        server = harness.AppServer(tmp / "streamlit.log", skip_run_cleanup=args.skip_run_cleanup)
+        camera = make_y4m(tmp / "camera.y4m", args.width, args.height, seconds=LOOP_S, stamp=True)
+        server = AppServer(tmp / "streamlit.log", skip_run_cleanup=args.skip_run_cleanup)
         server.start()
         cleanup = " (per-run clean-up OFF)" if server.skip_run_cleanup else ""
         print(
-            f"app: {server.url}{cleanup}; camera: {args.width}x{args.height} at {harness.CAMERA_FPS} fps, "
+            f"app: {server.url}{cleanup}; camera: {args.width}x{args.height} at {CAMERA_FPS} fps, "
             f"stamped, {LOOP_S:.0f} s loop",
             flush=True,
         )
         try:
             with sync_playwright() as playwright:
-                browser = harness.launch_chromium(playwright, camera)
-                pages = harness.warm_up(browser, server.url)
+                browser = launch_chromium(playwright, camera)
+                pages = warm_up(browser, server.url)
                 for _ in range(args.busy_sessions):
-                    busy = harness.DemoPage(harness.new_context(browser), server.url, pages["Multi pose"]).open()
+                    busy = DemoPage(new_context(browser), server.url, pages["Multi pose"]).open()
                     busy.choose_source("Sample photo: three people")
                     busy.start(timeout=40)
                 if args.busy_sessions:
                     print(f"{args.busy_sessions} other session(s) streaming the three-people photo", flush=True)
-                demo = harness.DemoPage(harness.new_context(browser), server.url, pages[args.page]).open()
+                demo = DemoPage(new_context(browser), server.url, pages[args.page]).open()
                 to_video = demo.start(timeout=30)
                 first = demo.wait_for_frames(1, timeout=30)
                 print(
@@ -141,7 +145,7 @@ def measure(demo, args) -> list[dict]:
         tick = time.monotonic()
         sample = demo.read()
         video = demo.video_state()
-        stats = harness.rtp_stats(demo)
+        stats = rtp_stats(demo)
         latency = read_latency(demo, args.height, latency)
         inbound, outbound = stats.get("inbound", {}), stats.get("outbound", {})
         row = {

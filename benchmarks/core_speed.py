@@ -59,7 +59,7 @@ def stage_row(net: posenet_core.PoseNet, image: np.ndarray, stride: int, size: i
 
 def stage_table(net: posenet_core.PoseNet, image: np.ndarray, repeats: int) -> None:
     print(" ".join(f"{c:>{w}}" for c, w in zip(COLUMNS, WIDTHS)))
-    for stride in (8, 16, 32):
+    for stride in posenet_core.params.OUTPUT_STRIDES:
         for size in (257, 385, 513):
             row = stage_row(net, image, stride, size, repeats)
             print(" ".join(f"{c:>{w}}" for c, w in zip(row, WIDTHS)))

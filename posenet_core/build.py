@@ -26,7 +26,8 @@ import pathlib
 
 import numpy as np
 
-from .network import MODELS_DIR, OUTPUT_STRIDES, model_path
+from .network import MODELS_DIR, model_path
+from .params import OUTPUT_STRIDES, check_output_stride
 
 WEIGHTS_FILE = pathlib.Path(__file__).parent / "weights" / "posenet_mobilenet_v1_075.npz"
 CHECKSUMS_NAME = "SHA256SUMS"
@@ -38,8 +39,7 @@ _HEADS = ("heatmap_2", "offset_2", "displacement_fwd_2", "displacement_bwd_2")
 
 def block_plan(output_stride: int) -> list[tuple[int, int]]:
     """(stride, dilation) of the depthwise conv in each of the 13 blocks."""
-    if output_stride not in OUTPUT_STRIDES:
-        raise ValueError(f"output_stride must be one of {OUTPUT_STRIDES}, got {output_stride!r}")
+    output_stride = check_output_stride(output_stride)
     plan = [(stride, 1) for stride in _NATIVE_BLOCK_STRIDES]
     if output_stride == 8:
         plan[5] = (1, 1)

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-MODELS_DIR = pathlib.Path(__file__).parent / "models"
+from .params import OUTPUT_STRIDES, check_output_stride
 
-OUTPUT_STRIDES = (8, 16, 32)
+MODELS_DIR = pathlib.Path(__file__).parent / "models"
 OUTPUT_NAMES = ("heatmap_scores", "offsets", "displacement_fwd", "displacement_bwd")
 
 # How many (stride, input size) interpreters to keep ready; a live stream uses one.
@@ -63,8 +63,7 @@ class Network:
 
     def model(self, output_stride: int) -> bytes:
         """The TFLite flat buffer for one stride, read from the package on first use."""
-        if output_stride not in OUTPUT_STRIDES:
-            raise ValueError(f"output_stride must be one of {OUTPUT_STRIDES}, got {output_stride!r}")
+        output_stride = check_output_stride(output_stride)
         with self._lock:
             if output_stride not in self._models:
                 path = model_path(output_stride, self._models_dir)

@@ -11,8 +11,7 @@ import numbers
 
 import numpy as np
 
-from .network import OUTPUT_STRIDES
-
+OUTPUT_STRIDES = (8, 16, 32)  # the strides the network is built for (network.block_plan)
 DEFAULT_SCALE_FACTOR = 0.5
 SCALE_FACTOR_RANGE = (0.2, 1.0)
 DEFAULT_OUTPUT_STRIDE = 16
@@ -28,7 +27,7 @@ def _is_real(value) -> bool:
 def check_output_stride(output_stride) -> int:
     """The output stride as an int; raises ValueError unless it is 8, 16 or 32."""
     if isinstance(output_stride, bool) or output_stride not in OUTPUT_STRIDES:
-        raise ValueError(f"output_stride must be one of 8, 16, 32; got {output_stride!r}")
+        raise ValueError(f"output_stride must be one of {', '.join(map(str, OUTPUT_STRIDES))}; got {output_stride!r}")
     return int(output_stride)
 
 

@@ -2,78 +2,22 @@
 
 The query keys are the article's parameter names (``outputStride=8&maxPoseDetections=2``).
 Only values that differ from the page's defaults are written, so links stay short. A value
-that is unknown or out of range falls back to its default with a notice. Plain Python.
+that is unknown or out of range falls back to its default with a notice, as does a name the
+page does not know. Plain Python.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
-from posenet_core import PART_NAMES
+from .parameters import ALL_PARTS, PARAMETERS, Parameter
+from .plain_text import MAX_SHOWN, cut, shown
+from .settings import DemoSettings
+from .sources import CAMERA
 
-from .settings import ALL_PARTS, VIEWS, DemoSettings, available_views
-
-
-@dataclass(frozen=True)
-class Param:
-    query_key: str
-    parse: Callable[[str], object]  # raises ValueError with what is allowed
-    multi_pose_only: bool = False
-
-
-def _number(low: float, high: float, step: float, whole: bool = False):
-    def parse(text: str):
-        value = float(text)
-        if not math.isfinite(value) or not low <= value <= high:
-            raise ValueError(f"a number from {low:g} to {high:g}")
-        snapped = round(round((value - low) / step) * step + low, 6)  # onto the slider's steps
-        return int(snapped) if whole else snapped
-
-    return parse
-
-
-def _choice(options, cast=str):
-    def parse(text: str):
-        value = cast(text) if text in {str(o) for o in options} else None
-        if value is None:
-            raise ValueError("one of " + ", ".join(str(o) for o in options))
-        return value
-
-    return parse
-
-
-def _boolean(text: str) -> bool:
-    lowered = text.lower()
-    if lowered in ("true", "1", "yes", "on"):
-        return True
-    if lowered in ("false", "0", "no", "off"):
-        return False
-    raise ValueError("true or false")
-
-
-def _part(text: str):
-    return None if text == ALL_PARTS else _choice(PART_NAMES)(text)
-
-
-# DemoSettings field -> its URL form. The ranges are the widgets' ranges.
-PARAMS = {
-    "scale_factor": Param("imageScaleFactor", _number(0.2, 1.0, 0.05)),
-    "flip_horizontal": Param("flipHorizontal", _boolean),
-    "output_stride": Param("outputStride", _choice((8, 16, 32), int)),
-    "max_detections": Param("maxPoseDetections", _number(1, 20, 1, whole=True), multi_pose_only=True),
-    "score_threshold": Param("scoreThreshold", _number(0.0, 1.0, 0.05), multi_pose_only=True),
-    "nms_radius": Param("nmsRadius", _number(1, 40, 1), multi_pose_only=True),
-    "min_pose_confidence": Param("minPoseConfidence", _number(0.0, 1.0, 0.05)),
-    "min_part_confidence": Param("minPartConfidence", _number(0.0, 1.0, 0.05)),
-    "view": Param("view", _choice(tuple(VIEWS))),
-    "heatmap_part": Param("part", _part),
-    "vector_min_score": Param("vectorMinScore", _number(0.1, 0.95, 0.05)),
-    "show_boxes": Param("boundingBoxes", _boolean),
-    "show_scores": Param("poseScores", _boolean, multi_pose_only=True),
-}
 SOURCE_KEY = "source"
+STREAMLIT_QUERY_KEYS = ("embed", "embed_options")  # Streamlit's own: not ours to judge
 
 
 def _format(value) -> str:
@@ -86,38 +30,68 @@ def _format(value) -> str:
     return str(value)
 
 
-def _applies(param: Param, defaults: DemoSettings) -> bool:
+def _applies(param: Parameter, defaults: DemoSettings) -> bool:
     return defaults.multi_pose or not param.multi_pose_only
 
 
-def read_link(query: Mapping[str, str], defaults: DemoSettings, sources) -> tuple[DemoSettings, str, list[str]]:
+@dataclass(frozen=True)
+class LinkNotice:
+    """A part of the link the page did not take, and what it did instead.
+
+    ``setting``: the widget it is about (a DemoSettings field, or "source"); None for a name
+    the page does not know. The page shows it until the user changes that setting (any
+    setting, for an unknown name). ``text`` is Markdown, safe to show: the link's own words
+    are in it cut short and as inline code (``plain_text.shown``).
+    """
+
+    setting: str | None
+    text: str
+
+
+def _quoted(name: str, text: str) -> str:
+    """``name=text`` from the link, each cut short, as inline code."""
+    return shown(f"{cut(name)}={cut(text)}", limit=2 * MAX_SHOWN + 1)
+
+
+def _invalid(name: str, text: str, allowed: str, using: str, setting: str) -> LinkNotice:
+    return LinkNotice(setting, f"{_quoted(name, text)} is not valid (allowed: {allowed}); using {using}.")
+
+
+def read_link(query: Mapping[str, str], defaults: DemoSettings, sources) -> tuple[DemoSettings, str, list[LinkNotice]]:
     """(settings, source, notices) from a query string's values."""
+    multi_pose = defaults.multi_pose
     chosen, notices = {}, []
-    for field, param in PARAMS.items():
-        if param.query_key not in query or not _applies(param, defaults):
+    for field, param in PARAMETERS.items():
+        if param.link_name not in query or not _applies(param, defaults):
             continue
-        text = query[param.query_key]
+        text = query[param.link_name]
+        using = _format(getattr(defaults, field))
         try:
-            chosen[field] = param.parse(text)
+            chosen[field] = param.parse(text, multi_pose)
         except ValueError as allowed:
-            notices.append(
-                f"`{param.query_key}={text}` is not valid (allowed: {allowed}); using {_format(getattr(defaults, field))}."
-            )
-    if chosen.get("view", defaults.view) not in available_views(defaults.multi_pose):
-        notices.append(f"`view={chosen.pop('view')}` is for the multi-pose page; using {defaults.view}.")
-    source = query.get(SOURCE_KEY, "camera")
+            if text in map(str, param.multi_pose_options):
+                notices.append(
+                    LinkNotice(field, f"{_quoted(param.link_name, text)} is for the multi-pose page; using {using}.")
+                )
+            else:
+                notices.append(_invalid(param.link_name, text, str(allowed), using, field))
+    source = query.get(SOURCE_KEY, CAMERA)
     if source not in sources:
-        notices.append(f"`source={source}` is not a known source (allowed: {', '.join(sources)}); using the webcam.")
-        source = "camera"
+        notices.append(_invalid(SOURCE_KEY, source, "one of " + ", ".join(sources), "the webcam", SOURCE_KEY))
+        source = CAMERA
+    known = {SOURCE_KEY, *STREAMLIT_QUERY_KEYS, *(p.link_name for p in PARAMETERS.values())}
+    for name, text in query.items():
+        if name not in known:
+            notices.append(LinkNotice(None, f"{_quoted(name, text)}: unknown setting, ignored."))
     return defaults.with_changes(**chosen), source, notices
 
 
 def write_link(settings: DemoSettings, source: str, defaults: DemoSettings) -> dict[str, str]:
     """The query string values for these settings: only what differs from the defaults."""
-    query = {SOURCE_KEY: source} if source != "camera" else {}
+    query = {SOURCE_KEY: source} if source != CAMERA else {}
     for f in fields(DemoSettings):
-        param = PARAMS.get(f.name)
+        param = PARAMETERS.get(f.name)
         value = getattr(settings, f.name)
         if param is not None and _applies(param, defaults) and value != getattr(defaults, f.name):
-            query[param.query_key] = _format(value)
+            query[param.link_name] = _format(value)
     return query

@@ -10,7 +10,9 @@ from . import deep_link, widgets
 from .live_panel import camera_help, live_panel
 from .live_stats import LiveStats
 from .model import get_model
+from .session_keys import DemoKeys
 from .settings import DemoSettings, SettingsBox
+from .sources import CAMERA
 from .streamer import rtc_configuration, start_streamer
 
 INTRO = {
@@ -28,12 +30,28 @@ def session_object(name: str, make):
     return st.session_state[name]
 
 
-def _starting_point(page: str, defaults: DemoSettings) -> tuple[DemoSettings, str, list[str]]:
+def _starting_point(keys: DemoKeys, defaults: DemoSettings) -> tuple[DemoSettings, str, list[deep_link.LinkNotice]]:
     """Where this visit's widgets start: the link's settings, else those the user left with."""
     if st.query_params:
         return deep_link.read_link(st.query_params.to_dict(), defaults, widgets.SOURCES)
-    box = st.session_state.get(f"{page}:settings")
-    return (box.get(), st.session_state.get(f"{page}:last_source", "camera"), []) if box else (defaults, "camera", [])
+    box = st.session_state.get(keys.settings)
+    if box is None:
+        return defaults, CAMERA, []
+    return box.get(), st.session_state.get(keys.last_source, CAMERA), []
+
+
+def _link_notices(keys: DemoKeys) -> None:
+    """What the link asked for and did not get, until the user changes that setting (any
+    setting, for a name the page does not know). The link's own words are inline code in them."""
+    changed = widgets.changed_since(keys, st.session_state.get(keys.link_start, {}))
+    notices = [
+        notice
+        for notice in st.session_state.get(keys.link_notices, [])
+        if (notice.setting not in changed if notice.setting is not None else not changed)
+    ]
+    st.session_state[keys.link_notices] = notices
+    for notice in notices:
+        st.warning(f"The link's settings: {notice.text}", icon=":material/link_off:")
 
 
 def _share_link(query: dict) -> None:
@@ -44,37 +62,37 @@ def _share_link(query: dict) -> None:
 
 
 def render_demo_page(multi_pose: bool) -> None:
-    page = "multi" if multi_pose else "single"
-    defaults = DemoSettings(multi_pose=multi_pose, min_pose_confidence=0.15 if multi_pose else 0.1)
-    if not widgets.is_seeded(page):
-        settings, source, notices = _starting_point(page, defaults)
-        widgets.seed(page, settings, source)
-        st.session_state[f"{page}:link_notices"] = notices
+    keys = DemoKeys("multi" if multi_pose else "single")
+    defaults = DemoSettings.for_page(multi_pose)
+    if not widgets.is_seeded(keys):
+        settings, source, notices = _starting_point(keys, defaults)
+        st.session_state[keys.link_start] = widgets.seed(keys, settings, source)
+        st.session_state[keys.link_notices] = notices
 
     st.title("Multi-pose" if multi_pose else "Single-pose")
     st.caption(INTRO[multi_pose])
-    for notice in st.session_state.get(f"{page}:link_notices", []):
-        st.warning(f"The link's settings: {notice}", icon=":material/link_off:")
+    _link_notices(keys)
 
     video_col, controls_col = st.columns([3, 2], gap="large")
     with controls_col:
-        source = widgets.source_picker(page)
-        chosen = widgets.view_picker(page, multi_pose)
+        source = widgets.source_picker(keys)
+        chosen = widgets.view_picker(keys, multi_pose)
         with st.expander("PoseNet parameters", expanded=True):
-            chosen |= widgets.parameter_widgets(page, multi_pose)
+            chosen |= widgets.parameter_widgets(keys, multi_pose)
         settings = defaults.with_changes(**chosen)
         query = deep_link.write_link(settings, source, defaults)
         st.query_params.from_dict(query)
         _share_link(query)
     # The video worker reads this box; updating it applies new settings to the running
     # stream at its next frame, without restarting it.
-    session_object(f"{page}:settings", lambda: SettingsBox(settings)).set(settings)
-    st.session_state[f"{page}:last_source"] = source
-    stats = session_object(f"{page}:stats:{source}", LiveStats)
+    box = session_object(keys.settings, lambda: SettingsBox(settings))
+    box.set(settings)
+    st.session_state[keys.last_source] = source
+    stats = session_object(keys.stats(source), LiveStats)
 
     with video_col:
         config, ice_origin = rtc_configuration()
-        ctx = start_streamer(page, source, get_model(), st.session_state[f"{page}:settings"], stats, config)
-        live_panel(page, ctx, stats)
-        if source == "camera":
+        ctx = start_streamer(keys, source, get_model(), box, stats, config)
+        live_panel(keys, ctx, stats)
+        if source == CAMERA:
             camera_help(ice_origin, len(config["iceServers"]))

@@ -8,14 +8,15 @@ import streamlit as st
 from streamlit_webrtc import WebRtcStreamerContext
 
 from .live_stats import LiveStats
+from .session_keys import DemoKeys
 
 STALL_AFTER_S = 8.0  # connecting this long means no network path (no TURN when hosted?)
 NO_FRAMES_AFTER_S = 5.0
 
 
-def _connection_notice(key: str, ctx: WebRtcStreamerContext, snapshot) -> None:
+def _connection_notice(keys: DemoKeys, ctx: WebRtcStreamerContext, snapshot) -> None:
     state = ctx.state
-    started_key = f"{key}:connecting_since"
+    started_key = keys.connecting_since
     if state.signalling and not state.playing:
         since = st.session_state.setdefault(started_key, time.monotonic())
         if time.monotonic() - since > STALL_AFTER_S:
@@ -38,9 +39,9 @@ def _connection_notice(key: str, ctx: WebRtcStreamerContext, snapshot) -> None:
         st.info(f"Stream stopped after {snapshot.frames_processed} frames. Press START to resume.")
 
 
-def _numbers(key: str, ctx: WebRtcStreamerContext, stats: LiveStats) -> None:
+def _numbers(keys: DemoKeys, ctx: WebRtcStreamerContext, stats: LiveStats) -> None:
     snapshot = stats.snapshot()
-    _connection_notice(key, ctx, snapshot)
+    _connection_notice(keys, ctx, snapshot)
     if snapshot.last_error:
         st.warning(f"This frame could not be processed: {snapshot.last_error}")
     report = snapshot.last_report
@@ -60,10 +61,10 @@ def _numbers(key: str, ctx: WebRtcStreamerContext, stats: LiveStats) -> None:
         )
 
 
-def live_panel(key: str, ctx: WebRtcStreamerContext, stats: LiveStats) -> None:
+def live_panel(keys: DemoKeys, ctx: WebRtcStreamerContext, stats: LiveStats) -> None:
     """Refreshes itself every second while a stream is up, and only then."""
     active = ctx.state.playing or ctx.state.signalling
-    st.fragment(_numbers, run_every=1.0 if active else None)(key, ctx, stats)
+    st.fragment(_numbers, run_every=1.0 if active else None)(keys, ctx, stats)
     if not active:
         st.caption(
             "Press **START** to stream. The video goes to this app's server, PoseNet runs there, "

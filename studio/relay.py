@@ -15,10 +15,8 @@ import asyncio
 
 from aiortc.contrib.media import MediaRelay
 from streamlit.runtime import Runtime
-from streamlit_webrtc.eventloop import get_global_event_loop, loop_context
 
-# Where streamlit-webrtc 0.79.0 (pinned) looks for the relay all its workers share.
-_RELAY_ATTRIBUTE = "streamlit-webrtc-global-relay"
+from .webrtc_compat import event_loop, loop_context, set_shared_relay, shared_relay
 
 
 class LatestFrameRelay(MediaRelay):
@@ -30,10 +28,10 @@ def use_latest_frame_relay() -> None:
     """Make the streamers created from now on relay the newest frame only (idempotent)."""
     if not Runtime.exists():  # bare Python: no streams
         return
-    loop = get_global_event_loop()
+    loop = event_loop()
     if not isinstance(loop, asyncio.AbstractEventLoop):  # AppTest's stand-in runtime: no streams
         return
     runtime = Runtime.instance()
-    if type(getattr(runtime, _RELAY_ATTRIBUTE, None)).__name__ != LatestFrameRelay.__name__:
+    if type(shared_relay(runtime)).__name__ != LatestFrameRelay.__name__:
         with loop_context(loop):  # the relay's tasks run on the streams' loop
-            setattr(runtime, _RELAY_ATTRIBUTE, LatestFrameRelay())
+            set_shared_relay(runtime, LatestFrameRelay())

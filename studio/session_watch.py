@@ -28,7 +28,8 @@ from dataclasses import dataclass
 from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit_webrtc import WebRtcStreamerContext
-from streamlit_webrtc.component import _reset_context  # private in 0.79.0 (pinned)
+
+from . import webrtc_compat
 
 # Long enough to ride out a websocket reconnect (a flaky network, a laptop waking up),
 # short enough that a closed tab stops costing CPU almost at once.
@@ -61,7 +62,7 @@ def watch(context: WebRtcStreamerContext) -> None:
     which has no browser) there is nothing to watch.
     """
     run = get_script_run_ctx()
-    if run is None or context._get_worker() is None:
+    if run is None or not webrtc_compat.is_running(context):
         return
     watch_session(run.session_id, context)
     _start_thread()
@@ -100,7 +101,7 @@ def running_streams() -> int:
     """How many watched streams have a worker (are connecting or streaming)."""
     with _lock:
         contexts = list(_watched)
-    return sum(1 for context in contexts if context._get_worker() is not None)
+    return sum(1 for context in contexts if webrtc_compat.is_running(context))
 
 
 def release_streams_without_browser(now: float, is_connected=None) -> int:
@@ -116,7 +117,7 @@ def release_streams_without_browser(now: float, is_connected=None) -> int:
         for context, entry in list(_watched.items()):
             if is_connected(entry.session_id):
                 entry.gone_since = None
-            elif context._get_worker() is None:  # nothing running: nothing to release
+            elif not webrtc_compat.is_running(context):  # nothing running: nothing to release
                 del _watched[context]
             else:
                 entry.gone_since = entry.gone_since if entry.gone_since is not None else now
@@ -124,7 +125,7 @@ def release_streams_without_browser(now: float, is_connected=None) -> int:
                     del _watched[context]
                     to_release.append(context)
     for context in to_release:  # outside the lock: stopping a worker waits for its threads
-        _reset_context(context)
+        webrtc_compat.reset_context(context)
     return len(to_release)
 
 

@@ -3,42 +3,42 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
-from posenet_core import params
-
-VIEWS = {
-    "overlay": "Skeleton overlay",
-    "heatmap": "Heatmaps",
-    "offsets": "Offset vectors",
-    "displacements": "Displacement vectors",
-}
-ALL_PARTS = "all"  # how "the max over all parts" is spelt where None cannot be (widgets, links)
+from .parameters import PARAMETERS, page_defaults
 
 
-def available_views(multi_pose: bool) -> tuple[str, ...]:
-    # Displacement vectors only steer multi-pose decoding.
-    return tuple(VIEWS) if multi_pose else ("overlay", "heatmap", "offsets")
+def from_table(name: str):
+    """A dataclass field whose default is the parameter table's, read when an instance is made
+    (not when this module is imported), so the table stays the one place to change it."""
+    return field(default_factory=lambda: PARAMETERS[name].default)
 
 
 @dataclass(frozen=True)
 class DemoSettings:
+    """Defaults are the multi-pose page's, from the parameter table (``parameters``)."""
+
     multi_pose: bool = False
     # The article's parameters.
-    scale_factor: float = params.DEFAULT_SCALE_FACTOR
-    flip_horizontal: bool = False
-    output_stride: int = params.DEFAULT_OUTPUT_STRIDE
-    max_detections: int = params.DEFAULT_MAX_DETECTIONS
-    score_threshold: float = params.DEFAULT_SCORE_THRESHOLD
-    nms_radius: float = params.DEFAULT_NMS_RADIUS
+    scale_factor: float = from_table("scale_factor")
+    flip_horizontal: bool = from_table("flip_horizontal")
+    output_stride: int = from_table("output_stride")
+    max_detections: int = from_table("max_detections")
+    score_threshold: float = from_table("score_threshold")
+    nms_radius: float = from_table("nms_radius")
     # What is drawn (the PoseNet demos' defaults).
-    min_part_confidence: float = 0.1
-    min_pose_confidence: float = 0.15
-    view: str = "overlay"
-    heatmap_part: str | None = None  # None: the max over all parts ("all" in widgets and links)
-    vector_min_score: float = 0.5  # cells whose offsets are drawn
-    show_boxes: bool = False
-    show_scores: bool = True
+    min_part_confidence: float = from_table("min_part_confidence")
+    min_pose_confidence: float = from_table("min_pose_confidence")
+    view: str = from_table("view")
+    heatmap_part: str | None = from_table("heatmap_part")  # None: the max over all parts
+    vector_min_score: float = from_table("vector_min_score")  # cells whose offsets are drawn
+    show_boxes: bool = from_table("show_boxes")
+    show_scores: bool = from_table("show_scores")
+
+    @classmethod
+    def for_page(cls, multi_pose: bool) -> DemoSettings:
+        """Where the single-pose or the multi-pose page starts."""
+        return cls(multi_pose=multi_pose, **page_defaults(multi_pose))
 
     def with_changes(self, **changes) -> DemoSettings:
         return replace(self, **changes)

@@ -15,6 +15,7 @@ from aiortc.contrib.media import MediaPlayer
 from aiortc.mediastreams import MediaStreamError
 
 SAMPLES_DIR = pathlib.Path(__file__).parent / "samples"
+CAMERA = "camera"  # the source that is the browser's webcam, beside the samples
 
 
 @dataclass(frozen=True)

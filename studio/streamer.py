@@ -7,28 +7,26 @@ import logging
 import av
 import streamlit as st
 from streamlit_webrtc import WebRtcMode, WebRtcStreamerContext, webrtc_streamer
-from streamlit_webrtc.component import _reset_context  # private in 0.79.0 (pinned); see start_streamer
 
 import posenet_core
 
-from . import ice, session_watch, sources
+from . import ice, session_watch, sources, webrtc_compat
 from .live_stats import LiveStats
 from .pipeline import process_frame
 from .relay import use_latest_frame_relay
+from .session_keys import APP_PAGE, APP_PAGE_VISITS, DemoKeys
 from .settings import SettingsBox
 
 # The worker drops frames it cannot keep up with (latency stays flat) and logs a
 # warning for each one; dropping is the intended behaviour, so keep the log clean.
 logging.getLogger("streamlit_webrtc.process").setLevel(logging.ERROR)
 
-PAGE_VISIT_KEY = "studio:page_visit"
-
 
 def note_page(page_name: str) -> None:
     """Called by the entry script on every run: counts how often the user changed pages."""
-    if st.session_state.get("studio:page") != page_name:
-        st.session_state["studio:page"] = page_name
-        st.session_state[PAGE_VISIT_KEY] = st.session_state.get(PAGE_VISIT_KEY, 0) + 1
+    if st.session_state.get(APP_PAGE) != page_name:
+        st.session_state[APP_PAGE] = page_name
+        st.session_state[APP_PAGE_VISITS] = st.session_state.get(APP_PAGE_VISITS, 0) + 1
 
 
 def rtc_configuration() -> tuple[dict, str]:
@@ -54,7 +52,7 @@ def make_frame_callback(net: posenet_core.PoseNet, settings: SettingsBox, stats:
     return on_frame
 
 
-def _forget_render_history(key: str) -> None:
+def _forget_render_history(keys: DemoKeys, source: str) -> None:
     """Keep streamlit-webrtc 0.79.0 from tearing down a stream that is starting.
 
     The library resets a streamer's context when the script ran once without rendering
@@ -63,41 +61,40 @@ def _forget_render_history(key: str) -> None:
     one START in seven was torn down half a second after connecting. Here the page
     change is detected exactly (``note_page``) and the library's guess is switched off.
     """
-    context = st.session_state.get(key)
+    context = st.session_state.get(keys.stream(source))
     if context is None:
         return
-    visit = st.session_state.get(PAGE_VISIT_KEY, 0)
-    if st.session_state.get(f"{key}:visit", visit) != visit:
-        _reset_context(context)
-    st.session_state[f"{key}:visit"] = visit
-    context._last_rendered_run_count = None
+    visit = st.session_state.get(APP_PAGE_VISITS, 0)
+    if st.session_state.get(keys.stream_visit(source), visit) != visit:
+        webrtc_compat.reset_context(context)
+    st.session_state[keys.stream_visit(source)] = visit
+    webrtc_compat.forget_last_render(context)
 
 
-def stop_other_sources(session_state, key: str, source: str) -> None:
+def stop_other_sources(session_state, keys: DemoKeys, source: str) -> None:
     """Stop this page's streams from the sources not chosen now.
 
     Choosing another source swaps the streamer for a new one. The browser closes the old
     connection when its frame goes (Chromium: the server is quiet 2 s later), but if that
     last packet is lost the worker would run on until aiortc's checks fail (~30 s).
     """
-    for other in {"camera", *sources.SAMPLES} - {source}:
-        context = session_state.get(f"{key}:{other}")
-        if context is not None and context._get_worker() is not None:
-            _reset_context(context)
+    for other in {sources.CAMERA, *sources.SAMPLES} - {source}:
+        context = session_state.get(keys.stream(other))
+        if webrtc_compat.is_running(context):
+            webrtc_compat.reset_context(context)
 
 
 def start_streamer(
-    key: str, source: str, net: posenet_core.PoseNet, settings: SettingsBox, stats: LiveStats, config: dict
+    keys: DemoKeys, source: str, net: posenet_core.PoseNet, settings: SettingsBox, stats: LiveStats, config: dict
 ) -> WebRtcStreamerContext:
-    """``source``: "camera" or a key of ``sources.SAMPLES`` (played by the server);
+    """``source``: ``sources.CAMERA`` or a key of ``sources.SAMPLES`` (played by the server);
     ``config``: the RTCConfiguration (see ``rtc_configuration``)."""
     use_latest_frame_relay()  # a slow stage skips frames instead of queueing them
-    stop_other_sources(st.session_state, key, source)
-    key = f"{key}:{source}"
-    _forget_render_history(key)
-    from_camera = source == "camera"
+    stop_other_sources(st.session_state, keys, source)
+    _forget_render_history(keys, source)
+    from_camera = source == sources.CAMERA
     context = webrtc_streamer(
-        key=key,
+        key=keys.stream(source),
         mode=WebRtcMode.SENDRECV if from_camera else WebRtcMode.RECVONLY,
         rtc_configuration=config,
         media_stream_constraints={"video": {"width": {"ideal": 640}, "height": {"ideal": 480}}, "audio": False}

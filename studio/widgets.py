@@ -1,4 +1,4 @@
-"""The demo pages' widgets, with the article's names, ranges and defaults.
+"""The demo pages' widgets, with the article's names, ranges and defaults (``parameters``' table).
 
 Widgets take their starting values from session state (``seed``), not from ``value=``
 arguments: that is how a link's settings, or the settings a user left the page with,
@@ -9,121 +9,99 @@ from __future__ import annotations
 
 import streamlit as st
 
-from posenet_core import PART_NAMES
+from .parameters import ALL_PARTS, PARAMETERS, VIEWS, available_views
+from .session_keys import DemoKeys
+from .settings import DemoSettings
+from .sources import CAMERA, SAMPLES
 
-from .settings import ALL_PARTS, VIEWS, DemoSettings, available_views
-from .sources import SAMPLES
-
-SOURCES = {"camera": "Webcam", **{key: sample.label for key, sample in SAMPLES.items()}}
-
-
-def widget_key(page: str, name: str) -> str:
-    return f"{page}:{name}"
+SOURCES = {CAMERA: "Webcam", **{key: sample.label for key, sample in SAMPLES.items()}}
 
 
-def is_seeded(page: str) -> bool:
-    return widget_key(page, "source") in st.session_state
+def is_seeded(keys: DemoKeys) -> bool:
+    return keys.source in st.session_state
 
 
-def seed(page: str, settings: DemoSettings, source: str) -> None:
-    for name, value in vars(settings).items():
-        if name == "heatmap_part" and value is None:
-            value = ALL_PARTS  # a selectbox shows None as "nothing chosen"
-        if name != "multi_pose":  # fixed by the page, not a widget
-            st.session_state[widget_key(page, name)] = value
-    st.session_state[widget_key(page, "source")] = source
+def seed(keys: DemoKeys, settings: DemoSettings, source: str) -> dict:
+    """Start the widgets at these values; returns them by widget name (a field, or "source")."""
+    values = {field: param.as_option(getattr(settings, field)) for field, param in PARAMETERS.items()}
+    values["source"] = source
+    for name, value in values.items():
+        st.session_state[keys.widget(name)] = value
+    return values
 
 
-def source_picker(page: str) -> str:
+def changed_since(keys: DemoKeys, start: dict) -> set[str]:
+    """The widgets whose value differs from ``start`` (one not rendered yet counts as unchanged)."""
+    state = st.session_state
+    return {name for name, value in start.items() if keys.widget(name) in state and state[keys.widget(name)] != value}
+
+
+def source_picker(keys: DemoKeys) -> str:
     return st.radio(
         "Video source",
         list(SOURCES),
         format_func=SOURCES.get,
-        key=widget_key(page, "source"),
+        key=keys.source,
         help="No camera, or rather not? The samples run through exactly the same pipeline, played by the server.",
     )
 
 
-def view_picker(page: str, multi_pose: bool) -> dict:
-    k = lambda name: widget_key(page, name)  # noqa: E731
+def parameter_slider(field: str, key: str, where=st, help: str | None = None, **options):
+    """A slider for a number of the parameter table (label, range, step, help text from there)
+    in ``where`` (a column, or ``st``); ``help`` replaces the table's, ``options`` go to ``st.slider``."""
+    p = PARAMETERS[field]
+    return where.slider(p.label, **p.slider_range(), key=key, help=help or p.help, **options)
+
+
+def _slider(keys: DemoKeys, field: str):
+    return parameter_slider(field, keys.widget(field))
+
+
+def _checkbox(keys: DemoKeys, field: str) -> bool:
+    p = PARAMETERS[field]
+    return st.checkbox(p.label, key=keys.widget(field), help=p.help)
+
+
+def view_picker(keys: DemoKeys, multi_pose: bool) -> dict:
+    view, part = PARAMETERS["view"], PARAMETERS["heatmap_part"]
     chosen = {
-        "view": st.radio("Show", available_views(multi_pose), format_func=VIEWS.get, key=k("view"), horizontal=True)
+        "view": st.radio(
+            view.label,
+            available_views(multi_pose),
+            format_func=VIEWS.get,
+            key=keys.widget("view"),
+            horizontal=True,
+        )
     }
     if chosen["view"] == "heatmap":
-        part = st.selectbox(
-            "Heatmap of",
-            [ALL_PARTS, *PART_NAMES],
+        picked = st.selectbox(
+            part.label,
+            part.options,
             format_func=lambda p: "All parts (max)" if p == ALL_PARTS else p,
-            key=k("heatmap_part"),
+            key=keys.widget("heatmap_part"),
         )
-        chosen["heatmap_part"] = None if part == ALL_PARTS else part
+        chosen["heatmap_part"] = None if picked == part.none_option else picked
     elif chosen["view"] == "offsets":
-        chosen["vector_min_score"] = st.slider(
-            "Draw offsets of cells scoring at least", 0.1, 0.95, step=0.05, key=k("vector_min_score")
-        )
+        chosen["vector_min_score"] = _slider(keys, "vector_min_score")
     return chosen
 
 
-def parameter_widgets(page: str, multi_pose: bool) -> dict:
+def parameter_widgets(keys: DemoKeys, multi_pose: bool) -> dict:
     """The article's knobs; returns the chosen values by DemoSettings field name."""
-    k = lambda name: widget_key(page, name)  # noqa: E731
+    stride = PARAMETERS["output_stride"]
     chosen = {
-        "scale_factor": st.slider(
-            "Image scale factor",
-            0.2,
-            1.0,
-            step=0.05,
-            key=k("scale_factor"),
-            help="The frame is resized by this before the network sees it: lower is faster, higher is more accurate.",
-        ),
-        "flip_horizontal": st.checkbox(
-            "Flip horizontal",
-            key=k("flip_horizontal"),
-            help="Mirror the picture and the poses, as a webcam preview usually looks.",
-        ),
+        "scale_factor": _slider(keys, "scale_factor"),
+        "flip_horizontal": _checkbox(keys, "flip_horizontal"),
         "output_stride": st.radio(
-            "Output stride",
-            [8, 16, 32],
-            horizontal=True,
-            key=k("output_stride"),
-            help="Pixels per heatmap cell: 8 is the most accurate and slowest, 32 the fastest.",
+            stride.label, stride.options, horizontal=True, key=keys.widget("output_stride"), help=stride.help
         ),
     }
     if multi_pose:
-        chosen["max_detections"] = st.slider("Max pose detections", 1, 20, key=k("max_detections"))
-        chosen["score_threshold"] = st.slider(
-            "Pose score threshold",
-            0.0,
-            1.0,
-            step=0.05,
-            key=k("score_threshold"),
-            help="A pose starts only from a part scoring at least this.",
-        )
-        chosen["nms_radius"] = st.slider(
-            "NMS radius",
-            1.0,
-            40.0,
-            step=1.0,
-            key=k("nms_radius"),
-            help="Pixels (in the resized frame) within which a second pose's part counts as the same part.",
-        )
-    chosen["min_pose_confidence"] = st.slider(
-        "Minimum pose confidence",
-        0.0,
-        1.0,
-        step=0.05,
-        key=k("min_pose_confidence"),
-        help="Poses scoring less are not drawn.",
-    )
-    chosen["min_part_confidence"] = st.slider(
-        "Minimum part confidence",
-        0.0,
-        1.0,
-        step=0.05,
-        key=k("min_part_confidence"),
-        help="Keypoints scoring less are not drawn.",
-    )
-    chosen["show_boxes"] = st.checkbox("Bounding boxes", key=k("show_boxes"))
+        for field in ("max_detections", "score_threshold", "nms_radius"):
+            chosen[field] = _slider(keys, field)
+    for field in ("min_pose_confidence", "min_part_confidence"):
+        chosen[field] = _slider(keys, field)
+    chosen["show_boxes"] = _checkbox(keys, "show_boxes")
     if multi_pose:
-        chosen["show_scores"] = st.checkbox("Pose scores", key=k("show_scores"))
+        chosen["show_scores"] = _checkbox(keys, "show_scores")
     return chosen

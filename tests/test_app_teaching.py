@@ -10,9 +10,10 @@ from streamlit.testing.v1 import AppTest
 
 import posenet_core
 from posenet_core import PART_NAMES, MultiPoseTrace, argmax_cells, offset_vectors
+from studio.session_keys import TeachKeys
 from studio.teaching import frames
 from studio.teaching.text import yx  # how the page writes a (y, x) pair; the values compared are posenet_core's
-from tests.conftest import REPO_ROOT, SAMPLES
+from tests.conftest import REPO_ROOT, SAMPLES, as_read, code_spans, markdown_syntax
 
 PAGE = REPO_ROOT / "pages" / "how_decoding_works.py"
 STEPS = ("1 · Input", "2 · Heatmaps", "3 · Single pose", "4 · Multi-pose", "5 · Compare strides")
@@ -23,18 +24,18 @@ STEPS = ("1 · Input", "2 · Heatmaps", "3 · Single pose", "4 · Multi-pose", "
 
 def open_page(source: str = "yoga") -> AppTest:
     app = AppTest.from_file(str(PAGE), default_timeout=120).run()
-    app.radio(key="teach:source").set_value(source).run()
+    app.radio(key=TeachKeys.SOURCE).set_value(source).run()
     assert not app.exception, app.exception
     return app
 
 
 def go_to(app: AppTest, step: str) -> AppTest:
     """Open a step's tab, as a click does: the tabs are bound to the URL's ``step`` (absent for the first)."""
-    app.session_state["step"] = step
+    app.session_state[TeachKeys.STEP] = step
     if step == STEPS[0]:
-        app.query_params.pop("step", None)
+        app.query_params.pop(TeachKeys.STEP, None)
     else:
-        app.query_params["step"] = step
+        app.query_params[TeachKeys.STEP] = step
     app.run()
     assert not app.exception, app.exception
     return app
@@ -88,8 +89,8 @@ def test_step_1_fills_the_articles_formula_with_the_sizes_posenet_core_used(net,
 
 def test_step_1_settings_apply_to_every_later_step(net, yoga):
     app = open_page("yoga")
-    app.slider(key="teach:scale_factor").set_value(0.75)
-    app.segmented_control(key="teach:output_stride").set_value(8).run()
+    app.slider(key=TeachKeys.SCALE_FACTOR).set_value(0.75)
+    app.segmented_control(key=TeachKeys.OUTPUT_STRIDE).set_value(8).run()
     outputs = net.predict(yoga, 0.75, 8)
     assert (
         metrics(app)["Output resolution (cells)"] == f"{outputs.output_resolution[1]} × {outputs.output_resolution[0]}"
@@ -99,8 +100,8 @@ def test_step_1_settings_apply_to_every_later_step(net, yoga):
     cell = argmax_cells(outputs.heatmap_scores)[PART_NAMES.index("leftWrist")]
     assert metrics(app)["Argmax cell (y, x)"] == yx(cell)
     go_to(app, STEPS[0])  # back: the widgets kept their values
-    assert app.slider(key="teach:scale_factor").value == 0.75
-    assert app.segmented_control(key="teach:output_stride").value == 8
+    assert app.slider(key=TeachKeys.SCALE_FACTOR).value == 0.75
+    assert app.segmented_control(key=TeachKeys.OUTPUT_STRIDE).value == 8
 
 
 # Step 2 ------------------------------------------------------------------------------------
@@ -108,7 +109,7 @@ def test_step_1_settings_apply_to_every_later_step(net, yoga):
 
 def test_step_2_shows_17_heatmaps_and_the_chosen_parts_peak(net, yoga):
     app = go_to(open_page("yoga"), STEPS[1])
-    app.pills(key="teach:heatmap_part").set_value("nose").run()
+    app.pills(key=TeachKeys.HEATMAP_PART).set_value("nose").run()
     scores = net.predict(yoga, 0.5, 16).heatmap_scores
     y, x = argmax_cells(scores)[0]
     shown = metrics(app)
@@ -126,7 +127,7 @@ def test_step_2_shows_17_heatmaps_and_the_chosen_parts_peak(net, yoga):
 @pytest.mark.parametrize("part", ["nose", "leftWrist", "rightAnkle"])
 def test_step_3_shows_argmax_cell_offset_and_position_of_each_part(net, yoga, part):
     app = go_to(open_page("yoga"), STEPS[2])
-    app.pills(key="teach:single_part").set_value(part).run()
+    app.pills(key=TeachKeys.SINGLE_PART).set_value(part).run()
     outputs = net.predict(yoga, 0.5, 16)
     k = PART_NAMES.index(part)
     cell = argmax_cells(outputs.heatmap_scores)[k]
@@ -209,7 +210,7 @@ def test_step_4_stepper_walks_the_trace_one_edge_at_a_time(net, three_people):
     assert f"candidate  {PART_NAMES[first.part]} at cell {yx(first.cell)}" in codes(app)
     assert "root of pose 1" in codes(app)
 
-    app.button(key="teach:walk_next").click().run()
+    app.button(key=TeachKeys.walk_button("Next")).click().run()
     step = trace.walks[0][0]
     text = codes(app)
     source = poses[0].keypoints[step.source_part].position
@@ -220,19 +221,19 @@ def test_step_4_stepper_walks_the_trace_one_edge_at_a_time(net, three_people):
     for number, (cell, position) in enumerate(step.snaps, start=1):
         assert f"snap {number}     nearest cell {yx(cell)}" in text and yx(position, 2) in text
     assert f"= {step.score:.4f}" in text
-    assert app.slider(key="teach:walk_step").value == 2
+    assert app.slider(key=TeachKeys.WALK_STEP).value == 2
 
     # Jump to the first candidate NMS skipped: the page says which pose's part was too close.
     number = 1  # events: each candidate, then each step of the pose it started
     skipped = next(c for c in trace.candidates if c.blocked_by is not None)
     for c in trace.candidates[: trace.candidates.index(skipped)]:
         number += 1 + len(trace.walks[c.pose_index])
-    app.slider(key="teach:walk_step").set_value(number).run()
+    app.slider(key=TeachKeys.WALK_STEP).set_value(number).run()
     text = codes(app)
     assert f"pose {skipped.blocked_by + 1}'s {PART_NAMES[skipped.part]} is at" in text and "->  skipped" in text
 
-    app.button(key="teach:walk_last").click().run()
-    assert app.button(key="teach:walk_next").disabled
+    app.button(key=TeachKeys.walk_button("Last")).click().run()
+    assert app.button(key=TeachKeys.walk_button("Next")).disabled
     if trace.candidates[-1].pose_index is None:  # the decoding ended on a skipped candidate
         assert "->  skipped" in codes(app)
     else:  # on the last edge of the last pose
@@ -243,15 +244,15 @@ def test_step_4_stepper_walks_the_trace_one_edge_at_a_time(net, three_people):
 
 def test_step_4_widgets_change_the_decoding(net, three_people):
     app = go_to(open_page("three_people"), STEPS[3])
-    app.slider(key="teach:max_detections").set_value(2)
-    app.slider(key="teach:nms_radius").set_value(30)
-    app.slider(key="teach:score_threshold").set_value(0.8).run()
+    app.slider(key=TeachKeys.MAX_DETECTIONS).set_value(2)
+    app.slider(key=TeachKeys.NMS_RADIUS).set_value(30)
+    app.slider(key=TeachKeys.SCORE_THRESHOLD).set_value(0.8).run()
     _, poses, trace = decoded(net, three_people, max_detections=2, score_threshold=0.8, nms_radius=30)
     shown = metrics(app)
     assert (shown["Poses found"], shown["Considered"]) == (str(len(poses)), str(len(trace.candidates)))
-    assert app.slider(key="teach:walk_step").value == 1  # a new decoding starts the stepper again
+    assert app.slider(key=TeachKeys.WALK_STEP).value == 1  # a new decoding starts the stepper again
 
-    app.slider(key="teach:score_threshold").set_value(1.0).run()  # nothing reaches it
+    app.slider(key=TeachKeys.SCORE_THRESHOLD).set_value(1.0).run()  # nothing reaches it
     assert not app.exception
     assert metrics(app)["Poses found"] == "0" and "no candidate root" in app.info[0].value
 
@@ -271,7 +272,7 @@ def test_step_5_compares_the_three_strides(net, three_people):
         assert row["best pose score"] == pytest.approx(max(p.score for p in poses), abs=1e-6)
     assert len(app.image) == 3
 
-    app.segmented_control(key="teach:compare_mode").set_value("single").run()
+    app.segmented_control(key=TeachKeys.COMPARE_MODE).set_value("single").run()
     strides = table(app, "output stride")
     assert list(strides["poses"]) == [1, 1, 1]
     single = net.estimate_single_pose(three_people, output_stride=8)
@@ -284,7 +285,7 @@ def test_step_5_compares_the_three_strides(net, three_people):
 def test_a_webcam_snapshot_is_studied_like_a_sample(net, yoga):
     app = open_page("camera")
     assert "snapshot" in app.info[0].value and not app.metric
-    app.camera_input(key="teach:camera").set_value(
+    app.camera_input(key=TeachKeys.CAMERA).set_value(
         ("shot.jpg", (SAMPLES / "pose.jpg").read_bytes(), "image/jpeg")
     ).run()
     assert not app.exception and not app.error
@@ -294,7 +295,7 @@ def test_a_webcam_snapshot_is_studied_like_a_sample(net, yoga):
 
 
 def upload(app: AppTest, name: str, data: bytes, mime: str) -> AppTest:
-    app.file_uploader(key="teach:upload").set_value((name, data, mime)).run()
+    app.file_uploader(key=TeachKeys.UPLOAD).set_value((name, data, mime)).run()
     assert not app.exception, app.exception
     return app
 
@@ -336,12 +337,52 @@ def test_frames_refuse_too_many_pixels_before_decoding(monkeypatch):
         frames.decode_upload(encoded(np.zeros((40, 40, 3), np.uint8), "PNG"), "x.png")
 
 
-def test_the_app_lists_the_page(monkeypatch):
-    import streamlit_webrtc.component
-
-    monkeypatch.setattr(streamlit_webrtc.component, "get_this_session_info", lambda: None)  # no server here
+def test_the_app_lists_the_page(webrtc_without_server):
     app = AppTest.from_file(str(REPO_ROOT / "streamlit_app.py"), default_timeout=120).run()
     assert "how_decoding_works" in [link.proto.page for link in app.get("page_link")]
     app.switch_page("pages/how_decoding_works.py").run()
     assert not app.exception
     assert app.title[0].value == "How PoseNet decodes"
+
+
+# Links and file names from outside (issue 10, items 1 and 6) --------------------------------------
+
+
+def open_link(step: str) -> AppTest:
+    app = AppTest.from_file(str(PAGE), default_timeout=120)
+    app.query_params[TeachKeys.STEP] = step
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+@pytest.mark.parametrize("number", [2, 4])
+def test_a_link_opens_a_step_by_its_number(number):
+    app = open_link(str(number))
+    assert app.session_state[TeachKeys.STEP] == STEPS[number - 1] and not app.warning
+    if number == 4:  # the multi-pose step's own widgets are there, step 1's are not
+        assert app.slider(key=TeachKeys.MAX_DETECTIONS).value == 5
+        assert not [s for s in app.slider if s.key == TeachKeys.SCALE_FACTOR]
+
+
+def test_a_link_to_no_such_step_says_so_in_plain_text():
+    app = open_link("9 [click](http://evil.example)")
+    (warning,) = app.warning
+    assert markdown_syntax(warning.value) == {"code_inline"}
+    assert as_read(warning.value) == (
+        "The link's step=9 [click](http://evil.example) is not a step of this page (allowed: 1 to 5); showing step 1."
+    )
+    assert [s.key for s in app.slider] == [TeachKeys.SCALE_FACTOR]  # step 1
+
+
+HOSTILE_NAME = "x` **Camera blocked: [click here to fix](http://evil.example/fix)** ![img](http://evil.example/a.png)"
+
+
+@pytest.mark.parametrize("good", [True, False])
+def test_an_uploaded_files_name_is_shown_as_short_plain_text(good):
+    data = (SAMPLES / "pose.jpg").read_bytes() if good else b"not pixels"
+    app = upload(open_page("upload"), f"{HOSTILE_NAME}.jpg", data, "image/jpeg")
+    shown = [c.value for c in app.caption if "Camera" in c.value] if good else [e.value for e in app.error]
+    (body,) = shown
+    assert markdown_syntax(body) == {"code_inline"}, body
+    assert code_spans(body) == ["x` **Camera blocked: [click here to fix…"]  # as typed, cut short

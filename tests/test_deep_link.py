@@ -54,17 +54,38 @@ def test_values_snap_onto_the_slider_steps():
         ({"imageScaleFactor": "nan"}, "from 0.2 to 1"),
         ({"nmsRadius": "-3"}, "from 1 to 40"),
         ({"flipHorizontal": "maybe"}, "true or false"),
-        ({"part": "tail"}, "one of nose"),
+        ({"part": "tail"}, "one of all, nose"),
         ({"view": "xray"}, "one of overlay"),
+        ({"imageScaleFactor": "abc"}, "(allowed: a number from 0.2 to 1)"),
+        ({"source": "mars"}, "one of camera, squats"),
     ],
 )
 def test_a_bad_value_falls_back_to_its_default_with_a_notice(query, allowed):
     settings, source, notices = read_link(query, MULTI, SOURCES)
     assert settings == MULTI and source == "camera"
-    assert len(notices) == 1 and allowed in notices[0] and next(iter(query)) in notices[0]
+    (notice,) = notices
+    name = next(iter(query))
+    assert allowed in notice.text and f"{name}={query[name]}" in notice.text and notice.setting is not None
+
+
+def test_the_single_pose_page_does_not_offer_displacements():
+    _, _, notices = read_link({"view": "xray"}, SINGLE, SOURCES)
+    assert "one of overlay, heatmap, offsets)" in notices[0].text and "displacements" not in notices[0].text
+    assert notices[0].setting == "view"
+
+
+def test_an_unknown_name_is_ignored_with_a_notice():
+    settings, _, notices = read_link({"scaleFactor": "abc", "embed": "true"}, MULTI, SOURCES)
+    assert settings == MULTI
+    assert [(n.setting, n.text) for n in notices] == [(None, "` scaleFactor=abc `: unknown setting, ignored.")]
+
+
+def test_a_notice_quotes_a_long_value_cut_short():
+    (notice,) = read_link({"part": "x" * 60_000}, MULTI, SOURCES)[2]
+    assert "part=" + "x" * 39 + "…" in notice.text and len(notice.text) < 300
 
 
 def test_multi_pose_parameters_are_ignored_on_the_single_pose_page():
     settings, _, notices = read_link({"maxPoseDetections": "2", "view": "displacements"}, SINGLE, SOURCES)
-    assert settings == SINGLE and len(notices) == 1 and "multi-pose page" in notices[0]
+    assert settings == SINGLE and len(notices) == 1 and "multi-pose page" in notices[0].text
     assert "maxPoseDetections" not in write_link(SINGLE.with_changes(max_detections=2), "camera", SINGLE)

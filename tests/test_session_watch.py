@@ -1,31 +1,13 @@
 """Streams are released when their browser is gone, and only then (studio/session_watch.py)."""
 
 import pytest
-from streamlit_webrtc import WebRtcStreamerContext, WebRtcStreamerState
 
-from studio import session_watch
+from studio import session_watch, webrtc_compat
+from studio.session_keys import DemoKeys
+from studio.sources import CAMERA
 from studio.streamer import stop_other_sources
 
 GONE = session_watch.GONE_AFTER_S
-
-
-class FakeWorker:
-    """Stands in for streamlit-webrtc's WebRtcWorker: all the watch calls is ``stop``.
-
-    A context holds its worker by weak reference only (the live connection keeps a real
-    worker alive), so each test keeps its fake worker in a variable."""
-
-    def __init__(self):
-        self.stopped = False
-
-    def stop(self, timeout=1.0):
-        self.stopped = True
-
-
-def streaming_context() -> tuple[WebRtcStreamerContext, FakeWorker]:
-    worker = FakeWorker()
-    context = WebRtcStreamerContext(worker=worker, state=WebRtcStreamerState(playing=True, signalling=False))
-    return context, worker
 
 
 @pytest.fixture(autouse=True)
@@ -39,7 +21,7 @@ def connected(*session_ids):
     return lambda session_id: session_id in session_ids
 
 
-def test_a_stream_whose_browser_is_connected_is_never_released():
+def test_a_stream_whose_browser_is_connected_is_never_released(streaming_context):
     context, worker = streaming_context()
     session_watch.watch_session("a", context)
     for second in range(0, 60, 5):
@@ -47,7 +29,7 @@ def test_a_stream_whose_browser_is_connected_is_never_released():
     assert not worker.stopped and context.state.playing and session_watch.running_streams() == 1
 
 
-def test_a_stream_without_its_browser_is_released_after_the_grace_period():
+def test_a_stream_without_its_browser_is_released_after_the_grace_period(streaming_context):
     context, worker = streaming_context()
     session_watch.watch_session("a", context)
     assert session_watch.release_streams_without_browser(100.0, connected()) == 0  # the tab just closed
@@ -55,11 +37,11 @@ def test_a_stream_without_its_browser_is_released_after_the_grace_period():
     assert not worker.stopped
     assert session_watch.release_streams_without_browser(100.0 + GONE, connected()) == 1
     assert worker.stopped
-    assert context._get_worker() is None and not context.state.playing  # as after STOP
+    assert webrtc_compat.worker_of(context) is None and not context.state.playing  # as after STOP
     assert session_watch.running_streams() == 0 and not session_watch._watched
 
 
-def test_a_browser_that_reconnects_in_time_keeps_its_stream():
+def test_a_browser_that_reconnects_in_time_keeps_its_stream(streaming_context):
     context, worker = streaming_context()
     session_watch.watch_session("a", context)
     session_watch.release_streams_without_browser(0.0, connected())
@@ -70,7 +52,7 @@ def test_a_browser_that_reconnects_in_time_keeps_its_stream():
     assert session_watch.release_streams_without_browser(GONE + 1 + GONE, connected()) == 1
 
 
-def test_only_the_sessions_without_a_browser_lose_their_streams():
+def test_only_the_sessions_without_a_browser_lose_their_streams(streaming_context):
     (kept, kept_worker), (lost, lost_worker) = streaming_context(), streaming_context()
     session_watch.watch_session("kept", kept)
     session_watch.watch_session("lost", lost)
@@ -80,8 +62,8 @@ def test_only_the_sessions_without_a_browser_lose_their_streams():
     assert session_watch.running_streams() == 1
 
 
-def test_streams_already_stopped_or_dropped_are_forgotten_without_being_stopped_again():
-    stopped = WebRtcStreamerContext(worker=None, state=WebRtcStreamerState(playing=False, signalling=False))
+def test_streams_already_stopped_or_dropped_are_forgotten_without_being_stopped_again(streaming_context):
+    stopped, _ = streaming_context(playing=False)
     dropped, _ = streaming_context()
     session_watch.watch_session("a", stopped)
     session_watch.watch_session("b", dropped)
@@ -90,14 +72,14 @@ def test_streams_already_stopped_or_dropped_are_forgotten_without_being_stopped_
     assert not session_watch._watched
 
 
-def test_watching_the_same_stream_on_every_run_registers_it_once():
+def test_watching_the_same_stream_on_every_run_registers_it_once(streaming_context):
     context, _ = streaming_context()
     for _ in range(3):
         session_watch.watch_session("a", context)
     assert len(session_watch._watched) == 1
 
 
-def test_watch_outside_a_streamlit_server_does_nothing():
+def test_watch_outside_a_streamlit_server_does_nothing(streaming_context):
     context, _ = streaming_context()
     session_watch.watch(context)  # no script run, no runtime: no browsers to lose
     assert not session_watch._watched
@@ -108,11 +90,12 @@ def test_giving_memory_back_is_safe_to_call_any_time():
     session_watch.give_memory_back()
 
 
-def test_choosing_another_source_stops_the_old_sources_stream():
+def test_choosing_another_source_stops_the_old_sources_stream(streaming_context):
     (camera, camera_worker), (photo, photo_worker) = streaming_context(), streaming_context()
     other_page, other_worker = streaming_context()
-    state = {"multi:camera": camera, "multi:three_people": photo, "single:camera": other_page}
-    stop_other_sources(state, "multi", "three_people")
-    assert camera_worker.stopped and camera._get_worker() is None
+    multi, single = DemoKeys("multi"), DemoKeys("single")
+    state = {multi.stream(CAMERA): camera, multi.stream("three_people"): photo, single.stream(CAMERA): other_page}
+    stop_other_sources(state, multi, "three_people")
+    assert camera_worker.stopped and webrtc_compat.worker_of(camera) is None
     assert not photo_worker.stopped  # the chosen source keeps streaming
     assert not other_worker.stopped  # another page's stream is not ours to stop

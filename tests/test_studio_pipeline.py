@@ -71,17 +71,8 @@ def test_settings_box_hands_the_latest_settings_across_threads():
     assert seen[0].output_stride == 8
 
 
-class FakeClock:
-    def __init__(self):
-        self.now = 100.0
-
-    def __call__(self):
-        return self.now
-
-
-def test_live_stats_rate_counts_distinct_frames_over_the_last_two_seconds(net, pose_image):
+def test_live_stats_rate_counts_distinct_frames_over_the_last_two_seconds(net, pose_image, clock):
     _, report = process_frame(net, pose_image, DemoSettings())
-    clock = FakeClock()
     stats = LiveStats(clock)
     assert stats.snapshot().processed_fps == 0 and stats.snapshot().last_report is None
     for _ in range(21):  # 20 intervals of 50 ms: 20 fps
@@ -131,9 +122,8 @@ def test_bad_ice_configuration_is_a_clear_error(bad, message):
         ice.ice_servers(None, {"POSENET_ICE_SERVERS": bad})
 
 
-def test_live_stats_rate_is_not_overstated_by_bursts(net, pose_image):
+def test_live_stats_rate_is_not_overstated_by_bursts(net, pose_image, clock):
     _, report = process_frame(net, pose_image, DemoSettings())
-    clock = FakeClock()
     stats = LiveStats(clock)
     for _ in range(2):  # bursts of 5 frames 10 ms apart, once a second: 5 fps
         for _ in range(5):

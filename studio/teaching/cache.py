@@ -9,14 +9,12 @@ from __future__ import annotations
 import streamlit as st
 
 import posenet_core
-from posenet_core import params
 
 from ..model import get_model
+from ..parameters import PARAMETERS
+from ..session_keys import TeachKeys
 from .frames import Frame, decode_sample, decode_upload
 from .lesson import MultiPoseSettings, StrideRun, run_at_stride
-
-SCALE_KEY, STRIDE_KEY = "teach:scale_factor", "teach:output_stride"
-MAX_DETECTIONS_KEY, THRESHOLD_KEY, NMS_KEY = "teach:max_detections", "teach:score_threshold", "teach:nms_radius"
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -44,8 +42,9 @@ def _stride_run(digest: str, scale_factor: float, output_stride: int, multi: tup
 def input_settings() -> tuple[float, int]:
     """(scale factor, output stride) as chosen in step 1 (its widgets keep their state across steps)."""
     state = st.session_state
-    return float(state.get(SCALE_KEY, params.DEFAULT_SCALE_FACTOR)), int(
-        state.get(STRIDE_KEY, params.DEFAULT_OUTPUT_STRIDE)
+    scale, stride = PARAMETERS["scale_factor"], PARAMETERS["output_stride"]
+    return float(state.get(TeachKeys.SCALE_FACTOR, scale.default)), int(
+        state.get(TeachKeys.OUTPUT_STRIDE, stride.default)
     )
 
 
@@ -53,9 +52,9 @@ def multi_pose_settings() -> MultiPoseSettings:
     """As chosen in step 4."""
     state, d = st.session_state, MultiPoseSettings()
     return MultiPoseSettings(
-        int(state.get(MAX_DETECTIONS_KEY, d.max_detections)),
-        float(state.get(THRESHOLD_KEY, d.score_threshold)),
-        float(state.get(NMS_KEY, d.nms_radius)),
+        int(state.get(TeachKeys.MAX_DETECTIONS, d.max_detections)),
+        float(state.get(TeachKeys.SCORE_THRESHOLD, d.score_threshold)),
+        float(state.get(TeachKeys.NMS_RADIUS, d.nms_radius)),
     )
 
 

@@ -27,6 +27,8 @@ from posenet_core import (
     params,
 )
 
+from ..settings import from_table
+
 NUM_PARTS = len(PART_NAMES)
 
 
@@ -111,9 +113,9 @@ def single_pose_lesson(outputs: NetworkOutputs) -> SinglePoseLesson:
 
 @dataclass(frozen=True)
 class MultiPoseSettings:
-    max_detections: int = params.DEFAULT_MAX_DETECTIONS
-    score_threshold: float = params.DEFAULT_SCORE_THRESHOLD
-    nms_radius: float = params.DEFAULT_NMS_RADIUS
+    max_detections: int = from_table("max_detections")
+    score_threshold: float = from_table("score_threshold")
+    nms_radius: float = from_table("nms_radius")
 
 
 @dataclass(frozen=True)

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..sources import SAMPLES
+from ..plain_text import shown
+from ..session_keys import TeachKeys
+from ..sources import CAMERA, SAMPLES
 from . import steps, walk
 from .cache import sample_frame, upload_frame
 from .frames import MAX_SIDE, SAMPLE_PHOTOS, UPLOAD_TYPES, Frame, FrameError, digest_of
 from .text import size
 
-SOURCE_KEY, CAMERA_KEY, UPLOAD_KEY, STEP_KEY = "teach:source", "teach:camera", "teach:upload", "step"
 SOURCES = {
     "yoga": "One person (sample)",
     "three_people": "Three people (sample)",
-    "camera": "Webcam snapshot",
+    CAMERA: "Webcam snapshot",
     "upload": "Upload a picture",
 }
 STEPS = {
@@ -33,7 +34,7 @@ def _from_file(uploaded) -> Frame | None:
     try:
         return upload_frame(digest_of(data), uploaded.name, data)
     except FrameError as error:
-        st.error(f"**{uploaded.name}**: {error}", icon=":material/broken_image:")
+        st.error(f"{shown(uploaded.name)}: {error}", icon=":material/broken_image:")
         return None
 
 
@@ -44,13 +45,13 @@ def pick_frame() -> Frame | None:
         list(SOURCES),
         format_func=SOURCES.get,
         horizontal=True,
-        key=SOURCE_KEY,
+        key=TeachKeys.SOURCE,
         persist_state="session",
     )
     if source in SAMPLE_PHOTOS:
         frame = sample_frame(source)
-    elif source == "camera":
-        shot = st.camera_input("Take a snapshot", key=CAMERA_KEY, help="The photo stays on this app's server.")
+    elif source == CAMERA:
+        shot = st.camera_input("Take a snapshot", key=TeachKeys.CAMERA, help="The photo stays on this app's server.")
         if shot is None:
             st.info(
                 "Allow the camera and take a snapshot; the steps below then decode it.", icon=":material/photo_camera:"
@@ -61,7 +62,7 @@ def pick_frame() -> Frame | None:
         uploaded = st.file_uploader(
             "A picture with one or more people",
             type=list(UPLOAD_TYPES),
-            key=UPLOAD_KEY,
+            key=TeachKeys.UPLOAD,
             help=f"JPEG, PNG or WebP. Pictures over {MAX_SIDE} px on the long side are downscaled.",
         )
         if uploaded is None:
@@ -69,10 +70,27 @@ def pick_frame() -> Frame | None:
             return None
         frame = _from_file(uploaded)
     if frame is not None:
-        st.caption(f"**{frame.name}** · {size(frame.size)} pixels")
+        st.caption(f"{shown(frame.name)} · {size(frame.size)} pixels")
         if frame.note:
             st.info(frame.note, icon=":material/photo_size_select_large:")
     return frame
+
+
+def _step_by_number() -> None:
+    """Let a link open a step by its number (``?step=4``) as well as by its tab's name."""
+    wanted = st.query_params.get(TeachKeys.STEP)
+    names = list(STEPS)
+    if wanted is None or wanted in names:
+        return
+    if wanted.strip().isdigit() and 1 <= int(wanted) <= len(names):
+        st.session_state[TeachKeys.STEP] = st.query_params[TeachKeys.STEP] = names[int(wanted) - 1]
+    else:
+        st.query_params.pop(TeachKeys.STEP)
+        st.warning(
+            f"The link's {shown('step=' + wanted)} is not a step of this page (allowed: 1 to {len(names)}); "
+            "showing step 1.",
+            icon=":material/link_off:",
+        )
 
 
 def render_teaching_page() -> None:
@@ -86,7 +104,8 @@ def render_teaching_page() -> None:
     frame = pick_frame()
     if frame is None:
         return
-    tabs = st.tabs(list(STEPS), key=STEP_KEY, on_change="rerun", bind="query-params")
+    _step_by_number()
+    tabs = st.tabs(list(STEPS), key=TeachKeys.STEP, on_change="rerun", bind="query-params")
     for tab, render in zip(tabs, STEPS.values()):
         with tab:
             if tab.open is not False:  # only the open tab runs (None: not tracked, run them all)

@@ -9,18 +9,21 @@ import pandas as pd
 import streamlit as st
 
 import posenet_core
-from posenet_core import PART_NAMES, argmax_cells, params
+from posenet_core import PART_NAMES, argmax_cells
 
+from ..parameters import PARAMETERS
+from ..session_keys import TeachKeys
 from ..settings import DemoSettings
+from ..widgets import parameter_slider
 from . import canvas as cv
-from .cache import SCALE_KEY, STRIDE_KEY, input_settings, multi_pose_settings, outputs_for, stride_run
+from .cache import input_settings, multi_pose_settings, outputs_for, stride_run
 from .charts import heatmap_over_image
 from .frames import Frame
 from .lesson import input_arithmetic, single_pose_lesson
 from .text import ms, size, yx
 
-STRIDES = (8, 16, 32)
-HEATMAP_PART_KEY, SINGLE_PART_KEY, COMPARE_MODE_KEY = "teach:heatmap_part", "teach:single_part", "teach:compare_mode"
+STRIDES = PARAMETERS["output_stride"].options
+EVERY_STEP = "Applies to every step."
 THUMBNAILS_PER_ROW = 6
 SCORE_FORMAT = st.column_config.NumberColumn(format="%.4f")
 PIXELS_FORMAT = st.column_config.NumberColumn(format="%.2f")
@@ -72,23 +75,22 @@ def input_step(frame: Frame) -> None:
             "factor, then trims it to a size the network maps onto whole output cells. The network answers "
             "once per **output stride** pixels: that grid of cells is all the decoder ever sees."
         )
-        st.slider(
-            "Image scale factor",
-            *params.SCALE_FACTOR_RANGE,
-            params.DEFAULT_SCALE_FACTOR,
-            0.05,
-            key=SCALE_KEY,
+        scale, stride = PARAMETERS["scale_factor"], PARAMETERS["output_stride"]
+        parameter_slider(
+            "scale_factor",
+            TeachKeys.SCALE_FACTOR,
+            value=scale.default,
             persist_state="session",
-            help="Lower is faster, higher sees smaller details. Applies to every step.",
+            help=f"{scale.help} {EVERY_STEP}",
         )
         st.segmented_control(
-            "Output stride",
+            stride.label,
             STRIDES,
-            default=params.DEFAULT_OUTPUT_STRIDE,
+            default=stride.default,
             required=True,
-            key=STRIDE_KEY,
+            key=TeachKeys.OUTPUT_STRIDE,
             persist_state="session",
-            help="Network-input pixels per output cell. Applies to every step.",
+            help=f"{stride.help} {EVERY_STEP}",
         )
     outputs = outputs_for(frame)
     if outputs is None:
@@ -124,7 +126,7 @@ def heatmaps_step(frame: Frame) -> None:
         "For each of the 17 parts the network scores every cell: after the sigmoid, a number from 0 to 1 "
         "for *how likely is this part in this cell*. Pick a part; hover a cell to read its score."
     )
-    part = part_picker("Part", HEATMAP_PART_KEY, "leftWrist")
+    part = part_picker("Part", TeachKeys.HEATMAP_PART, "leftWrist")
     name = PART_NAMES[part]
     cell = argmax_cells(outputs.heatmap_scores)[part]
     metric_row(
@@ -215,7 +217,7 @@ def single_pose_step(frame: Frame) -> None:
         "Single-pose decoding takes each part on its own: the **argmax cell** of its heatmap says roughly "
         "where the part is; the **offset vector** the network wrote in that cell says where exactly."
     )
-    r = lesson.readings[part_picker("Part", SINGLE_PART_KEY, "leftWrist")]
+    r = lesson.readings[part_picker("Part", TeachKeys.SINGLE_PART, "leftWrist")]
     stride = outputs.output_stride
     cell_centre = (r.cell[0] * stride, r.cell[1] * stride)
 
@@ -288,7 +290,7 @@ def compare_step(frame: Frame) -> None:
         format_func=COMPARE_MODES.get,
         default="multi",
         required=True,
-        key=COMPARE_MODE_KEY,
+        key=TeachKeys.COMPARE_MODE,
         persist_state="session",
     )
     multi = multi_pose_settings() if mode == "multi" else None

@@ -8,14 +8,16 @@ import streamlit as st
 import posenet_core
 from posenet_core import PART_NAMES, NetworkOutputs, pose_colour
 
+from ..parameters import PARAMETERS
+from ..session_keys import TeachKeys
+from ..widgets import parameter_slider
 from . import canvas as cv
-from .cache import MAX_DETECTIONS_KEY, NMS_KEY, THRESHOLD_KEY, input_settings, multi_pose_settings, outputs_for
+from .cache import input_settings, multi_pose_settings, outputs_for
 from .frames import Frame
 from .lesson import MultiPoseLesson, MultiPoseSettings, WalkEvent, distance, edge_name, multi_pose_lesson, yx_of
 from .steps import SCORE_FORMAT, metric_row, settings_caption
 from .text import yx
 
-WALK_KEY, WALK_SIGNATURE_KEY = "teach:walk_step", "teach:walk_signature"
 NOT_REACHED = "not reached"
 MAX_ZOOM_CELLS = 8.0
 
@@ -30,28 +32,13 @@ def outcome(root) -> str:
 
 
 def _widgets() -> MultiPoseSettings:
-    d = MultiPoseSettings()
-    count, threshold, radius = st.columns(3, gap="large")
-    count.slider("Max pose detections", 1, 20, d.max_detections, key=MAX_DETECTIONS_KEY, persist_state="session")
-    threshold.slider(
-        "Score threshold",
-        0.0,
-        1.0,
-        d.score_threshold,
-        0.05,
-        key=THRESHOLD_KEY,
-        persist_state="session",
-        help="A part can start a pose only where its cell scores at least this.",
-    )
-    radius.slider(
-        "NMS radius",
-        1,
-        40,
-        int(d.nms_radius),
-        key=NMS_KEY,
-        persist_state="session",
-        help="In network-input pixels: a candidate this close to the same part of a pose already found is skipped.",
-    )
+    keys = {
+        "max_detections": TeachKeys.MAX_DETECTIONS,
+        "score_threshold": TeachKeys.SCORE_THRESHOLD,
+        "nms_radius": TeachKeys.NMS_RADIUS,
+    }
+    for column, (field, key) in zip(st.columns(len(keys), gap="large"), keys.items()):
+        parameter_slider(field, key, column, value=PARAMETERS[field].default, persist_state="session")
     return multi_pose_settings()
 
 
@@ -190,16 +177,16 @@ def _step_text(lesson: MultiPoseLesson, event: WalkEvent) -> tuple[str, str]:
 
 
 def _go(target: int, count: int) -> None:
-    st.session_state[WALK_KEY] = min(max(target, 1), count)
+    st.session_state[TeachKeys.WALK_STEP] = min(max(target, 1), count)
 
 
 def _stepper(count: int, signature) -> int:
     """The 0-based event shown; kept in session state, back to the start when the decoding changes."""
-    if st.session_state.get(WALK_SIGNATURE_KEY) != signature:
-        st.session_state[WALK_SIGNATURE_KEY] = signature
-        st.session_state[WALK_KEY] = 1
-    current = min(max(int(st.session_state.get(WALK_KEY, 1)), 1), count)
-    st.session_state[WALK_KEY] = current
+    if st.session_state.get(TeachKeys.WALK_SIGNATURE) != signature:
+        st.session_state[TeachKeys.WALK_SIGNATURE] = signature
+        st.session_state[TeachKeys.WALK_STEP] = 1
+    current = min(max(int(st.session_state.get(TeachKeys.WALK_STEP, 1)), 1), count)
+    st.session_state[TeachKeys.WALK_STEP] = current
     buttons = st.columns([1, 1, 1, 1, 4], vertical_alignment="center")
     moves = [
         ("First", ":material/first_page:", 1),
@@ -211,7 +198,7 @@ def _stepper(count: int, signature) -> int:
         column.button(
             label,
             icon=icon,
-            key=f"teach:walk_{label.lower()}",
+            key=TeachKeys.walk_button(label),
             on_click=_go,
             args=(target, count),
             disabled=target == current or not 1 <= target <= count,
@@ -219,8 +206,8 @@ def _stepper(count: int, signature) -> int:
         )
     with buttons[-1]:
         if count > 1:
-            st.slider("Decoding step", 1, count, key=WALK_KEY, label_visibility="collapsed")
-    return st.session_state[WALK_KEY] - 1
+            st.slider("Decoding step", 1, count, key=TeachKeys.WALK_STEP, label_visibility="collapsed")
+    return st.session_state[TeachKeys.WALK_STEP] - 1
 
 
 @st.fragment  # stepping reruns only the stepper, not the whole step

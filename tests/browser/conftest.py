@@ -16,7 +16,11 @@ import pytest
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
-import harness  # noqa: E402
+from app_server import SKIP_RUN_CLEANUP_ENV, AppServer  # noqa: E402
+from chromium import launch_chromium, new_context, warm_up  # noqa: E402
+from demo_page import DemoPage  # noqa: E402
+from fake_camera import make_y4m  # noqa: E402
+from paths import ARTIFACTS  # noqa: E402
 
 
 def pytest_configure(config):
@@ -26,13 +30,13 @@ def pytest_configure(config):
 @pytest.fixture(scope="session")
 def camera_y4m(tmp_path_factory) -> pathlib.Path:
     """4 s of the squats clip as a 360 x 640, 30 fps fake camera (Chromium loops it)."""
-    return harness.make_y4m(tmp_path_factory.mktemp("camera") / "squats_360x640.y4m", 360, 640, seconds=4.0)
+    return make_y4m(tmp_path_factory.mktemp("camera") / "squats_360x640.y4m", 360, 640, seconds=4.0)
 
 
 @pytest.fixture(scope="session")
 def app_server(tmp_path_factory):
     log = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
-    server = harness.AppServer(log)
+    server = AppServer(log)
     try:
         server.start()
     except Exception:
@@ -40,7 +44,7 @@ def app_server(tmp_path_factory):
         raise
     note = ""
     if server.skip_run_cleanup:
-        note = f" -- per-run clean-up OFF ({harness.SKIP_RUN_CLEANUP_ENV}), not the app as shipped"
+        note = f" -- per-run clean-up OFF ({SKIP_RUN_CLEANUP_ENV}), not the app as shipped"
     print(f"\nstreamlit: {server.url} (log: {log}){note}")
     yield server
     server.stop()
@@ -51,9 +55,9 @@ def _chromium(camera_y4m, app_server):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = harness.launch_chromium(playwright, camera_y4m)
+        chromium = launch_chromium(playwright, camera_y4m)
         try:
-            pages = harness.warm_up(chromium, app_server.url)
+            pages = warm_up(chromium, app_server.url)
         except Exception:
             print(app_server.log_tail(80))
             chromium.close()
@@ -84,11 +88,11 @@ def open_demo(request, browser, app_server, app_pages):
     contexts, demos = [], []
     request.node._demo_pages = demos
 
-    def open_page(title: str) -> harness.DemoPage:
+    def open_page(title: str) -> DemoPage:
         assert title in app_pages, f"no page {title!r} in the app's navigation: {app_pages}"
-        context = harness.new_context(browser)
+        context = new_context(browser)
         contexts.append(context)
-        demo = harness.DemoPage(context, app_server.url, app_pages[title])
+        demo = DemoPage(context, app_server.url, app_pages[title])
         demos.append(demo)
         return demo.open()
 
@@ -109,7 +113,7 @@ def pytest_runtest_makereport(item, call):
             report.sections.append(("streamlit server log (tail)", server.log_tail(60)))
         for n, demo in enumerate(getattr(item, "_demo_pages", [])):
             try:
-                path = demo.screenshot(harness.ARTIFACTS / f"failed-{item.name}-{n}.png")
+                path = demo.screenshot(ARTIFACTS / f"failed-{item.name}-{n}.png")
                 report.sections.append(("screenshot", str(path)))
             except Exception as error:
                 report.sections.append(("screenshot", f"could not take one: {error}"))

@@ -16,7 +16,8 @@ import time
 import urllib.request
 
 import pytest
-from harness import cpu_share, descendants, processed_rate, threads, tree_rss_mb
+from demo_page import processed_rate
+from proc_metrics import cpu_share, descendants, threads, tree_rss_mb
 from test_live_demo import describe, longest_stall, share
 
 pytestmark = pytest.mark.browser

@@ -10,7 +10,7 @@ must bring annotated video with the session's own setting.
 from __future__ import annotations
 
 import pytest
-from harness import wait_until_quiet
+from proc_metrics import wait_until_quiet
 
 pytestmark = pytest.mark.browser
 

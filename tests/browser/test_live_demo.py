@@ -2,7 +2,7 @@
 
 What each test reads is what a user sees: the metrics and caption the page refreshes every
 second, and the returned video itself (screenshots, or the frame drawn into a canvas at
-the stream's resolution). See harness.py for how, and TESTING.md for why.
+the stream's resolution). See demo_page.py and fake_camera.py for how, and TESTING.md for why.
 """
 
 from __future__ import annotations
@@ -11,7 +11,9 @@ import time
 
 import numpy as np
 import pytest
-from harness import ARTIFACTS, SKELETON_RGB, count_near, mean_change, processed_rate, strong_changes
+from demo_page import processed_rate
+from paths import ARTIFACTS
+from pictures import SKELETON_RGB, count_near, mean_change, strong_changes
 from PIL import Image
 
 pytestmark = pytest.mark.browser

@@ -12,8 +12,10 @@ from __future__ import annotations
 import statistics
 import time
 
-import harness
 import pytest
+from chromium import new_context
+from demo_page import DemoPage
+from paths import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 
@@ -24,8 +26,8 @@ HOLD_S = 6.5  # after the video came: the failure's button flip comes 5-6 s afte
 
 def start_once(browser, base_url: str, path: str, attempt: int) -> dict:
     """One fresh session: open the single-pose page (webcam), START, check it connects and stays up."""
-    context = harness.new_context(browser)
-    demo = harness.DemoPage(context, base_url, path)
+    context = new_context(browser)
+    demo = DemoPage(context, base_url, path)
     result = {"attempt": attempt, "ok": False}
     try:
         demo.open()
@@ -65,7 +67,7 @@ def start_once(browser, base_url: str, path: str, attempt: int) -> dict:
         except Exception as other:
             result["afterwards"] = f"unknown ({other})"
         try:
-            result["screenshot"] = str(demo.screenshot(harness.ARTIFACTS / f"start-failed-{attempt}.png"))
+            result["screenshot"] = str(demo.screenshot(ARTIFACTS / f"start-failed-{attempt}.png"))
             result["button"] = demo.button_text()
         except Exception:
             pass

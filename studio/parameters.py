@@ -1,0 +1,220 @@
+"""Every setting the pages offer, described once: label, range or options, step, default,
+name in the share link and help text.
+
+The demo widgets (``widgets``), the share links (``deep_link``), the settings' defaults
+(``settings.DemoSettings``) and the teaching page's sliders all read ``PARAMETERS``, so a
+range changed here changes each of them. The article's defaults and the allowed output
+strides are posenet_core's own, never typed again. Plain Python.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from posenet_core import PART_NAMES, params
+
+VIEWS = {
+    "overlay": "Skeleton overlay",
+    "heatmap": "Heatmaps",
+    "offsets": "Offset vectors",
+    "displacements": "Displacement vectors",
+}
+ALL_PARTS = "all"  # how "the max over all parts" is spelt where None cannot be (widgets, links)
+_FLAGS = {"true": True, "1": True, "yes": True, "on": True, "false": False, "0": False, "no": False, "off": False}
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One setting. A number has ``low``, ``high`` and ``step`` (whole if its default is an
+    int); a choice has ``options``; a flag has a bool default."""
+
+    field: str  # the DemoSettings field
+    label: str
+    link_name: str  # its name in the share link: the article's name where it has one
+    default: object
+    help: str | None = None
+    low: float | None = None
+    high: float | None = None
+    step: float | None = None
+    options: tuple = ()
+    multi_pose_only: bool = False  # the single-pose page has no such setting
+    multi_pose_options: tuple = ()  # options only the multi-pose page offers
+    single_pose_default: float | None = None  # where the single-pose page starts, if not at ``default``
+    none_option: str | None = None  # the option that stands for a None value
+    number_format: str | None = None  # how a slider shows a number (printf style), if not Streamlit's way
+
+    @property
+    def is_number(self) -> bool:
+        return self.low is not None
+
+    @property
+    def is_whole(self) -> bool:
+        return self.is_number and isinstance(self.default, int)
+
+    @property
+    def is_flag(self) -> bool:
+        return isinstance(self.default, bool)
+
+    def default_for(self, multi_pose: bool):
+        return self.default if multi_pose or self.single_pose_default is None else self.single_pose_default
+
+    def options_for(self, multi_pose: bool) -> tuple:
+        return self.options if multi_pose else tuple(o for o in self.options if o not in self.multi_pose_options)
+
+    def allowed(self, multi_pose: bool = True) -> str:
+        """What a value may be, in words (a share link's notice says this)."""
+        if self.is_number:
+            return f"a number from {self.low:g} to {self.high:g}"
+        if self.is_flag:
+            return "true or false"
+        return "one of " + ", ".join(str(o) for o in self.options_for(multi_pose))
+
+    def parse(self, text: str, multi_pose: bool = True):
+        """The value a share link's text stands for; raises ``ValueError(self.allowed())`` if none."""
+        if self.is_number:
+            try:
+                value = float(text)
+            except ValueError:
+                value = math.nan
+            if not math.isfinite(value) or not self.low <= value <= self.high:
+                raise ValueError(self.allowed())
+            snapped = round(round((value - self.low) / self.step) * self.step + self.low, 6)  # onto the steps
+            return int(snapped) if self.is_whole else snapped
+        if self.is_flag:
+            if text.lower() not in _FLAGS:
+                raise ValueError(self.allowed())
+            return _FLAGS[text.lower()]
+        for option in self.options_for(multi_pose):
+            if text == str(option):
+                return None if option == self.none_option else option
+        raise ValueError(self.allowed(multi_pose))
+
+    def as_option(self, value):
+        """A value as a widget or a link shows it (None as its option)."""
+        return self.none_option if value is None and self.none_option is not None else value
+
+    def slider_range(self) -> dict:
+        """``st.slider``'s keyword arguments for the range, step (all of one type, as it requires)
+        and number format."""
+        kind = int if self.is_whole else float
+        return {
+            "min_value": kind(self.low),
+            "max_value": kind(self.high),
+            "step": kind(self.step),
+            "format": self.number_format,
+        }
+
+
+_TABLE = (
+    Parameter(
+        "scale_factor",
+        "Image scale factor",
+        "imageScaleFactor",
+        params.DEFAULT_SCALE_FACTOR,
+        "The frame is resized by this before the network sees it: lower is faster, higher is more accurate.",
+        *params.SCALE_FACTOR_RANGE,
+        step=0.05,
+    ),
+    Parameter(
+        "flip_horizontal",
+        "Flip horizontal",
+        "flipHorizontal",
+        False,
+        "Mirror the picture and the poses, as a webcam preview usually looks.",
+    ),
+    Parameter(
+        "output_stride",
+        "Output stride",
+        "outputStride",
+        params.DEFAULT_OUTPUT_STRIDE,
+        "Pixels per heatmap cell: 8 is the most accurate and slowest, 32 the fastest.",
+        options=params.OUTPUT_STRIDES,
+    ),
+    Parameter(
+        "max_detections",
+        "Max pose detections",
+        "maxPoseDetections",
+        params.DEFAULT_MAX_DETECTIONS,
+        "At most this many poses are decoded.",
+        low=1,
+        high=20,
+        step=1,
+        multi_pose_only=True,
+    ),
+    Parameter(
+        "score_threshold",
+        "Pose score threshold",
+        "scoreThreshold",
+        params.DEFAULT_SCORE_THRESHOLD,
+        "A pose starts only from a part scoring at least this.",
+        low=0.0,
+        high=1.0,
+        step=0.05,
+        multi_pose_only=True,
+    ),
+    Parameter(
+        "nms_radius",
+        "NMS radius",
+        "nmsRadius",
+        params.DEFAULT_NMS_RADIUS,
+        "Pixels (in the resized frame, the network's input) within which a second pose's part counts as "
+        "the same part, so that candidate is skipped.",
+        low=1.0,
+        high=40.0,
+        step=1.0,
+        multi_pose_only=True,
+        number_format="%.0f",  # whole pixels
+    ),
+    Parameter(
+        "min_pose_confidence",
+        "Minimum pose confidence",
+        "minPoseConfidence",
+        0.15,
+        "Poses scoring less are not drawn.",
+        low=0.0,
+        high=1.0,
+        step=0.05,
+        single_pose_default=0.1,
+    ),
+    Parameter(
+        "min_part_confidence",
+        "Minimum part confidence",
+        "minPartConfidence",
+        0.1,
+        "Keypoints scoring less are not drawn.",
+        low=0.0,
+        high=1.0,
+        step=0.05,
+    ),
+    Parameter(
+        "view",
+        "Show",
+        "view",
+        "overlay",
+        options=tuple(VIEWS),
+        multi_pose_options=("displacements",),  # displacement vectors only steer multi-pose decoding
+    ),
+    Parameter("heatmap_part", "Heatmap of", "part", None, options=(ALL_PARTS, *PART_NAMES), none_option=ALL_PARTS),
+    Parameter(
+        "vector_min_score",
+        "Draw offsets of cells scoring at least",
+        "vectorMinScore",
+        0.5,
+        low=0.1,
+        high=0.95,
+        step=0.05,
+    ),
+    Parameter("show_boxes", "Bounding boxes", "boundingBoxes", False),
+    Parameter("show_scores", "Pose scores", "poseScores", True, multi_pose_only=True),
+)
+PARAMETERS: dict[str, Parameter] = {p.field: p for p in _TABLE}
+
+
+def page_defaults(multi_pose: bool) -> dict:
+    """Each field's starting value on the single-pose or the multi-pose page."""
+    return {p.field: p.default_for(multi_pose) for p in PARAMETERS.values()}
+
+
+def available_views(multi_pose: bool) -> tuple[str, ...]:
+    return PARAMETERS["view"].options_for(multi_pose)

@@ -1,0 +1,88 @@
+"""Every ``st.session_state`` key the app uses, built here and nowhere else.
+
+Streamlit keeps a widget's value under its ``key``, and the app keeps its own per-session
+objects beside them (the settings box the video worker reads, live stats, streamer
+contexts). Pages, modules and tests name a key through these helpers, so two places can
+never spell the same key differently. Plain Python.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# The app as a whole (streamer.note_page): the page shown, and how often the user changed pages.
+APP_PAGE = "studio:page"
+APP_PAGE_VISITS = "studio:page_visit"
+
+
+@dataclass(frozen=True)
+class DemoKeys:
+    """The keys of one demo page (``page``: "single" or "multi"); each page has its own."""
+
+    page: str
+
+    def widget(self, name: str) -> str:
+        """A widget's key: a DemoSettings field (``parameters.PARAMETERS``) or "source"."""
+        return f"{self.page}:{name}"
+
+    @property
+    def source(self) -> str:
+        return self.widget("source")
+
+    @property
+    def settings(self) -> str:
+        """The SettingsBox the video worker reads."""
+        return f"{self.page}:settings"
+
+    @property
+    def last_source(self) -> str:
+        return f"{self.page}:last_source"
+
+    @property
+    def link_notices(self) -> str:
+        """The share link's notices, shown until the user changes that setting."""
+        return f"{self.page}:link_notices"
+
+    @property
+    def link_start(self) -> str:
+        """The widgets' values this visit started with: a notice goes once its setting changes."""
+        return f"{self.page}:link_start"
+
+    @property
+    def connecting_since(self) -> str:
+        return f"{self.page}:connecting_since"
+
+    def stream(self, source: str) -> str:
+        """The streamer's key for a source: streamlit-webrtc keeps its context there."""
+        return f"{self.page}:{source}"
+
+    def stream_visit(self, source: str) -> str:
+        """The page visit in which that streamer was last rendered."""
+        return f"{self.stream(source)}:visit"
+
+    def stats(self, source: str) -> str:
+        """The LiveStats of that source's stream."""
+        return f"{self.page}:stats:{source}"
+
+
+class TeachKeys:
+    """The teaching page's keys: one page, one set."""
+
+    SOURCE = "teach:source"
+    CAMERA = "teach:camera"
+    UPLOAD = "teach:upload"
+    STEP = "step"  # also the URL's query key: the open tab is in the link
+    SCALE_FACTOR = "teach:scale_factor"
+    OUTPUT_STRIDE = "teach:output_stride"
+    MAX_DETECTIONS = "teach:max_detections"
+    SCORE_THRESHOLD = "teach:score_threshold"
+    NMS_RADIUS = "teach:nms_radius"
+    HEATMAP_PART = "teach:heatmap_part"
+    SINGLE_PART = "teach:single_part"
+    COMPARE_MODE = "teach:compare_mode"
+    WALK_STEP = "teach:walk_step"
+    WALK_SIGNATURE = "teach:walk_signature"
+
+    @staticmethod
+    def walk_button(label: str) -> str:
+        return f"teach:walk_{label.lower()}"
