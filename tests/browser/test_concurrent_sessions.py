@@ -28,7 +28,10 @@ RUN_S = 60
 EVERY_S = 2.0
 MAX_STALL_S = 5.0
 RSS_WAIT_S = 45  # the watch's grace (5 s) + stopping and freeing, with room for a busy machine
-RSS_TOLERANCE = 0.10
+# What the allocator may keep after three streams stop: ~40 MB measured (267 -> 310 MB, from a
+# peak of 813 MB). A relative bound stopped fitting once the idle server shrank from ~890 MB
+# (TensorFlow) to ~270 MB (LiteRT); a stream left running holds hundreds of MB.
+RSS_ALLOWANCE_MB = 60
 GROWTH_TOLERANCE = 0.15  # while streaming; measured flat within ~5%
 QUIET_CPU = 0.10  # of one core: what an idle Streamlit server uses, with room; one stream uses ~0.5
 
@@ -120,7 +123,7 @@ def test_three_sessions_keep_their_own_settings_and_are_released_when_closed(ope
     trace = []
     while time.monotonic() - closed < RSS_WAIT_S:
         trace.append(round(tree_rss_mb(pid)))
-        if trace[-1] <= before * (1 + RSS_TOLERANCE) and len(trace) >= 10:
+        if trace[-1] <= before + RSS_ALLOWANCE_MB and len(trace) >= 10:
             break
         time.sleep(1.0)
     after = tree_rss_mb(pid)
@@ -134,6 +137,6 @@ def test_three_sessions_keep_their_own_settings_and_are_released_when_closed(ope
     )
     print(f"total {time.monotonic() - started:.0f} s")
     assert quiet <= QUIET_CPU, f"the server still works for closed tabs: {quiet:.2f} cores busy"
-    assert after <= before * (1 + RSS_TOLERANCE), (
+    assert after <= before + RSS_ALLOWANCE_MB, (
         f"memory not given back: {before:.0f} MB before, {after:.0f} MB {waited:.0f} s after the tabs closed"
     )
