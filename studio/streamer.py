@@ -32,12 +32,19 @@ def note_page(page_name: str) -> None:
 
 
 def rtc_configuration() -> tuple[dict, str]:
+    """This session's RTCConfiguration (browser and server alike) and where it came from."""
     try:
         secrets = dict(st.secrets) if len(st.secrets) else None
     except FileNotFoundError:  # no secrets.toml anywhere: the local default
         secrets = None
-    servers, origin = ice.ice_servers(secrets)
-    return {"iceServers": servers}, origin
+    try:
+        setup = ice.ice_setup(secrets)
+    except ice.IceConfigError as error:
+        st.error(f"This app's WebRTC configuration is wrong, so video cannot connect: {error}")
+        st.stop()
+    st.session_state[ice.SETUP_KEY] = setup  # the live panel's advice when a connection stalls
+    ice.honour_server_transport_policy()
+    return ice.rtc_configuration(setup, st.session_state), setup.origin
 
 
 def make_frame_callback(net: posenet_core.PoseNet, settings: SettingsBox, stats: LiveStats):
