@@ -12,6 +12,7 @@ from streamlit_webrtc.component import _reset_context  # private in 0.79.0 (pinn
 import posenet_core
 
 from . import ice, session_watch, sources
+from .connection_watch import watch_connection
 from .live_stats import LiveStats
 from .pipeline import process_frame
 from .relay import use_latest_frame_relay
@@ -116,4 +117,5 @@ def start_streamer(
         video_html_attrs={"autoPlay": True, "controls": False, "muted": True, "style": {"width": "100%"}},
     )
     session_watch.watch(context)  # a closed tab stops its stream within seconds
+    watch_connection()  # the browser says so when the server it streamed from is gone
     return context
