@@ -10,6 +10,7 @@ the two sessions (the last one kills a replica). Screenshots go to tests/artifac
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import os
 import pathlib
@@ -220,8 +221,16 @@ def test_two_relayed_sessions_spread_over_the_replicas_and_keep_theirs(sessions,
         )
 
 
-async def _allocate(turn_url: str, username: str, password: str) -> str:
-    """A TURN allocation with these credentials: the relayed address, or the error coturn gave."""
+def _allocate(turn_url: str, username: str, password: str) -> str:
+    """Ask coturn for an allocation with these credentials: "allocated" or the error it gave.
+
+    Runs aioice in a thread of its own: Playwright's sync API keeps an event loop in this one.
+    """
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, _allocate_async(turn_url, username, password)).result(timeout=30)
+
+
+async def _allocate_async(turn_url: str, username: str, password: str) -> str:
     import aioice.turn
 
     host, port = re.match(r"turn:([^:?]+):(\d+)", turn_url).groups()
@@ -240,9 +249,9 @@ def test_expired_or_wrongly_signed_credentials_are_refused_and_the_page_says_so(
     good = ice.turn_credentials(secret, 600)
     expired = ice.turn_credentials(secret, 600, now=time.time() - 1200)
     wrong = ice.turn_credentials("not-the-secret", 600)
-    assert asyncio.run(_allocate(turn_url, good["username"], good["credential"])) == "allocated"
+    assert _allocate(turn_url, good["username"], good["credential"]) == "allocated"
     for bad in (expired, wrong):
-        assert "401" in asyncio.run(_allocate(turn_url, bad["username"], bad["credential"]))
+        assert "401" in _allocate(turn_url, bad["username"], bad["credential"])
 
     # A replica handing out expired credentials (as if its clock were off), relay-only: the page says why.
     servers = [{"urls": [turn_url], "username": expired["username"], "credential": expired["credential"]}]
@@ -345,3 +354,20 @@ def test_a_killed_replica_leaves_the_others_streaming_and_its_users_told(session
     newcomer.context.close()
     print(f"\n{dead} killed: its user told after {told_after:.1f} s, HAProxy marked it down after {down_after:.1f} s")
     assert told_after < 10
+
+
+def test_deploy_up_refuses_a_port_in_use_with_a_clear_message(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        started = time.monotonic()
+        result = subprocess.run(
+            [sys.executable, str(DEPLOY_UP), "--port", str(port), "--run-dir", str(tmp_path)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 2
+    assert f"HAProxy (--port): TCP port 127.0.0.1:{port} is not free" in result.stderr
+    assert time.monotonic() - started < 10 and not (tmp_path / "stack.json").exists()
