@@ -23,102 +23,21 @@ import time
 import urllib.request
 
 import harness
+import hosted
 import pytest
 
 from studio import ice
 
 pytestmark = pytest.mark.browser
 
-DEPLOY_UP = harness.REPO_ROOT / "deploy" / "up"
 MIN_FPS = 10.0  # per session, relayed, two sessions on a shared 2-core machine; the benchmark measures more
 LOST_MESSAGE = "The connection to the server was lost"
-
-_SELECTED_PAIR_JS = """
-async () => {
-  const out = [];
-  for (const pc of (window.__pcs || [])) {
-    if (pc.connectionState === 'closed') continue;
-    const stats = await pc.getStats();
-    let pair = null;
-    stats.forEach(s => {
-      if (s.type === 'transport' && s.selectedCandidatePairId) pair = stats.get(s.selectedCandidatePairId);
-    });
-    const config = pc.getConfiguration();
-    out.push({
-      state: pc.connectionState,
-      local: pair && stats.get(pair.localCandidateId),
-      remote: pair && stats.get(pair.remoteCandidateId),
-      policy: config.iceTransportPolicy,
-      iceServers: config.iceServers,
-    });
-  }
-  return out;
-}
-"""
-
-
-def _free_udp_and_tcp_port() -> int:
-    for _ in range(50):
-        port = harness.free_port()
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
-            try:
-                udp.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-        return port
-    raise RuntimeError("no port free for both TCP and UDP")
-
-
-class Stack:
-    """``deploy/up`` as a subprocess; ``info`` is its stack.json."""
-
-    def __init__(self, run_dir: pathlib.Path, replicas: int = 2, env: dict | None = None):
-        self.run_dir = run_dir
-        self.port = harness.free_port()
-        self.command = [sys.executable, str(DEPLOY_UP), "--replicas", str(replicas), "--port", str(self.port)]
-        self.command += ["--turn-port", str(_free_udp_and_tcp_port()), "--run-dir", str(run_dir)]
-        self.env = dict(os.environ, **(env or {}))
-        self.env.pop("POSENET_ICE_SERVERS", None)
-        self.process = None
-        self.info = None
-
-    def start(self, timeout: float = 240) -> Stack:
-        self.output = open(self.run_dir / "deploy-up.out", "wb")
-        self.process = subprocess.Popen(
-            self.command, env=self.env, stdout=self.output, stderr=subprocess.STDOUT, start_new_session=True
-        )
-        deadline = time.monotonic() + timeout
-        while not (self.run_dir / "stack.json").exists():
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"deploy/up did not start:\n{self.read('deploy-up.out')}")
-            time.sleep(0.5)
-        self.info = json.loads((self.run_dir / "stack.json").read_text())
-        return self
-
-    def read(self, name: str) -> str:
-        try:
-            return (self.run_dir / name).read_text(errors="replace")
-        except OSError:
-            return ""
-
-    def replica(self, name: str) -> dict:
-        return next(r for r in self.info["replicas"] if r["name"] == name)
-
-    def turn_secret(self) -> str:
-        return re.search(r"^static-auth-secret=(.+)$", self.read("turnserver.conf"), re.M).group(1)
-
-    def stop(self) -> int | None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            self.process.wait(timeout=30)
-        self.output.close()
-        return self.process.returncode if self.process else None
 
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
     run_dir = tmp_path_factory.mktemp("stack")
-    stack = Stack(run_dir, env={"POSENET_ICE_TRANSPORT_POLICY": "relay"}).start()
+    stack = hosted.Stack(run_dir, env={"POSENET_ICE_TRANSPORT_POLICY": "relay"}).start()
     print(f"\ndeploy/up: {stack.info['url']} (run dir {run_dir})")
     yield stack
     pids = [stack.info["turn"]["pid"], stack.info["haproxy"]["pid"], *(r["pid"] for r in stack.info["replicas"])]
@@ -145,32 +64,10 @@ def chromium(camera_y4m, stack):
         browser.close()
 
 
-class Session:
-    """One browser context through HAProxy, remembering which replica answered each request."""
-
-    def __init__(self, browser, stack: Stack, path: str):
-        self.context = harness.new_context(browser)
-        self.answered_by: list[str] = []
-        self.context.on("response", self._note)
-        self.demo = harness.DemoPage(self.context, stack.info["url"], path)
-
-    def _note(self, response) -> None:
-        replica = response.headers.get("x-posenet-replica")
-        if replica:
-            self.answered_by.append(replica)
-
-    def replica(self) -> str:
-        return next(c["value"] for c in self.context.cookies() if c["name"] == "POSENET_REPLICA")
-
-    def connection(self) -> dict:
-        (pc,) = harness.component_frame(self.demo).evaluate(_SELECTED_PAIR_JS)
-        return pc
-
-
 @pytest.fixture(scope="module")
 def sessions(chromium, stack):
     browser, pages = chromium
-    opened = [Session(browser, stack, pages["Multi pose"]) for _ in range(2)]
+    opened = [hosted.Session(browser, stack, pages["Multi pose"]) for _ in range(2)]
     for session in opened:
         session.demo.open()
     for session in opened:  # one after the other: two set-ups at once on 2 busy cores are slow
@@ -342,7 +239,7 @@ def test_a_killed_replica_leaves_the_others_streaming_and_its_users_told(session
 
     # A new session lands on the live replica and streams; so does the told user after a reload.
     browser, pages = chromium
-    newcomer = Session(browser, stack, pages["Multi pose"])
+    newcomer = hosted.Session(browser, stack, pages["Multi pose"])
     newcomer.demo.open()
     assert newcomer.replica() == live
     victim.demo.page.reload()
@@ -363,7 +260,7 @@ def test_deploy_up_refuses_a_port_in_use_with_a_clear_message(tmp_path):
         port = taken.getsockname()[1]
         started = time.monotonic()
         result = subprocess.run(
-            [sys.executable, str(DEPLOY_UP), "--port", str(port), "--run-dir", str(tmp_path)],
+            [sys.executable, str(hosted.DEPLOY_UP), "--port", str(port), "--run-dir", str(tmp_path)],
             capture_output=True,
             text=True,
             timeout=60,
