@@ -11,7 +11,7 @@ each count in ``--sessions`` is streaming, and for ``--seconds`` at each count p
 * per replica: CPU in cores (from /proc), and coturn's and the whole machine's;
 * host steal over the window (/proc/stat): the machine is shared, so read the numbers with it.
 
-One Chromium runs every session, on the same 2 cores as the servers.
+One Chromium runs every session (``--browser-each``: one per session), on the same cores as the servers.
 """
 
 from __future__ import annotations
@@ -33,17 +33,35 @@ from browser_fps import LOOP_S, read_latency  # noqa: E402
 WIDTH, HEIGHT = 640, 480
 
 
-def cpu_times() -> tuple[int, int]:
-    """(all jiffies, steal jiffies) of the machine so far."""
+def cpu_times() -> tuple[int, int, int]:
+    """(all, idle + iowait, steal) jiffies of the machine so far."""
     fields = [int(x) for x in pathlib.Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    return sum(fields[:8]), fields[7]
+    return sum(fields[:8]), fields[3] + fields[4], fields[7]
+
+
+def browser_pids(stack: hosted.Stack) -> list[int]:
+    """Chromium's processes: this script's descendants that are not the stack's."""
+    stack_pids = {stack.process.pid, *harness.descendants(stack.process.pid)}
+    return [pid for pid in harness.descendants(os.getpid()) if pid not in stack_pids]
+
+
+def cpu_of(pids: list[int]) -> float:
+    total = 0.0
+    for pid in pids:
+        try:
+            total += harness.cpu_seconds(pid)
+        except OSError:  # a renderer that went away
+            pass
+    return total
 
 
 def measure(sessions: list[hosted.Session], stack: hosted.Stack, seconds: float) -> dict:
     pids = {r["name"]: r["pid"] for r in stack.info["replicas"]}
     pids["coturn"] = stack.info["turn"]["pid"]
     cpu0 = {name: harness.cpu_seconds(pid) for name, pid in pids.items()}
-    total0, steal0 = cpu_times()
+    browser = browser_pids(stack)
+    browser0 = cpu_of(browser)
+    total0, idle0, steal0 = cpu_times()
     first = [s.demo.read() for s in sessions]
     started = time.monotonic()
     latencies: list[list[float]] = [[] for _ in sessions]
@@ -56,8 +74,10 @@ def measure(sessions: list[hosted.Session], stack: hosted.Stack, seconds: float)
         time.sleep(1.0)
     last = [s.demo.read() for s in sessions]
     elapsed = time.monotonic() - started
-    total1, steal1 = cpu_times()
+    total1, idle1, steal1 = cpu_times()
     cores = {name: (harness.cpu_seconds(pid) - cpu0[name]) / elapsed for name, pid in pids.items()}
+    cores["chromium"] = (cpu_of(browser) - browser0) / elapsed
+    cores["machine busy"] = (os.cpu_count() or 1) * (1 - (idle1 - idle0) / max(1, total1 - total0))
     return {
         "fps": [harness.processed_rate([a, b]) for a, b in zip(first, last)],
         "latency_ms": [statistics.median(x) if x else None for x in latencies],
@@ -74,6 +94,9 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=15.0, help="measuring window per count")
     parser.add_argument("--replicas", type=int, default=2)
     parser.add_argument("--port", type=int, help="HAProxy's port (default: a free one)")
+    parser.add_argument(
+        "--browser-each", action="store_true", help="one Chromium per session (default: one Chromium, a context each)"
+    )
     parser.add_argument("--policy", choices=("relay", "all"), default="relay", help="POSENET_ICE_TRANSPORT_POLICY")
     args = parser.parse_args()
     counts = sorted({int(x) for x in args.sessions.split(",")})
@@ -94,7 +117,8 @@ def main() -> int:
                 sessions: list[hosted.Session] = []
                 for count in counts:
                     while len(sessions) < count:
-                        session = hosted.Session(browser, stack, pages["Multi pose"])
+                        own = harness.launch_chromium(playwright, camera) if args.browser_each else browser
+                        session = hosted.Session(own, stack, pages["Multi pose"])
                         session.demo.open()
                         session.demo.start(timeout=60)
                         session.demo.wait_for_frames(1, timeout=40)
