@@ -126,3 +126,39 @@ def test_the_server_side_gets_the_relay_only_policy():
     assert compiled.iceTransportPolicy == RTCIceTransportPolicy.RELAY
     assert compiled.iceServers[0].username == config["iceServers"][0]["username"]
     assert component.compile_rtc_configuration({"iceServers": []}).iceTransportPolicy == RTCIceTransportPolicy.ALL
+
+
+@pytest.fixture
+def webrtc_without_runtime(monkeypatch):
+    # As in test_app_pages: AppTest has no Streamlit server, so streamlit-webrtc must skip
+    # asking it for the session's run count.
+    import streamlit_webrtc.component
+
+    monkeypatch.setattr(streamlit_webrtc.component, "get_this_session_info", lambda: None)
+
+
+def _demo_page_with(secrets: dict):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import REPO_ROOT
+
+    app = AppTest.from_file(str(REPO_ROOT / "streamlit_app.py"), default_timeout=120)
+    for key, value in secrets.items():
+        app.secrets[key] = value
+    return app.switch_page("pages/multi_pose.py").run()
+
+
+def test_the_page_hands_each_session_a_credential_and_keeps_the_secret(webrtc_without_runtime):
+    app = _demo_page_with({"turn_urls": ["turn:turn.example.org:3478"], "turn_secret": SECRET})
+    assert not app.exception
+    assert any("1 STUN/TURN server(s) from its secrets" in c.value for c in app.caption)
+    credentials = app.session_state["studio:turn_credentials"]
+    assert credentials["credential"] == ice.turn_password(SECRET, credentials["username"])
+    app.run()  # a rerun keeps the session's credential
+    assert app.session_state["studio:turn_credentials"] == credentials
+
+
+def test_a_wrong_ice_configuration_is_a_clear_message_on_the_page(webrtc_without_runtime):
+    app = _demo_page_with({"ice_transport_policy": "relay"})
+    assert not app.exception
+    assert any("relay needs a TURN server" in e.value for e in app.error)
