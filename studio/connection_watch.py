@@ -32,6 +32,10 @@ _WATCH_JS = """
   const FROZEN_AFTER_MS = %(frozen)d, MESSAGE = %(message)s;
   const state = top.__posenetConnectionWatch = top.__posenetConnectionWatch || {videos: new WeakMap()};
   const check = () => {
+    if (top.document.hidden) {  // a background tab may not render frames: start afresh when it is back
+      state.videos = new WeakMap();
+      return;
+    }
     const frame = top.document.querySelector('iframe[title="streamlit_webrtc.component.webrtc_streamer"]');
     const doc = frame && frame.contentDocument;
     if (!doc || !doc.body) return;
