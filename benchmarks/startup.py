@@ -28,7 +28,9 @@ import time
 REPO_ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT / "tests" / "browser"))
 
-import harness  # noqa: E402
+from app_server import AppServer  # noqa: E402
+from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from proc_metrics import tree_rss_mb  # noqa: E402
 
 # Run in a fresh interpreter inside the checkout under test.
 LOAD_PROBE = """
@@ -61,7 +63,7 @@ def cpu_ticks() -> tuple[int, int]:
 
 
 def rss_mb(pid: int) -> float:
-    return harness._status_field(pid, "VmRSS") / 1024
+    return tree_rss_mb(pid)  # the process and its children (it has none)
 
 
 def measure_load(root: pathlib.Path, runs: int) -> None:
@@ -89,7 +91,7 @@ def measure_load(root: pathlib.Path, runs: int) -> None:
 
 
 def measure_idle_app(root: pathlib.Path, log_dir: pathlib.Path, settle_s: float) -> None:
-    with harness.AppServer(log_dir / "idle.log", cwd=root) as server:
+    with AppServer(log_dir / "idle.log", cwd=root) as server:
         time.sleep(settle_s)
         print(
             f"app RSS, server up, no session ({settle_s:.0f} s after it answered): {rss_mb(server.process.pid):.0f} MB"
@@ -107,15 +109,13 @@ def measure_first_page(root: pathlib.Path, log_dir: pathlib.Path, runs: int, set
 
     first_page, after_visit = [], []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=harness.CHROMIUM, headless=True, args=harness.CHROMIUM_ARGS
-        )
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
             for run in range(runs):
                 context = browser.new_context()
                 page = context.new_page()
                 started = time.perf_counter()
-                server = harness.AppServer(log_dir / f"first_page_{run}.log", cwd=root)
+                server = AppServer(log_dir / f"first_page_{run}.log", cwd=root)
                 try:
                     server.start()
                     page.goto(server.url, wait_until="domcontentloaded")

@@ -7,6 +7,7 @@ import time
 import streamlit as st
 from streamlit_webrtc import WebRtcStreamerContext
 
+from . import ice
 from .live_stats import LiveStats
 from .session_keys import DemoKeys
 
@@ -21,9 +22,8 @@ def _connection_notice(keys: DemoKeys, ctx: WebRtcStreamerContext, snapshot) -> 
         since = st.session_state.setdefault(started_key, time.monotonic())
         if time.monotonic() - since > STALL_AFTER_S:
             st.warning(
-                f"Still connecting after {time.monotonic() - since:.0f} s. The browser and the server found no "
-                "network path to each other. On a hosted demo this usually means no TURN server is configured "
-                "(see the README, 'Deploy your own'); on a company network, UDP may be blocked. "
+                f"Still connecting after {time.monotonic() - since:.0f} s. "
+                f"{ice.stall_advice(st.session_state.get(ice.SETUP_KEY))} "
                 "Press STOP, then START to try again, or pick a sample source."
             )
         return

@@ -11,6 +11,7 @@ from streamlit_webrtc import WebRtcMode, WebRtcStreamerContext, webrtc_streamer
 import posenet_core
 
 from . import ice, session_watch, sources, webrtc_compat
+from .connection_watch import watch_connection
 from .live_stats import LiveStats
 from .pipeline import process_frame
 from .relay import use_latest_frame_relay
@@ -30,12 +31,19 @@ def note_page(page_name: str) -> None:
 
 
 def rtc_configuration() -> tuple[dict, str]:
+    """This session's RTCConfiguration (browser and server alike) and where it came from."""
     try:
         secrets = dict(st.secrets) if len(st.secrets) else None
     except FileNotFoundError:  # no secrets.toml anywhere: the local default
         secrets = None
-    servers, origin = ice.ice_servers(secrets)
-    return {"iceServers": servers}, origin
+    try:
+        setup = ice.ice_setup(secrets)
+    except ice.IceConfigError as error:
+        st.error(f"This app's WebRTC configuration is wrong, so video cannot connect: {error}")
+        st.stop()
+    st.session_state[ice.SETUP_KEY] = setup  # the live panel's advice when a connection stalls
+    webrtc_compat.honour_server_transport_policy()
+    return ice.rtc_configuration(setup, st.session_state), setup.origin
 
 
 def make_frame_callback(net: posenet_core.PoseNet, settings: SettingsBox, stats: LiveStats):
@@ -106,4 +114,5 @@ def start_streamer(
         video_html_attrs={"autoPlay": True, "controls": False, "muted": True, "style": {"width": "100%"}},
     )
     session_watch.watch(context)  # a closed tab stops its stream within seconds
+    watch_connection()  # the browser says so when the server it streamed from is gone
     return context

@@ -20,6 +20,9 @@ relay its workers share, so the app reaches into these internals, and only throu
   workers share; ``relay`` puts one there that never queues frames.
 - ``event_loop()`` / ``loop_context``: ``streamlit_webrtc.eventloop``, the loop the streams
   run on; the relay must be made on it.
+- ``honour_server_transport_policy()``: wraps ``streamlit_webrtc.component.compile_rtc_configuration``,
+  which keeps only ``iceServers`` of the server's configuration, so that a relay-only
+  ``iceTransportPolicy`` reaches aiortc too (``ice``'s ``POSENET_ICE_TRANSPORT_POLICY=relay``).
 - ``without_session_info()``: ``streamlit_webrtc.component.get_this_session_info``. Under
   AppTest (no server) it returns a mock; tests replace it with "no session" so the
   library skips its run-count bookkeeping.
@@ -32,6 +35,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import warnings
+from collections.abc import Mapping
 
 from streamlit_webrtc import WebRtcStreamerContext
 
@@ -77,6 +81,7 @@ __all__ = [
     "PINNED_VERSION",
     "event_loop",
     "forget_last_render",
+    "honour_server_transport_policy",
     "is_running",
     "loop_context",
     "reset_context",
@@ -123,3 +128,26 @@ def set_shared_relay(runtime, relay) -> None:
 def without_session_info(monkeypatch) -> None:
     """For AppTest (no server): make the library see no session, so it skips its run-count bookkeeping."""
     monkeypatch.setattr(_component, "get_this_session_info", lambda: None)
+
+
+def honour_server_transport_policy() -> None:
+    """Make streamlit-webrtc 0.79.0 pass ``iceTransportPolicy`` on to aiortc.
+
+    aiortc 1.16 supports relay-only (``RTCConfiguration.iceTransportPolicy``), but
+    streamlit-webrtc's ``compile_rtc_configuration`` keeps only ``iceServers`` of the dict it
+    is given, so the server side would offer host candidates too. This wraps it (idempotent).
+    """
+    from aiortc import RTCIceTransportPolicy
+
+    original = _component.compile_rtc_configuration
+    if getattr(original, "honours_transport_policy", False):
+        return
+
+    def compile_with_policy(config):
+        compiled = original(config)
+        if isinstance(config, Mapping) and config.get("iceTransportPolicy") == "relay":
+            compiled.iceTransportPolicy = RTCIceTransportPolicy.RELAY
+        return compiled
+
+    compile_with_policy.honours_transport_policy = True
+    _component.compile_rtc_configuration = compile_with_policy
