@@ -7,6 +7,7 @@ import time
 import streamlit as st
 from streamlit_webrtc import WebRtcStreamerContext
 
+from .capacity_gate import server_load_line
 from .live_stats import LiveStats
 
 STALL_AFTER_S = 8.0  # connecting this long means no network path (no TURN when hosted?)
@@ -58,6 +59,7 @@ def _numbers(key: str, ctx: WebRtcStreamerContext, stats: LiveStats) -> None:
             f"resize {t['resize']:.1f} ms · render {t['render']:.1f} ms · total {t['total']:.1f} ms  \n"
             f"Pose scores: {scores}"
         )
+    st.caption(server_load_line())
 
 
 def live_panel(key: str, ctx: WebRtcStreamerContext, stats: LiveStats) -> None:

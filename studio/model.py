@@ -6,10 +6,12 @@ import streamlit as st
 
 import posenet_core
 
+from .frame_budget import NETWORK_THREADS
+
 
 @st.cache_resource(show_spinner="Loading PoseNet (first visit only)...")
 def get_model() -> posenet_core.PoseNet:
-    net = posenet_core.load()
+    net = posenet_core.load(num_threads=NETWORK_THREADS)
     net.network.warm_up()  # every stride now: converting later would stall a live stream
     # After every script run (so every second while the live numbers refresh) Streamlit
     # calls gc.collect(), and Keras' clear_session() collects again. With TensorFlow's

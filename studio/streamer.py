@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 
-import av
 import streamlit as st
 from streamlit_webrtc import WebRtcMode, WebRtcStreamerContext, webrtc_streamer
 from streamlit_webrtc.component import _reset_context  # private in 0.79.0 (pinned); see start_streamer
@@ -12,8 +11,8 @@ from streamlit_webrtc.component import _reset_context  # private in 0.79.0 (pinn
 import posenet_core
 
 from . import ice, session_watch, sources
+from .live_frames import make_frame_callback
 from .live_stats import LiveStats
-from .pipeline import process_frame
 from .relay import use_latest_frame_relay
 from .settings import SettingsBox
 
@@ -38,20 +37,6 @@ def rtc_configuration() -> tuple[dict, str]:
         secrets = None
     servers, origin = ice.ice_servers(secrets)
     return {"iceServers": servers}, origin
-
-
-def make_frame_callback(net: posenet_core.PoseNet, settings: SettingsBox, stats: LiveStats):
-    def on_frame(frame: av.VideoFrame) -> av.VideoFrame:
-        image = frame.to_ndarray(format="rgb24")
-        try:
-            picture, report = process_frame(net, image, settings.get())
-        except ValueError as error:  # e.g. a scale factor too small for this frame: say so, keep streaming
-            stats.record_error(str(error))
-            return frame
-        stats.record(report)
-        return av.VideoFrame.from_ndarray(picture, format="rgb24")
-
-    return on_frame
 
 
 def _forget_render_history(key: str) -> None:
