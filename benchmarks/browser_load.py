@@ -154,7 +154,9 @@ def measure_k(browser, server, pages, k: int, args, profile_dir: pathlib.Path | 
         "latency_p50": [statistics.median(v) if v else None for v in latencies],
         "cpu_cores": (cpu1 - cpu0) / (t1 - t0),
         "ms_per_frame": 1e3 * (cpu1 - cpu0) / frames if frames else None,
-        "threads_ms_per_frame": {g: 1e3 * s / frames for g, s in groups.items() if frames and s > 0.005},
+        "threads_ms_per_frame": {g: 1e3 * s / frames for g, s in groups.items() if frames and s > 0.005}
+        # Threads that ended within the window (script runs, mostly) are in the total only.
+        | ({"ended threads": 1e3 * (cpu1 - cpu0 - sum(groups.values())) / frames} if frames else {}),
         "steal": steal_share(stat0, stat1),
         "size": harness.rtp_stats(demos[0]).get("outbound", {}).get("frameWidth"),
         "server_stage_ms": last[0].total_ms,

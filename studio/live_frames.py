@@ -33,7 +33,9 @@ def to_video_frame(rgb, like: av.VideoFrame) -> av.VideoFrame:
         frame = av.VideoFrame.from_ndarray(rgb, format="rgb24")
     else:
         frame = av.VideoFrame.from_ndarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2YUV_I420), format="yuv420p")
-    frame.pts, frame.time_base = like.pts, like.time_base
+    frame.pts = like.pts
+    if like.time_base is not None:
+        frame.time_base = like.time_base
     return frame
 
 
