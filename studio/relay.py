@@ -17,13 +17,15 @@ from aiortc.contrib.media import MediaRelay
 from streamlit.runtime import Runtime
 from streamlit_webrtc.eventloop import get_global_event_loop, loop_context
 
+from .fresh_frames import FreshFramesOnly
+
 # Where streamlit-webrtc 0.79.0 (pinned) looks for the relay all its workers share.
 _RELAY_ATTRIBUTE = "streamlit-webrtc-global-relay"
 
 
 class LatestFrameRelay(MediaRelay):
     def subscribe(self, track, buffered: bool = False):  # streamlit-webrtc asks for the default: never a buffer
-        return super().subscribe(track, buffered=False)
+        return FreshFramesOnly(super().subscribe(track, buffered=False))  # each frame once, never repeats
 
 
 def use_latest_frame_relay() -> None:
