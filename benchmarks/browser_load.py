@@ -160,6 +160,8 @@ def measure_k(browser, server, pages, k: int, args, profile_dir: pathlib.Path | 
         "steal": steal_share(stat0, stat1),
         "size": harness.rtp_stats(demos[0]).get("outbound", {}).get("frameWidth"),
         "server_stage_ms": last[0].total_ms,
+        # Other work on the machine (the browser, other jobs) shows here, not in steal.
+        "loadavg": pathlib.Path("/proc/loadavg").read_text().split()[0],
     }
     for context in contexts:
         context.close()
@@ -174,7 +176,7 @@ def print_result(r: dict) -> None:
         f"fairness {r['fairness']:.2f}; latency p50 {', '.join(f'{x:.0f}' for x in lat) or '-'} ms; "
         f"server {100 * r['cpu_cores']:.0f}% of a core, "
         f"{r['ms_per_frame']:.1f} ms CPU per processed frame; steal {100 * r['steal']:.1f}%; "
-        f"camera width {r['size']}",
+        f"camera width {r['size']}; load average {r['loadavg']}",
         flush=True,
     )
     parts = sorted(r["threads_ms_per_frame"].items(), key=lambda kv: -kv[1])
