@@ -19,9 +19,10 @@ import time
 import weakref
 
 LIMIT_ENV = "POSENET_MAX_STREAMS"
-# Measured (README, "Under load"): on 2 cores, 3 webcam streams on the multi-pose page keep
-# >= 15 distinct fps each; a fourth takes everyone below that.
-DEFAULT_LIMIT = 3
+# From the measured cost (README, "Under load"): a webcam stream on the multi-pose page costs
+# the server ~17 ms of CPU per processed frame, ~12 ms of it in the PoseNet turn, and turns get
+# one of 2 cores: ~80 frames/s in all, so 4 streams keep ~20 fps each (one core alone served 2 at 29).
+DEFAULT_LIMIT = 4
 IDLE_AFTER_S = 4.0
 CONNECTING_FOR_S = 15.0  # a connection that has not come up by then has failed (the page says so after 8 s)
 
