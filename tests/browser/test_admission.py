@@ -98,6 +98,7 @@ def test_one_user_over_the_limit_is_told_and_the_others_keep_streaming(limited_s
         newcomer.page.goto(f"{url}/{path.lstrip('/')}", wait_until="domcontentloaded")
         print(f"page opened while full -> message in {wait_for_notice(newcomer, timeout=60):.1f} s")
         assert not newcomer.page.locator(harness.STREAMER_IFRAME).count()
+        newcomer.screenshot(harness.ARTIFACTS / "admission_full.png")
 
         # Those already in kept streaming all along.
         after = [demo.sample(4.0) for demo in (first, second)]
