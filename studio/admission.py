@@ -53,6 +53,7 @@ class StreamAdmission:
         self._lock = threading.Lock()
         self._expires: weakref.WeakKeyDictionary[object, float] = weakref.WeakKeyDictionary()
         self._stopped: weakref.WeakSet[object] = weakref.WeakSet()  # released: late frames do not count
+        self._owners: weakref.WeakKeyDictionary[object, object] = weakref.WeakKeyDictionary()
 
     def _prune(self, now: float) -> None:
         for holder, expires in list(self._expires.items()):
@@ -70,22 +71,37 @@ class StreamAdmission:
             self._prune(self._clock())
             return holder in self._expires
 
-    def has_room_for(self, holder) -> bool:
-        """Would ``admit(holder)`` succeed now?"""
+    def _others(self, owner) -> list:
+        """Places held by streams of other owners (all of them if ``owner`` is None)."""
+        return [h for h in self._expires if owner is None or self._owners.get(h) != owner]
+
+    def has_room_for(self, holder, owner=None) -> bool:
+        """Would ``admit(holder, owner)`` succeed now?"""
         with self._lock:
             self._prune(self._clock())
-            return holder in self._expires or len(self._expires) < self.limit
+            return holder in self._expires or len(self._others(owner)) < self.limit
 
-    def admit(self, holder) -> bool:
-        """Take a place for a stream that is starting (or keep the one it has); False if full."""
+    def admit(self, holder, owner=None) -> bool:
+        """Take a place for a stream that is starting (or keep the one it has); False if full.
+
+        ``owner``: the browser session. A session streams one thing at a time, so a new stream
+        of the same owner (another source, another page) takes over the place of the old one,
+        which is stopping, instead of waiting for it to go quiet.
+        """
         with self._lock:
             now = self._clock()
             self._prune(now)
             self._stopped.discard(holder)
             if holder not in self._expires:
-                if len(self._expires) >= self.limit:
+                others = self._others(owner)
+                if len(others) >= self.limit:
                     return False
+                for old in [h for h in self._expires if h not in others]:
+                    del self._expires[old]
+                    self._stopped.add(old)
                 self._expires[holder] = now + CONNECTING_FOR_S
+                if owner is not None:
+                    self._owners[holder] = owner
             return True
 
     def keep_alive(self, holder) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit_webrtc import WebRtcStreamerContext
 
 from .admission import ADMISSION
@@ -45,12 +46,14 @@ def admitted_streamer(holder, start: Callable[[], WebRtcStreamerContext]) -> Web
     place in the run START causes and gives it back in the run STOP causes; a closed tab or
     a left page frees it when its frames stop (``admission``).
     """
-    if not ADMISSION.has_room_for(holder):
+    run = get_script_run_ctx()
+    owner = run.session_id if run else None
+    if not ADMISSION.has_room_for(holder, owner):
         full_notice(holder)  # no streamer rendered: no START to press, and a stream that lost a race stops
         return None
     context = start()
     if context.state.playing or context.state.signalling:
-        if not ADMISSION.admit(holder):  # another session took the last place while this run ran
+        if not ADMISSION.admit(holder, owner):  # another session took the last place while this run ran
             st.rerun()
     else:
         ADMISSION.release(holder)

@@ -113,3 +113,16 @@ def test_the_limit_comes_from_the_environment(value, limit, caplog):
 
 def test_no_environment_means_the_measured_default():
     assert limit_from_env({}) == DEFAULT_LIMIT
+
+
+def test_a_session_starting_another_stream_takes_over_its_own_place(clock):
+    gate = StreamAdmission(2, clock)
+    camera, sample, other = Stream("camera"), Stream("sample"), Stream("other user")
+    assert gate.admit(other, owner="other session")
+    assert gate.admit(camera, owner="me")
+    # Full; my switch to a sample does not wait for my camera stream to go quiet.
+    assert not gate.has_room_for(Stream("third user"), owner="third session")
+    assert gate.has_room_for(sample, owner="me") and gate.admit(sample, owner="me")
+    assert gate.live() == 2 and gate.holds(sample) and not gate.holds(camera)
+    assert not gate.keep_alive(camera)  # the old stream's last frames do not take a place back
+    assert gate.holds(other)
