@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from . import deep_link, widgets
+from .capacity_gate import admitted_streamer
 from .live_panel import camera_help, live_panel
 from .live_stats import LiveStats
 from .model import get_model
@@ -92,7 +93,8 @@ def render_demo_page(multi_pose: bool) -> None:
 
     with video_col:
         config, ice_origin = rtc_configuration()
-        ctx = start_streamer(keys, source, get_model(), box, stats, config)
-        live_panel(keys, ctx, stats)
+        ctx = admitted_streamer(stats, lambda: start_streamer(keys, source, get_model(), box, stats, config))
+        if ctx is not None:
+            live_panel(keys, ctx, stats)
         if source == CAMERA:
             camera_help(ice_origin, len(config["iceServers"]))

@@ -8,6 +8,7 @@ import streamlit as st
 from streamlit_webrtc import WebRtcStreamerContext
 
 from . import ice
+from .capacity_gate import server_load_line
 from .live_stats import LiveStats
 from .session_keys import DemoKeys
 
@@ -59,6 +60,7 @@ def _numbers(keys: DemoKeys, ctx: WebRtcStreamerContext, stats: LiveStats) -> No
             f"resize {t['resize']:.1f} ms · render {t['render']:.1f} ms · total {t['total']:.1f} ms  \n"
             f"Pose scores: {scores}"
         )
+    st.caption(server_load_line())
 
 
 def live_panel(keys: DemoKeys, ctx: WebRtcStreamerContext, stats: LiveStats) -> None:

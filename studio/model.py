@@ -6,10 +6,12 @@ import streamlit as st
 
 import posenet_core
 
+from .frame_budget import NETWORK_THREADS
+
 
 @st.cache_resource(show_spinner="Loading PoseNet (first visit only)...")
 def get_model() -> posenet_core.PoseNet:
-    net = posenet_core.load()  # LiteRT and the vendored .tflite models: no TensorFlow in the app
+    net = posenet_core.load(num_threads=NETWORK_THREADS)  # LiteRT and the vendored .tflite models: no TensorFlow
     net.network.warm_up()  # read every stride's model now, not in the middle of a live stream
     # After every script run (so every second while the live numbers refresh) Streamlit
     # calls gc.collect(). Streamlit, aiortc and the rest leave ~150,000 objects for it to

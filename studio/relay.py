@@ -16,12 +16,13 @@ import asyncio
 from aiortc.contrib.media import MediaRelay
 from streamlit.runtime import Runtime
 
+from .fresh_frames import FreshFramesOnly
 from .webrtc_compat import event_loop, loop_context, set_shared_relay, shared_relay
 
 
 class LatestFrameRelay(MediaRelay):
     def subscribe(self, track, buffered: bool = False):  # streamlit-webrtc asks for the default: never a buffer
-        return super().subscribe(track, buffered=False)
+        return FreshFramesOnly(super().subscribe(track, buffered=False))  # each frame once, never repeats
 
 
 def use_latest_frame_relay() -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 
-import av
 import streamlit as st
 from streamlit_webrtc import WebRtcMode, WebRtcStreamerContext, webrtc_streamer
 
@@ -12,8 +11,8 @@ import posenet_core
 
 from . import ice, session_watch, sources, webrtc_compat
 from .connection_watch import watch_connection
+from .live_frames import make_frame_callback
 from .live_stats import LiveStats
-from .pipeline import process_frame
 from .relay import use_latest_frame_relay
 from .session_keys import APP_PAGE, APP_PAGE_VISITS, DemoKeys
 from .settings import SettingsBox
@@ -44,20 +43,6 @@ def rtc_configuration() -> tuple[dict, str]:
     st.session_state[ice.SETUP_KEY] = setup  # the live panel's advice when a connection stalls
     webrtc_compat.honour_server_transport_policy()
     return ice.rtc_configuration(setup, st.session_state), setup.origin
-
-
-def make_frame_callback(net: posenet_core.PoseNet, settings: SettingsBox, stats: LiveStats):
-    def on_frame(frame: av.VideoFrame) -> av.VideoFrame:
-        image = frame.to_ndarray(format="rgb24")
-        try:
-            picture, report = process_frame(net, image, settings.get())
-        except ValueError as error:  # e.g. a scale factor too small for this frame: say so, keep streaming
-            stats.record_error(str(error))
-            return frame
-        stats.record(report)
-        return av.VideoFrame.from_ndarray(picture, format="rgb24")
-
-    return on_frame
 
 
 def _forget_render_history(keys: DemoKeys, source: str) -> None:

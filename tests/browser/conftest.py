@@ -9,6 +9,7 @@ also leaves ``tests/artifacts/failed-<test>-<n>.png`` and the server log's tail 
 
 from __future__ import annotations
 
+import os
 import pathlib
 import sys
 
@@ -36,6 +37,9 @@ def camera_y4m(tmp_path_factory) -> pathlib.Path:
 @pytest.fixture(scope="session")
 def app_server(tmp_path_factory):
     log = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
+    # Tests close tabs and open new ones faster than closed streams give their places back
+    # (~10 s); admission itself is tested on its own server (test_admission.py).
+    os.environ.setdefault("POSENET_MAX_STREAMS", "16")
     server = AppServer(log)
     try:
         server.start()

@@ -1,0 +1,249 @@
+"""How the live demo shares one server among K browsers: ``python benchmarks/browser_load.py --sessions 1,2,3``.
+
+Starts the app, one headless Chromium whose fake camera is a stamped 640 x 480 clip (see
+tests/browser/fake_camera.py), and for each K opens K sessions on the multi-pose page, presses
+START in each, waits until the camera is sent at full size, then measures for ``--seconds``:
+
+* per-session **distinct processed fps** (the page's "Frames processed" counter over wall time)
+  and **fairness** = min / max of those;
+* **glass-to-glass latency** p50 per session (frame stamps read back from the returned video);
+* **server CPU per processed frame** = the app process's CPU time / all sessions' distinct
+  frames (ms): the figure that depends least on what else the shared machine is doing;
+* the same CPU split by the server's threads (VP8 decode, PoseNet worker, encoder, event loop,
+  script runs, ...), as ms per processed frame;
+* the host's **steal** time over the window (a run with more than ~10% says little).
+
+``--pin`` runs the browser (and this script) on core 0 and the server on core 1, so the
+server's own capacity shows. ``--profile DIR`` also runs ``py-spy record --native`` on the
+server during each window (adds some load of its own). Not a test: nothing here passes or fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import pathlib
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "tests" / "browser"))
+
+from app_server import AppServer  # noqa: E402
+from browser_fps import LOOP_FRAMES, LOOP_S, unwrap  # noqa: E402
+from chromium import launch_chromium, new_context, warm_up  # noqa: E402
+from demo_page import DemoPage, processed_rate  # noqa: E402
+from fake_camera import make_y4m, stamp_latency_ms  # noqa: E402
+from proc_metrics import cpu_seconds, wait_until_quiet  # noqa: E402
+from webrtc_probe import read_stamps, rtp_stats  # noqa: E402
+
+
+def steal_share(before: list[int], after: list[int]) -> float:
+    """Share of all CPU time the host took away between two /proc/stat "cpu" lines."""
+    deltas = [b - a for a, b in zip(before, after)]
+    total = sum(deltas[:8])
+    return deltas[7] / total if total > 0 else 0.0
+
+
+def cpu_line() -> list[int]:
+    with open("/proc/stat") as stat:
+        return [int(x) for x in stat.readline().split()[1:]]
+
+
+def thread_times(pid: int) -> dict[int, tuple[str, float]]:
+    """{tid: (thread name, CPU seconds so far)} for every thread of ``pid``."""
+    tick = os.sysconf("SC_CLK_TCK")
+    found = {}
+    for stat in pathlib.Path(f"/proc/{pid}/task").glob("*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name = text[text.index("(") + 1 : text.rindex(")")]
+        fields = text.rsplit(")", 1)[1].split()
+        found[int(stat.parent.name)] = (name, (int(fields[11]) + int(fields[12])) / tick)
+    return found
+
+
+def python_thread_names(pid: int) -> dict[int, str]:
+    """{tid: Python thread name} from ``py-spy dump`` (the OS only knows them all as "python")."""
+    dump = subprocess.run(["py-spy", "dump", "--pid", str(pid)], capture_output=True, text=True, check=False)
+    return {int(m.group(1)): m.group(2) for m in re.finditer(r'^Thread (\d+) \(.*?\): "(.*)"', dump.stdout, re.M)}
+
+
+def thread_group(name: str) -> str:
+    """Thread names without their numbers: 'async_media_processor' (the PoseNet workers), 'ThreadPoolExecutor' ..."""
+    return re.sub(r"(?:[-_]\d+)+$", "", name) or name
+
+
+def cpu_by_thread_group(before: dict, after: dict, names: dict[int, str]) -> dict[str, float]:
+    """CPU seconds per thread group; threads that run no Python (TFLite's and libvpx's pools) count as native."""
+    groups: dict[str, float] = {}
+    for tid, (_, seconds) in after.items():
+        group = thread_group(names[tid]) if tid in names else "native (no Python)"
+        groups[group] = groups.get(group, 0.0) + seconds - before.get(tid, ("", 0.0))[1]
+    return groups
+
+
+def pin(pids: list[int], core: int) -> None:
+    for pid in pids:
+        subprocess.run(["taskset", "-a", "-cp", str(core), str(pid)], capture_output=True, check=False)
+
+
+def latency_ms(demo, height: int, previous: float | None) -> float | None:
+    reading = read_stamps(demo, height)
+    value = stamp_latency_ms(reading, LOOP_FRAMES)
+    return unwrap(value, previous)
+
+
+def wait_full_size(demos, width: int, timeout: float) -> None:
+    """Chromium sends a smaller picture for the first seconds of a connection; wait for full size."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        sizes = [rtp_stats(d).get("outbound", {}).get("frameWidth") for d in demos]
+        if all(size == width for size in sizes):
+            return
+        time.sleep(1.0)
+
+
+def measure_k(browser, server, pages, k: int, args, profile_dir: pathlib.Path | None) -> dict:
+    contexts, demos = [], []
+    for _ in range(k):
+        context = new_context(browser)
+        contexts.append(context)
+        demo = DemoPage(context, server.url, pages["Multi pose"]).open()
+        demo.start(timeout=40)
+        demos.append(demo)
+    for demo in demos:
+        demo.wait_for_frames(1, timeout=30)
+    wait_full_size(demos, args.width, timeout=args.ramp)
+
+    pid = server.process.pid
+    spy = None
+    if profile_dir is not None:
+        profile_dir.mkdir(parents=True, exist_ok=True)
+        out = profile_dir / f"k{k}.speedscope.json"
+        spy = subprocess.Popen(
+            ["py-spy", "record", "--native", "-r", "50", "-d", str(int(args.seconds)), "--pid", str(pid)]
+            + ["-f", "speedscope", "-o", str(out)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    first = [d.read() for d in demos]
+    cpu0, threads0, stat0, t0 = cpu_seconds(pid), thread_times(pid), cpu_line(), time.monotonic()
+    latencies: list[list[float]] = [[] for _ in demos]
+    previous: list[float | None] = [None] * k
+    while time.monotonic() - t0 < args.seconds:
+        for i, demo in enumerate(demos):
+            value = latency_ms(demo, args.height, previous[i])
+            if value is not None:
+                previous[i] = value
+                latencies[i].append(value)
+        time.sleep(0.3)
+    last = [d.read() for d in demos]
+    cpu1, threads1, stat1, t1 = cpu_seconds(pid), thread_times(pid), cpu_line(), time.monotonic()
+    if spy is not None:
+        spy.wait(timeout=60)
+    names = python_thread_names(pid)
+
+    fps = [processed_rate([a, b]) for a, b in zip(first, last)]
+    frames = sum(f * (b.t - a.t) for f, a, b in zip(fps, first, last))
+    groups = cpu_by_thread_group(threads0, threads1, names)
+    result = {
+        "k": k,
+        "fps": fps,
+        "fairness": min(fps) / max(fps) if max(fps) > 0 else 0.0,
+        "latency_p50": [statistics.median(v) if v else None for v in latencies],
+        "cpu_cores": (cpu1 - cpu0) / (t1 - t0),
+        "ms_per_frame": 1e3 * (cpu1 - cpu0) / frames if frames else None,
+        "threads_ms_per_frame": {g: 1e3 * s / frames for g, s in groups.items() if frames and s > 0.005}
+        # Threads that ended within the window (script runs, mostly) are in the total only.
+        | ({"ended threads": 1e3 * (cpu1 - cpu0 - sum(groups.values())) / frames} if frames else {}),
+        "steal": steal_share(stat0, stat1),
+        "size": rtp_stats(demos[0]).get("outbound", {}).get("frameWidth"),
+        "server_stage_ms": last[0].total_ms,
+        # Other work on the machine (the browser, other jobs) shows here, not in steal.
+        "loadavg": pathlib.Path("/proc/loadavg").read_text().split()[0],
+    }
+    for context in contexts:
+        context.close()
+    wait_until_quiet(pid, timeout=60)
+    return result
+
+
+def print_result(r: dict) -> None:
+    lat = [x for x in r["latency_p50"] if x is not None]
+    print(
+        f"K={r['k']}: fps per session {', '.join(f'{f:.1f}' for f in r['fps'])} (sum {sum(r['fps']):.1f}); "
+        f"fairness {r['fairness']:.2f}; latency p50 {', '.join(f'{x:.0f}' for x in lat) or '-'} ms; "
+        f"server {100 * r['cpu_cores']:.0f}% of a core, "
+        f"{r['ms_per_frame']:.1f} ms CPU per processed frame; steal {100 * r['steal']:.1f}%; "
+        f"camera width {r['size']}; load average {r['loadavg']}",
+        flush=True,
+    )
+    parts = sorted(r["threads_ms_per_frame"].items(), key=lambda kv: -kv[1])
+    print("    by thread (ms/frame): " + ", ".join(f"{name} {ms:.1f}" for name, ms in parts), flush=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sessions", default="1,2,3,4,5", help="comma-separated K values")
+    parser.add_argument("--seconds", type=float, default=20.0, help="measured window per K")
+    parser.add_argument("--ramp", type=float, default=25.0, help="at most this long waiting for full-size video")
+    parser.add_argument("--width", type=int, default=640)
+    parser.add_argument("--height", type=int, default=480)
+    parser.add_argument("--pin", action="store_true", help="browser on core 0, server on core 1")
+    parser.add_argument("--profile", type=pathlib.Path, help="write py-spy speedscope profiles here")
+    args = parser.parse_args()
+    ks = [int(k) for k in args.sessions.split(",")]
+
+    from playwright.sync_api import sync_playwright
+
+    # Measure every K: a limit from the environment applies only if given on purpose.
+    os.environ.setdefault("POSENET_MAX_STREAMS", "99")
+    if args.pin:
+        os.sched_setaffinity(0, {0})  # Chromium inherits it
+    with tempfile.TemporaryDirectory(prefix="posenet-load-") as tmp:
+        tmp = pathlib.Path(tmp)
+        camera = make_y4m(tmp / "camera.y4m", args.width, args.height, seconds=LOOP_S, stamp=True)
+        server = AppServer(tmp / "streamlit.log")
+        server.start()
+        if args.pin:
+            pin([server.process.pid], 1)
+        limit = os.environ.get("POSENET_MAX_STREAMS", "(default)")
+        print(
+            f"app {server.url}; camera {args.width}x{args.height} stamped; multi-pose page; "
+            f"{'browser on core 0, server on core 1' if args.pin else 'not pinned'}; "
+            f"POSENET_MAX_STREAMS={limit}",
+            flush=True,
+        )
+        results = []
+        try:
+            with sync_playwright() as playwright:
+                browser = launch_chromium(playwright, camera)
+                pages = warm_up(browser, server.url)
+                for k in ks:
+                    results.append(measure_k(browser, server, pages, k, args, args.profile))
+                    print_result(results[-1])
+                browser.close()
+        except Exception:
+            print(server.log_tail(40))
+            raise
+        finally:
+            server.stop()
+    print("\n| K | distinct fps per session | fairness | latency p50 ms | server CPU ms/frame | steal |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for r in results:
+        lat = [x for x in r["latency_p50"] if x is not None]
+        print(
+            f"| {r['k']} | {' / '.join(f'{f:.1f}' for f in r['fps'])} | {r['fairness']:.2f} | "
+            f"{' / '.join(f'{x:.0f}' for x in lat) or '-'} | {r['ms_per_frame']:.1f} | {100 * r['steal']:.0f}% |"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

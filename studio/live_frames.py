@@ -1,0 +1,59 @@
+"""The live stream's frame callback: a camera frame in, the annotated frame out.
+
+Per frame it takes a fair turn (``frame_budget``), notes that the stream is alive (the
+admission count, ``admission``), runs ``pipeline.process_frame`` and hands the picture
+back as YUV 4:2:0, the format the VP8 encoder wants. streamlit-webrtc re-sends the last
+processed frame for every camera frame that arrives while PoseNet is busy, and the
+encoder converts each one it gets; converted once here, re-sends cost no conversion.
+"""
+
+from __future__ import annotations
+
+import av
+import cv2
+
+import posenet_core
+
+from .admission import ADMISSION
+from .frame_budget import TURNS
+from .live_stats import LiveStats
+from .pipeline import process_frame
+from .settings import SettingsBox
+
+# A turn never takes longer than this unless the server is hopelessly overloaded; then the
+# frame goes back as it came rather than stalling the stream.
+TURN_TIMEOUT_S = 2.0
+FULL_MESSAGE = "the demo is full (as many streams as this server serves smoothly): press STOP and try again shortly"
+
+
+def to_video_frame(rgb, like: av.VideoFrame) -> av.VideoFrame:
+    """``rgb`` (H x W x 3, even sizes) as a yuv420p frame with ``like``'s timing."""
+    height, width = rgb.shape[:2]
+    if height % 2 or width % 2:  # 4:2:0 needs even sizes; cameras send them, but be safe
+        frame = av.VideoFrame.from_ndarray(rgb, format="rgb24")
+    else:
+        frame = av.VideoFrame.from_ndarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2YUV_I420), format="yuv420p")
+    frame.pts = like.pts
+    if like.time_base is not None:
+        frame.time_base = like.time_base
+    return frame
+
+
+def make_frame_callback(net: posenet_core.PoseNet, settings: SettingsBox, stats: LiveStats):
+    def on_frame(frame: av.VideoFrame) -> av.VideoFrame:
+        if not ADMISSION.keep_alive(stats):  # started past the limit (two STARTs at once): not served
+            stats.record_error(FULL_MESSAGE)
+            return frame
+        with TURNS.turn(stats, timeout=TURN_TIMEOUT_S) as granted:
+            if not granted:
+                return frame
+            image = frame.to_ndarray(format="rgb24")
+            try:
+                picture, report = process_frame(net, image, settings.get())
+            except ValueError as error:  # e.g. a scale factor too small for this frame: say so, keep streaming
+                stats.record_error(str(error))
+                return frame
+        stats.record(report)
+        return to_video_frame(picture, frame)
+
+    return on_frame
