@@ -19,10 +19,12 @@ from .draw import (
 )
 from .estimator import NetworkOutputs, PoseNet, load
 from .multi_pose import MultiPoseTrace, candidate_roots, decode_multiple_poses
+from .one_euro import OneEuroFilter
 from .params import network_input_size, output_resolution, valid_input_size
 from .parts import PART_NAMES, POSE_CHAIN, SKELETON
 from .pose import Keypoint, Pose, Position
 from .single_pose import decode_single_pose
+from .tracking import PoseTracker, box_iou, object_keypoint_similarity
 
 __all__ = [
     "load",
@@ -50,4 +52,8 @@ __all__ = [
     "draw_offset_vectors",
     "draw_displacement_vectors",
     "draw_stride_grid",
+    "PoseTracker",
+    "OneEuroFilter",
+    "box_iou",
+    "object_keypoint_similarity",
 ]
