@@ -18,8 +18,8 @@ def smoothing_factor(cutoff: float | np.ndarray, elapsed: float) -> float | np.n
     The discrete form of a first-order filter with time constant ``1 / (2 pi cutoff)``:
     ``alpha = 1 / (1 + tau / elapsed)``, so the same cutoff smooths alike at any frame rate.
     """
-    tau = 1.0 / (2.0 * math.pi * cutoff)
-    return 1.0 / (1.0 + tau / elapsed)
+    rate = (2.0 * math.pi * elapsed) * cutoff  # elapsed / tau, in one array operation
+    return rate / (1.0 + rate)
 
 
 def _check_positive(name: str, value: float) -> float:
@@ -93,12 +93,24 @@ class OneEuroFilter:
         if not elapsed > 0:
             raise ValueError(f"timestamp must increase: got {timestamp} after {self._time}")
         trust = 1.0 if confidence is None else np.clip(np.asarray(confidence, dtype=np.float64), 0.0, 1.0)
-
-        raw_speed = (value - self._value) / elapsed
-        self._speed = self._speed + trust * smoothing_factor(self.derivative_cutoff, elapsed) * (
-            raw_speed - self._speed
-        )
-        cutoff = self.min_cutoff + self.beta * np.abs(self._speed) / scale
-        self._value = self._value + trust * smoothing_factor(cutoff, elapsed) * (value - self._value)
+        self._value, self._speed = self.step(self._value, self._speed, value, elapsed, scale, trust)
         self._time = timestamp
         return self._value.copy()
+
+    def step(self, filtered, speed, value, elapsed: float, scale=1.0, trust=1.0) -> tuple[np.ndarray, np.ndarray]:
+        """One update from a given state, unchecked: for callers that keep many states in one array.
+
+        Args:
+            filtered: the last filtered values.
+            speed: the last speed estimate (per second), same shape.
+            value: the new sample, same shape.
+            elapsed: seconds since the last sample (> 0).
+            scale, trust: as ``scale`` and ``confidence`` of a call, broadcastable to ``value``.
+
+        Returns:
+            The new filtered values and the new speed estimate (new arrays).
+        """
+        raw_speed = (value - filtered) / elapsed
+        speed = speed + trust * smoothing_factor(self.derivative_cutoff, elapsed) * (raw_speed - speed)
+        cutoff = self.min_cutoff + self.beta * np.abs(speed) / scale
+        return filtered + trust * smoothing_factor(cutoff, elapsed) * (value - filtered), speed

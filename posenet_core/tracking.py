@@ -18,7 +18,7 @@ moving on at the velocity they last had, so people walking past each other keep 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
@@ -40,21 +40,22 @@ def pose_arrays(poses) -> tuple[np.ndarray, np.ndarray]:
     """Positions (N x 17 x 2, as x, y) and keypoint scores (N x 17) of a list of poses."""
     if not poses:
         return np.zeros((0, NUM_KEYPOINTS, 2)), np.zeros((0, NUM_KEYPOINTS))
-    return np.stack([p.positions() for p in poses]), np.stack([p.keypoint_scores() for p in poses])
+    table = np.array([[(k.position.x, k.position.y, k.score) for k in p.keypoints] for p in poses], dtype=np.float64)
+    return table[..., :2], table[..., 2]
 
 
 def keypoint_boxes(positions: np.ndarray, confident: np.ndarray) -> np.ndarray:
-    """N x 4 boxes (x_min, y_min, x_max, y_max) around each pose's confident keypoints; NaN if none."""
+    """N x 4 boxes (x_min, y_min, x_max, y_max) around each pose's confident keypoints; all 0 (no area) if none."""
     inside = confident[..., None]
     low = np.where(inside, positions, np.inf).min(axis=1)
     high = np.where(inside, positions, -np.inf).max(axis=1)
     boxes = np.concatenate([low, high], axis=1)
-    boxes[~confident.any(axis=1)] = np.nan
+    boxes[~confident.any(axis=1)] = 0.0
     return boxes
 
 
 def box_areas(boxes: np.ndarray) -> np.ndarray:
-    return np.nan_to_num((boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1]))
+    return (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
 
 
 def iou_matrix(boxes_a: np.ndarray, boxes_b: np.ndarray) -> np.ndarray:
@@ -62,9 +63,9 @@ def iou_matrix(boxes_a: np.ndarray, boxes_b: np.ndarray) -> np.ndarray:
     a, b = boxes_a[:, None, :], boxes_b[None, :, :]
     width = np.minimum(a[..., 2], b[..., 2]) - np.maximum(a[..., 0], b[..., 0])
     height = np.minimum(a[..., 3], b[..., 3]) - np.maximum(a[..., 1], b[..., 1])
-    overlap = np.nan_to_num(np.clip(width, 0, None) * np.clip(height, 0, None))
+    overlap = np.maximum(width, 0.0) * np.maximum(height, 0.0)
     union = box_areas(boxes_a)[:, None] + box_areas(boxes_b)[None, :] - overlap
-    return np.divide(overlap, union, out=np.zeros_like(overlap), where=union > 0)
+    return overlap / np.maximum(union, 1e-12)  # no union: no overlap either, so 0
 
 
 def oks_matrix(
@@ -83,8 +84,7 @@ def oks_matrix(
     tolerance = 2.0 * np.maximum(reference_areas, 1.0)[:, None, None] * (2.0 * COCO_SIGMAS) ** 2
     counted = reference_confident[:, None, :] & confident[None, :, :]
     total = np.where(counted, np.exp(-squared / tolerance), 0.0).sum(axis=-1)
-    common = counted.sum(axis=-1)
-    return np.divide(total, common, out=np.zeros_like(total), where=common > 0)
+    return total / np.maximum(counted.sum(axis=-1), 1)  # none in common: total 0, so 0
 
 
 def box_iou(pose: Pose, other: Pose, min_keypoint_score: float = 0.1) -> float:
@@ -113,20 +113,17 @@ def object_keypoint_similarity(pose: Pose, reference: Pose, min_keypoint_score: 
 
 @dataclass(eq=False)  # identity, not field values: tracks are looked up by object
 class _Track:
-    """One person as last seen (raw, unsmoothed positions) and how they move."""
+    """One person as last seen (raw positions), how they move, and their smoothing state."""
 
-    positions: np.ndarray  # 17 x 2
+    positions: np.ndarray  # 17 x 2, as decoded
     confident: np.ndarray  # 17 booleans
     time: float  # when last seen
-    smoother: OneEuroFilter | None
-    velocity: np.ndarray | None = None  # of the whole person, pixels per second
-    hits: int = 1  # consecutive frames seen; 0 once missed
+    velocity: np.ndarray = field(default_factory=lambda: np.zeros(2))  # of the whole person, pixels per second
+    measured: bool = False  # whether ``velocity`` has been measured yet
+    hits: int = 0  # consecutive frames seen; 0 once missed
     track_id: int | None = None  # given when confirmed
-
-    def predicted(self, timestamp: float) -> np.ndarray:
-        if self.velocity is None:
-            return self.positions
-        return self.positions + self.velocity * (timestamp - self.time)
+    smoothed: np.ndarray | None = None  # the 1-euro filter's state: 17 x 2 positions
+    speed: np.ndarray | None = None  # and their speeds
 
 
 def _check_number(name: str, value, low: float, high: float = math.inf, *, low_open: bool = False) -> float:
@@ -201,8 +198,7 @@ class PoseTracker:
         self.min_keypoint_score = _check_number("min_keypoint_score", min_keypoint_score, 0.0, 1.0)
         self.min_similarity = _check_number("min_similarity", min_similarity, 0.0, 1.0)
         self.oks_weight = _check_number("oks_weight", oks_weight, 0.0, 1.0)
-        self._filter_settings = {"min_cutoff": min_cutoff, "beta": beta, "derivative_cutoff": derivative_cutoff}
-        OneEuroFilter(**self._filter_settings)  # checks them now, not at the first person
+        self._filter = OneEuroFilter(min_cutoff, beta, derivative_cutoff)  # its settings and its step
         self.reset()
 
     def reset(self) -> None:
@@ -240,31 +236,40 @@ class PoseTracker:
             raise ValueError(f"poses must be Pose objects with {NUM_KEYPOINTS} keypoints")
         if self.single_pose and len(poses) > 1:
             raise ValueError(f"a single_pose tracker takes at most one pose per frame; got {len(poses)}")
-        first_frame = self._time is None
-        self._time = timestamp
+        previous_time, self._time = self._time, timestamp
 
         positions, scores = pose_arrays(poses)
         confident = scores >= self.min_keypoint_score
-        kept = [i for i, p in enumerate(poses) if p.score >= self.min_pose_score and confident[i].any()]
+        pose_scores = np.array([p.score for p in poses])
+        kept = np.flatnonzero((pose_scores >= self.min_pose_score) & confident.any(axis=1))
+        positions, scores, confident = positions[kept], scores[kept], confident[kept]
+        boxes = keypoint_boxes(positions, confident)
         self._tracks = [t for t in self._tracks if timestamp - t.time <= self.max_age]
 
-        track_of = self._match(positions[kept], confident[kept], timestamp)  # kept index -> track
+        track_of = self._match(positions, confident, boxes, timestamp)  # slot in kept -> track
+        matched = set(map(id, track_of.values()))
         for track in self._tracks:
-            if track not in track_of.values():
+            if id(track) not in matched:
                 track.hits = 0
         self._tracks = [t for t in self._tracks if t.hits > 0 or t.track_id is not None]  # tentative: gone
-        self._add_newcomers(kept, track_of, poses, positions, confident, timestamp)
+        self._add_newcomers(track_of, pose_scores[kept], positions, confident, timestamp)
+
+        slots = sorted(track_of)  # the order given
+        tracks = [track_of[s] for s in slots]
+        shown = positions[slots]
+        if self.smoothing:
+            shown = self._smooth(tracks, shown, scores[slots], confident[slots], boxes[slots], timestamp, previous_time)
+        self._move(tracks, positions[slots], confident[slots], timestamp)
 
         tracked = []
-        for slot, index in enumerate(kept):
-            track = track_of.get(slot)
-            if track is None:
-                continue
-            smoothed = self._observe(track, positions[index], scores[index], confident[index], timestamp)
-            if track.track_id is None and (track.hits >= self.min_hits or first_frame):
+        for slot, track, place in zip(slots, tracks, shown.tolist()):
+            if track.track_id is None and (track.hits >= self.min_hits or previous_time is None):
                 track.track_id, self._next_id = self._next_id, self._next_id + 1
             if track.track_id is not None:
-                tracked.append(_with_positions(poses[index], smoothed, track.track_id))
+                pose = poses[kept[slot]]
+                tracked.append(
+                    _with_positions(pose, place, track.track_id) if self.smoothing else _with_id(pose, track)
+                )
         return tracked
 
     def _check_timestamp(self, timestamp) -> float:
@@ -278,13 +283,13 @@ class PoseTracker:
             raise ValueError(f"timestamp must increase from frame to frame: got {value} after {self._time}")
         return value
 
-    def _match(self, positions: np.ndarray, confident: np.ndarray, timestamp: float) -> dict[int, _Track]:
-        """The global assignment: detection slot -> track, pairs under ``min_similarity`` refused."""
+    def _match(self, positions, confident, boxes, timestamp: float) -> dict[int, _Track]:
+        """The global assignment: pose slot -> track, pairs under ``min_similarity`` refused."""
         if not self._tracks or len(positions) == 0:
             return {}
         if self.single_pose:
             return {0: self._tracks[0]}
-        similarity = self.similarities(positions, confident, timestamp)
+        similarity = self._similarities(positions, confident, boxes, timestamp)
         rows, cols = linear_sum_assignment(similarity, maximize=True)
         return {c: self._tracks[r] for r, c in zip(rows, cols) if similarity[r, c] >= self.min_similarity}
 
@@ -295,48 +300,85 @@ class PoseTracker:
             positions: N x 17 x 2 keypoint positions (x, y) of the new frame's poses.
             confident: N x 17 booleans, keypoints scoring at least ``min_keypoint_score``.
             timestamp: the new frame's time in seconds.
+
+        Returns:
+            A (people followed) x N array; empty rows if nobody is followed yet.
         """
-        predicted = np.stack([t.predicted(timestamp) for t in self._tracks])
-        track_confident = np.stack([t.confident for t in self._tracks])
+        if not self._tracks:
+            return np.zeros((0, len(positions)))
+        return self._similarities(positions, confident, keypoint_boxes(positions, confident), timestamp)
+
+    def _similarities(self, positions, confident, boxes, timestamp: float) -> np.ndarray:
+        tracks = self._tracks
+        ahead = (timestamp - np.array([t.time for t in tracks]))[:, None, None]
+        velocity = np.array([t.velocity for t in tracks])[:, None]
+        predicted = np.array([t.positions for t in tracks]) + velocity * ahead  # constant velocity
+        track_confident = np.array([t.confident for t in tracks])
         track_boxes = keypoint_boxes(predicted, track_confident)
         oks = oks_matrix(predicted, track_confident, box_areas(track_boxes), positions, confident)
-        iou = iou_matrix(track_boxes, keypoint_boxes(positions, confident))
-        return self.oks_weight * oks + (1.0 - self.oks_weight) * iou
+        return self.oks_weight * oks + (1.0 - self.oks_weight) * iou_matrix(track_boxes, boxes)
 
-    def _add_newcomers(self, kept, track_of, poses, positions, confident, timestamp) -> None:
+    def _add_newcomers(self, track_of, pose_scores, positions, confident, timestamp: float) -> None:
         """A new (tentative) track for each unmatched pose, best score first, within ``max_tracks``."""
-        newcomers = sorted((s for s in range(len(kept)) if s not in track_of), key=lambda s: -poses[kept[s]].score)
+        newcomers = sorted((s for s in range(len(positions)) if s not in track_of), key=lambda s: -pose_scores[s])
         unseen = sorted((t for t in self._tracks if t.hits == 0), key=lambda t: t.time)
         while unseen and len(self._tracks) + len(newcomers) > self.max_tracks:
             self._tracks.remove(unseen.pop(0))  # the longest unseen make room first
         for slot in newcomers[: max(self.max_tracks - len(self._tracks), 0)]:
-            index = kept[slot]
-            smoother = OneEuroFilter(**self._filter_settings) if self.smoothing else None
-            track = _Track(positions[index], confident[index], timestamp, smoother, hits=0)
-            self._tracks.append(track)
-            track_of[slot] = track
+            track_of[slot] = _Track(positions[slot], confident[slot], timestamp)
+            self._tracks.append(track_of[slot])
 
-    def _observe(self, track: _Track, positions, scores, confident, timestamp: float) -> np.ndarray:
-        """Move a matched track to this frame's pose; returns the positions to show."""
-        elapsed = timestamp - track.time
-        common = track.confident & confident
-        if elapsed > 0 and common.any():
-            measured = (positions[common] - track.positions[common]).mean(axis=0) / elapsed
-            track.velocity = measured if track.velocity is None else 0.5 * (track.velocity + measured)
-        if track.smoother is not None and track.hits == 0:
-            track.smoother.reset()  # lost and found (or new): the old state says nothing about now
-        track.positions, track.confident, track.time = positions, confident, timestamp
-        track.hits += 1
-        if track.smoother is None:
-            return positions
-        box = keypoint_boxes(positions[None], confident[None])
-        size = math.sqrt(max(float(box_areas(box)[0]), 1.0))
-        trust = np.where(confident, np.clip(scores / FULL_TRUST_SCORE, 0.0, 1.0), 0.0)[:, None]
-        return track.smoother(positions, timestamp, scale=size, confidence=trust)
+    def _smooth(self, tracks, positions, scores, confident, boxes, timestamp, previous_time) -> np.ndarray:
+        """The positions to show: filtered, all tracks in one step (they share the time since the last frame).
+
+        A track seen in the previous frame goes on from its filter state; a new one, or one
+        lost and found again, starts afresh (its old state says nothing about now).
+        """
+        going = [m for m, t in enumerate(tracks) if t.smoothed is not None and t.time == previous_time]
+        shown = positions.copy()
+        if going:
+            every = len(going) == len(tracks)  # the usual case: no copies of the arrays needed
+            pick = slice(None) if every else going
+            sizes = np.sqrt(np.maximum(box_areas(boxes[pick]), 1.0))  # speeds in person sizes per second
+            trust = np.where(confident[pick], np.minimum(scores[pick] * (1.0 / FULL_TRUST_SCORE), 1.0), 0.0)
+            shown[pick], speeds = self._filter.step(
+                np.array([tracks[m].smoothed for m in going]),
+                np.array([tracks[m].speed for m in going]),
+                positions[pick],
+                timestamp - previous_time,
+                sizes[:, None, None],
+                trust[..., None],
+            )
+            for m, speed in zip(going, speeds):
+                tracks[m].speed = speed
+        for m, track in enumerate(tracks):
+            if track.smoothed is None or track.time != previous_time:
+                track.speed = np.zeros_like(positions[m])
+            track.smoothed = shown[m]
+        return shown
+
+    def _move(self, tracks, positions, confident, timestamp: float) -> None:
+        """Tracks to this frame's poses; their velocity from how far the keypoints seen both times moved."""
+        if not tracks:
+            return
+        since = timestamp - np.array([t.time for t in tracks])
+        common = np.array([t.confident for t in tracks]) & confident
+        counts = common.sum(axis=1)
+        shift = np.where(common[..., None], positions - np.array([t.positions for t in tracks]), 0.0).sum(axis=1)
+        measured = shift / np.maximum(counts * since, 1e-9)[:, None]
+        earlier = np.array([t.velocity for t in tracks])
+        blended = np.where(np.array([t.measured for t in tracks])[:, None], 0.5 * (earlier + measured), measured)
+        for track, place, sure, velocity, usable in zip(tracks, positions, confident, blended, counts * since > 0):
+            if usable:  # seen before, with keypoints in common
+                track.velocity, track.measured = velocity, True
+            track.positions, track.confident, track.time = place, sure, timestamp
+            track.hits += 1
 
 
-def _with_positions(pose: Pose, positions: np.ndarray, track_id: int) -> Pose:
-    keypoints = tuple(
-        Keypoint(k.part, Position(x, y), k.score) for k, (x, y) in zip(pose.keypoints, positions.tolist())
-    )
+def _with_positions(pose: Pose, positions: list, track_id: int) -> Pose:
+    keypoints = tuple(Keypoint(k.part, Position(x, y), k.score) for k, (x, y) in zip(pose.keypoints, positions))
     return Pose(pose.score, keypoints, track_id)
+
+
+def _with_id(pose: Pose, track: _Track) -> Pose:
+    return Pose(pose.score, pose.keypoints, track.track_id)
