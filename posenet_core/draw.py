@@ -34,6 +34,12 @@ def _as_list(poses: Pose | Iterable[Pose]) -> list[Pose]:
     return [poses] if isinstance(poses, Pose) else list(poses)
 
 
+def pose_colour(index: int, pose: Pose) -> tuple[int, int, int]:
+    """A tracked pose's colour follows its person (``track_id``); an untracked one its place in the list."""
+    number = index if pose.track_id is None else pose.track_id - 1
+    return POSE_COLOURS[number % len(POSE_COLOURS)]
+
+
 def _thickness(image: np.ndarray) -> int:
     return max(2, round(np.hypot(*image.shape[:2]) / 400))
 
@@ -52,7 +58,7 @@ def draw_keypoints(image, poses, min_part_confidence: float = 0.1) -> np.ndarray
     out = image.copy()
     radius = _thickness(image) + 2
     for index, pose in enumerate(_as_list(poses)):
-        colour = POSE_COLOURS[index % len(POSE_COLOURS)]
+        colour = pose_colour(index, pose)
         for keypoint in pose.keypoints:
             if keypoint.score >= min_part_confidence:
                 centre = _point(keypoint.position.x, keypoint.position.y)
@@ -65,7 +71,7 @@ def draw_skeleton(image, poses, min_part_confidence: float = 0.1) -> np.ndarray:
     out = image.copy()
     thickness = _thickness(image)
     for index, pose in enumerate(_as_list(poses)):
-        colour = POSE_COLOURS[index % len(POSE_COLOURS)]
+        colour = pose_colour(index, pose)
         for a, b in SKELETON:
             ka, kb = pose.keypoints[a], pose.keypoints[b]
             if min(ka.score, kb.score) >= min_part_confidence:
@@ -79,7 +85,7 @@ def draw_bounding_boxes(image, poses, min_part_confidence: float = 0.1) -> np.nd
     for index, pose in enumerate(_as_list(poses)):
         box = pose.bounding_box(min_part_confidence)
         if box is not None:
-            colour = POSE_COLOURS[index % len(POSE_COLOURS)]
+            colour = pose_colour(index, pose)
             cv2.rectangle(out, _point(*box[:2]), _point(*box[2:]), colour, max(1, _thickness(image) // 2), cv2.LINE_AA)
     return out
 
@@ -100,12 +106,8 @@ def draw_pose_scores(image, poses, min_part_confidence: float = 0.1) -> np.ndarr
     for index, pose in enumerate(_as_list(poses)):
         box = pose.bounding_box(min_part_confidence)
         if box is not None:
-            _label(
-                out,
-                f"#{index + 1} {pose.score:.2f}",
-                _point(box[0], box[1] - 4),
-                POSE_COLOURS[index % len(POSE_COLOURS)],
-            )
+            number = index + 1 if pose.track_id is None else pose.track_id
+            _label(out, f"#{number} {pose.score:.2f}", _point(box[0], box[1] - 4), pose_colour(index, pose))
     return out
 
 
@@ -177,7 +179,7 @@ def draw_displacement_vectors(image, outputs: NetworkOutputs, poses, min_part_co
     rows, cols = outputs.output_resolution
     thickness = max(1, _thickness(image) // 2)
     for index, pose in enumerate(_as_list(poses)):
-        colour = POSE_COLOURS[index % len(POSE_COLOURS)]
+        colour = pose_colour(index, pose)
         for edge, (parent, child) in enumerate(POSE_CHAIN):
             source = pose.keypoints[parent]
             if source.score < min_part_confidence or pose.keypoints[child].score < min_part_confidence:
