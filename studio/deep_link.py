@@ -72,6 +72,9 @@ PARAMS = {
     "vector_min_score": Param("vectorMinScore", _number(0.1, 0.95, 0.05)),
     "show_boxes": Param("boundingBoxes", _boolean),
     "show_scores": Param("poseScores", _boolean, multi_pose_only=True),
+    "track_people": Param("track", _boolean),
+    "smooth_keypoints": Param("smooth", _boolean),
+    "smoothing_strength": Param("smoothing", _number(0.0, 1.0, 0.1)),
 }
 SOURCE_KEY = "source"
 

@@ -9,6 +9,7 @@ import streamlit as st
 from . import deep_link, widgets
 from .live_panel import camera_help, live_panel
 from .live_stats import LiveStats
+from .live_tracking import StreamTracker
 from .model import get_model
 from .settings import DemoSettings, SettingsBox
 from .streamer import rtc_configuration, start_streamer
@@ -62,6 +63,8 @@ def render_demo_page(multi_pose: bool) -> None:
         chosen = widgets.view_picker(page, multi_pose)
         with st.expander("PoseNet parameters", expanded=True):
             chosen |= widgets.parameter_widgets(page, multi_pose)
+        with st.expander("Across frames", expanded=True):
+            chosen |= widgets.tracking_widgets(page)
         settings = defaults.with_changes(**chosen)
         query = deep_link.write_link(settings, source, defaults)
         st.query_params.from_dict(query)
@@ -71,10 +74,11 @@ def render_demo_page(multi_pose: bool) -> None:
     session_object(f"{page}:settings", lambda: SettingsBox(settings)).set(settings)
     st.session_state[f"{page}:last_source"] = source
     stats = session_object(f"{page}:stats:{source}", LiveStats)
+    tracker = session_object(f"{page}:tracker:{source}", StreamTracker)  # the video worker's, one per stream
 
     with video_col:
         config, ice_origin = rtc_configuration()
-        ctx = start_streamer(page, source, get_model(), st.session_state[f"{page}:settings"], stats, config)
+        ctx = start_streamer(page, source, get_model(), st.session_state[f"{page}:settings"], stats, config, tracker)
         live_panel(page, ctx, stats)
         if source == "camera":
             camera_help(ice_origin, len(config["iceServers"]))

@@ -13,6 +13,7 @@ import numpy as np
 import posenet_core
 from posenet_core import Pose
 
+from .live_tracking import StreamTracker
 from .settings import DemoSettings
 
 
@@ -45,7 +46,14 @@ def draw_view(image: np.ndarray, outputs, poses: list[Pose], s: DemoSettings) ->
     return image
 
 
-def process_frame(net: posenet_core.PoseNet, image: np.ndarray, s: DemoSettings) -> tuple[np.ndarray, FrameReport]:
+def process_frame(
+    net: posenet_core.PoseNet,
+    image: np.ndarray,
+    s: DemoSettings,
+    tracker: StreamTracker | None = None,
+    timestamp: float = 0.0,
+) -> tuple[np.ndarray, FrameReport]:
+    """``tracker`` (one per stream) and the frame's ``timestamp`` in seconds: IDs and smoothing, as ``s`` says."""
     started = time.perf_counter()
     outputs = net.predict(image, s.scale_factor, s.output_stride)
     decode_started = time.perf_counter()
@@ -53,15 +61,16 @@ def process_frame(net: posenet_core.PoseNet, image: np.ndarray, s: DemoSettings)
     render_started = time.perf_counter()
 
     shown = [p for p in poses if p.score >= s.min_pose_confidence]
+    if tracker is not None:
+        shown = tracker.update(shown, timestamp, s)
     picture = draw_view(image, outputs, shown, s)
     if s.flip_horizontal:
         # A mirror view, as a webcam preview is expected to look: mirror the frame and
         # the poses together, so the skeleton stays on the body and labels read normally.
         picture = np.ascontiguousarray(picture[:, ::-1])
         shown = [p.scaled(1.0, 1.0, flip_width=image.shape[1]) for p in shown]
-    picture = posenet_core.draw_poses(
-        picture, shown, s.min_part_confidence, s.show_boxes, s.show_scores and s.multi_pose
-    )
+    tagged = s.show_scores and (s.multi_pose or any(p.track_id is not None for p in shown))  # "#ID score"
+    picture = posenet_core.draw_poses(picture, shown, s.min_part_confidence, s.show_boxes, tagged)
     finished = time.perf_counter()
 
     timings = dict(outputs.timings_ms)

@@ -39,6 +39,10 @@ class DemoSettings:
     vector_min_score: float = 0.5  # cells whose offsets are drawn
     show_boxes: bool = False
     show_scores: bool = True
+    # Across frames (posenet_core.PoseTracker): one ID and colour per person, steadier keypoints.
+    track_people: bool = True
+    smooth_keypoints: bool = True
+    smoothing_strength: float = 0.5  # 0 light to 1 strong (see studio/live_tracking.py)
 
     def with_changes(self, **changes) -> DemoSettings:
         return replace(self, **changes)

@@ -13,6 +13,7 @@ import posenet_core
 
 from . import ice, session_watch, sources
 from .live_stats import LiveStats
+from .live_tracking import StreamTracker
 from .pipeline import process_frame
 from .relay import use_latest_frame_relay
 from .settings import SettingsBox
@@ -40,11 +41,13 @@ def rtc_configuration() -> tuple[dict, str]:
     return {"iceServers": servers}, origin
 
 
-def make_frame_callback(net: posenet_core.PoseNet, settings: SettingsBox, stats: LiveStats):
+def make_frame_callback(
+    net: posenet_core.PoseNet, settings: SettingsBox, stats: LiveStats, tracker: StreamTracker | None = None
+):
     def on_frame(frame: av.VideoFrame) -> av.VideoFrame:
         image = frame.to_ndarray(format="rgb24")
         try:
-            picture, report = process_frame(net, image, settings.get())
+            picture, report = process_frame(net, image, settings.get(), tracker, float(frame.time or 0.0))
         except ValueError as error:  # e.g. a scale factor too small for this frame: say so, keep streaming
             stats.record_error(str(error))
             return frame
@@ -87,10 +90,16 @@ def stop_other_sources(session_state, key: str, source: str) -> None:
 
 
 def start_streamer(
-    key: str, source: str, net: posenet_core.PoseNet, settings: SettingsBox, stats: LiveStats, config: dict
+    key: str,
+    source: str,
+    net: posenet_core.PoseNet,
+    settings: SettingsBox,
+    stats: LiveStats,
+    config: dict,
+    tracker: StreamTracker | None = None,
 ) -> WebRtcStreamerContext:
     """``source``: "camera" or a key of ``sources.SAMPLES`` (played by the server);
-    ``config``: the RTCConfiguration (see ``rtc_configuration``)."""
+    ``config``: the RTCConfiguration (see ``rtc_configuration``); ``tracker``: this stream's, kept by the page."""
     use_latest_frame_relay()  # a slow stage skips frames instead of queueing them
     stop_other_sources(st.session_state, key, source)
     key = f"{key}:{source}"
@@ -104,7 +113,7 @@ def start_streamer(
         if from_camera
         else {"video": True, "audio": False},
         player_factory=None if from_camera else (lambda: sources.make_player(source)),
-        video_frame_callback=make_frame_callback(net, settings, stats),
+        video_frame_callback=make_frame_callback(net, settings, stats, tracker),
         async_processing=True,
         video_html_attrs={"autoPlay": True, "controls": False, "muted": True, "style": {"width": "100%"}},
     )

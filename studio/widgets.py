@@ -127,3 +127,30 @@ def parameter_widgets(page: str, multi_pose: bool) -> dict:
     if multi_pose:
         chosen["show_scores"] = st.checkbox("Pose scores", key=k("show_scores"))
     return chosen
+
+
+def tracking_widgets(page: str) -> dict:
+    """Across frames: IDs per person and keypoint smoothing (posenet_core.PoseTracker)."""
+    k = lambda name: widget_key(page, name)  # noqa: E731
+    chosen = {
+        "track_people": st.toggle(
+            "Track people",
+            key=k("track_people"),
+            help="Each person keeps one ID and one colour from frame to frame.",
+        ),
+        "smooth_keypoints": st.toggle(
+            "Smooth keypoints",
+            key=k("smooth_keypoints"),
+            help="A 1-euro filter per keypoint: still keypoints stop jittering, moving ones follow closely.",
+        ),
+    }
+    chosen["smoothing_strength"] = st.slider(
+        "Smoothing strength",
+        0.0,
+        1.0,
+        step=0.1,
+        key=k("smoothing_strength"),
+        disabled=not chosen["smooth_keypoints"],
+        help="Higher is steadier when still, with a little more lag when movement starts.",
+    )
+    return chosen
