@@ -101,6 +101,7 @@ def test_people_in_the_first_frame_get_ids_at_once():
     tracked = tracker.update([person(0), person(300, score=0.8)], 0.0)
     assert ids(tracked) == [1, 2] and all(isinstance(i, int) for i in ids(tracked))
     assert tracked[0].to_dict()["id"] == 1 and "id" not in person().to_dict()
+    assert tracked[0].scaled(2.0, 2.0, flip_width=640).track_id == 1  # mirrored for display, still the same person
     # They keep their IDs in whatever order the decoder returns them.
     assert ids(tracker.update([person(302), person(2)], FRAME)) == [2, 1]
 
