@@ -23,11 +23,13 @@ from .draw import (
 )
 from .estimator import NetworkOutputs, PoseNet, load
 from .multi_pose import Candidate, MultiPoseTrace, WalkStep, candidate_roots, decode_multiple_poses
+from .one_euro import OneEuroFilter
 from .params import network_input_size, output_resolution, valid_input_size
 from .parts import PART_NAMES, POSE_CHAIN, SKELETON
 from .pose import Keypoint, Pose, Position
 from .single_pose import argmax_cells, decode_single_pose, offset_vectors
 from .style import pose_colour
+from .tracking import PoseTracker, box_iou, object_keypoint_similarity
 
 __all__ = [
     "load",
@@ -65,4 +67,8 @@ __all__ = [
     "pose_colour",
     "style",
     "params",
+    "PoseTracker",
+    "OneEuroFilter",
+    "box_iou",
+    "object_keypoint_similarity",
 ]

@@ -57,6 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--min-part-confidence", type=float, default=0.1, help="draw keypoints scoring at least this (default 0.1)"
     )
+    parser.add_argument("--track", action="store_true", help='give each person an "id" that stays across frames')
+    parser.add_argument(
+        "--smooth", action="store_true", help="smooth keypoints over time (1-euro filter); implies --track"
+    )
     parser.add_argument("--json", type=pathlib.Path, help="write the poses here")
     parser.add_argument("--out", type=pathlib.Path, help="write the annotated image (.png/.jpg) or video (.mp4) here")
     return parser
@@ -115,6 +119,16 @@ class Estimator:
             )
         ]
 
+    @functools.cached_property
+    def tracker(self):
+        from .tracking import PoseTracker
+
+        return PoseTracker(smoothing=self.args.smooth, single_pose=not self.args.multi)
+
+    def tracked(self, poses, timestamp: float):
+        """With --track or --smooth, the poses the tracker returns (with IDs); otherwise as decoded."""
+        return self.tracker.update(poses, timestamp) if self.args.track or self.args.smooth else poses
+
     def annotate(self, image: np.ndarray, poses) -> np.ndarray:
         from .draw import draw_poses
 
@@ -134,7 +148,7 @@ def run_image(args, estimator: Estimator) -> dict:
     if bgr is None:
         raise CliError(f"cannot read {args.input}: not an image OpenCV can decode")
     image = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
-    poses = estimator.poses(image)
+    poses = estimator.tracked(estimator.poses(image), 0.0)
     if args.out is not None:
         if not cv2.imwrite(str(args.out), cv2.cvtColor(estimator.annotate(image, poses), cv2.COLOR_RGB2BGR)):
             raise CliError(f"cannot write {args.out}")
@@ -194,10 +208,9 @@ def run_video(args, estimator: Estimator) -> dict:
     try:
         for index, frame in enumerate(source.decode(stream)):
             image = frame.to_ndarray(format="rgb24")
-            poses = estimator.poses(image)
-            frames.append(
-                {"frame": index, "time": float(frame.time or index / fps), "poses": [p.to_dict() for p in poses]}
-            )
+            time = float(frame.time or index / fps)
+            poses = estimator.tracked(estimator.poses(image), time)
+            frames.append({"frame": index, "time": time, "poses": [p.to_dict() for p in poses]})
             if args.out is not None:
                 if sink is None:
                     sink = av.open(str(args.out), "w")

@@ -24,6 +24,12 @@ def _as_list(poses: Pose | Iterable[Pose]) -> list[Pose]:
     return [poses] if isinstance(poses, Pose) else list(poses)
 
 
+def colour_of(pose: Pose, index: int) -> style.Colour:
+    """A pose's colour: a tracked pose's follows its person (``track_id``), an untracked one's
+    its place ``index`` in the list (``style.pose_colour``)."""
+    return style.pose_colour(index if pose.track_id is None else pose.track_id - 1)
+
+
 def _point(x: float, y: float) -> tuple[int, int]:
     return int(round(x)), int(round(y))
 
@@ -35,7 +41,7 @@ def _input_to_image(outputs: NetworkOutputs, y, x):
 
 
 def draw_keypoints(image, poses, *, min_part_confidence: float = 0.1) -> np.ndarray:
-    """A dot on a white rim at each confident keypoint, in its pose's colour (``pose_colour``).
+    """A dot on a white rim at each confident keypoint, in its pose's colour (``colour_of``).
 
     Args:
         image: H x W x 3 uint8 RGB picture, left as it is.
@@ -48,7 +54,7 @@ def draw_keypoints(image, poses, *, min_part_confidence: float = 0.1) -> np.ndar
     out = image.copy()
     radius = style.line_thickness(image) + 2
     for index, pose in enumerate(_as_list(poses)):
-        colour = style.pose_colour(index)
+        colour = colour_of(pose, index)
         for keypoint in pose.keypoints:
             if keypoint.score >= min_part_confidence:
                 centre = _point(keypoint.position.x, keypoint.position.y)
@@ -71,7 +77,7 @@ def draw_skeleton(image, poses, *, min_part_confidence: float = 0.1) -> np.ndarr
     out = image.copy()
     thickness = style.line_thickness(image)
     for index, pose in enumerate(_as_list(poses)):
-        colour = style.pose_colour(index)
+        colour = colour_of(pose, index)
         for a, b in SKELETON:
             ka, kb = pose.keypoints[a], pose.keypoints[b]
             if min(ka.score, kb.score) >= min_part_confidence:
@@ -95,7 +101,7 @@ def draw_bounding_boxes(image, poses, *, min_part_confidence: float = 0.1) -> np
     for index, pose in enumerate(_as_list(poses)):
         box = pose.bounding_box(min_part_confidence)
         if box is not None:
-            colour = style.pose_colour(index)
+            colour = colour_of(pose, index)
             cv2.rectangle(out, _point(*box[:2]), _point(*box[2:]), colour, style.thin_thickness(image), cv2.LINE_AA)
     return out
 
@@ -115,7 +121,8 @@ def draw_pose_scores(image, poses, *, min_part_confidence: float = 0.1) -> np.nd
 
     Args:
         image: H x W x 3 uint8 RGB (not modified).
-        poses: A ``Pose`` or several, in ``image``'s pixels; numbered from 1 in this order.
+        poses: A ``Pose`` or several, in ``image``'s pixels; numbered from 1 in this order, or by
+            ``track_id`` if tracked (``PoseTracker``).
         min_part_confidence: The tag goes above the keypoints scoring at least this (0..1).
 
     Returns:
@@ -125,12 +132,8 @@ def draw_pose_scores(image, poses, *, min_part_confidence: float = 0.1) -> np.nd
     for index, pose in enumerate(_as_list(poses)):
         box = pose.bounding_box(min_part_confidence)
         if box is not None:
-            _label(
-                out,
-                f"#{index + 1} {pose.score:.2f}",
-                _point(box[0], box[1] - 4),
-                style.pose_colour(index),
-            )
+            number = index + 1 if pose.track_id is None else pose.track_id
+            _label(out, f"#{number} {pose.score:.2f}", _point(box[0], box[1] - 4), colour_of(pose, index))
     return out
 
 

@@ -35,6 +35,7 @@ class Pose:
 
     score: float
     keypoints: tuple[Keypoint, ...]
+    track_id: int | None = None  # the person's ID across video frames, set by PoseTracker
 
     @classmethod
     def from_arrays(cls, score: float, positions_yx: np.ndarray, scores: np.ndarray) -> Pose:
@@ -92,7 +93,8 @@ class Pose:
             x = p.x * scale_x
             return Position(flip_width - 1 - x if flip_width is not None else x, p.y * scale_y)
 
-        return Pose(self.score, tuple(Keypoint(k.part, move(k.position), k.score) for k in self.keypoints))
+        keypoints = tuple(Keypoint(k.part, move(k.position), k.score) for k in self.keypoints)
+        return Pose(self.score, keypoints, self.track_id)
 
     def bounding_box(self, min_part_confidence: float = 0.0) -> tuple[float, float, float, float] | None:
         """The box around the confident keypoints.
@@ -110,11 +112,14 @@ class Pose:
         return float(x0), float(y0), float(x1), float(y1)
 
     def to_dict(self) -> dict:
-        """The article's JSON: ``{score, keypoints: [{part, position: {x, y}, score}]}``."""
-        return {
+        """The article's JSON: ``{score, keypoints: [{part, position: {x, y}, score}]}``, and ``id`` if tracked."""
+        record = {
             "score": self.score,
             "keypoints": [
                 {"part": k.part, "position": {"x": k.position.x, "y": k.position.y}, "score": k.score}
                 for k in self.keypoints
             ],
         }
+        if self.track_id is not None:
+            record["id"] = self.track_id
+        return record

@@ -10,6 +10,7 @@ from . import deep_link, widgets
 from .capacity_gate import admitted_streamer
 from .live_panel import camera_help, live_panel
 from .live_stats import LiveStats
+from .live_tracking import StreamTracker
 from .model import get_model
 from .session_keys import DemoKeys
 from .settings import DemoSettings, SettingsBox
@@ -80,6 +81,8 @@ def render_demo_page(multi_pose: bool) -> None:
         chosen = widgets.view_picker(keys, multi_pose)
         with st.expander("PoseNet parameters", expanded=True):
             chosen |= widgets.parameter_widgets(keys, multi_pose)
+        with st.expander("Across frames", expanded=True):
+            chosen |= widgets.tracking_widgets(keys)
         settings = defaults.with_changes(**chosen)
         query = deep_link.write_link(settings, source, defaults)
         st.query_params.from_dict(query)
@@ -90,10 +93,11 @@ def render_demo_page(multi_pose: bool) -> None:
     box.set(settings)
     st.session_state[keys.last_source] = source
     stats = session_object(keys.stats(source), LiveStats)
+    tracker = session_object(keys.tracker(source), StreamTracker)  # the video worker's, one per stream
 
     with video_col:
         config, ice_origin = rtc_configuration()
-        ctx = admitted_streamer(stats, lambda: start_streamer(keys, source, get_model(), box, stats, config))
+        ctx = admitted_streamer(stats, lambda: start_streamer(keys, source, get_model(), box, stats, config, tracker))
         if ctx is not None:
             live_panel(keys, ctx, stats)
         if source == CAMERA:

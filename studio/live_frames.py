@@ -1,10 +1,11 @@
 """The live stream's frame callback: a camera frame in, the annotated frame out.
 
 Per frame it takes a fair turn (``frame_budget``), notes that the stream is alive (the
-admission count, ``admission``), runs ``pipeline.process_frame`` and hands the picture
-back as YUV 4:2:0, the format the VP8 encoder wants. streamlit-webrtc re-sends the last
-processed frame for every camera frame that arrives while PoseNet is busy, and the
-encoder converts each one it gets; converted once here, re-sends cost no conversion.
+admission count, ``admission``), runs ``pipeline.process_frame`` (with the stream's
+tracker and the frame's time, for IDs and smoothing) and hands the picture back as YUV
+4:2:0, the format the VP8 encoder wants. streamlit-webrtc re-sends the last processed frame
+for every camera frame that arrives while PoseNet is busy, and the encoder converts each one
+it gets; converted once here, re-sends cost no conversion.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import posenet_core
 from .admission import ADMISSION
 from .frame_budget import TURNS
 from .live_stats import LiveStats
+from .live_tracking import StreamTracker
 from .pipeline import process_frame
 from .settings import SettingsBox
 
@@ -39,7 +41,11 @@ def to_video_frame(rgb, like: av.VideoFrame) -> av.VideoFrame:
     return frame
 
 
-def make_frame_callback(net: posenet_core.PoseNet, settings: SettingsBox, stats: LiveStats):
+def make_frame_callback(
+    net: posenet_core.PoseNet, settings: SettingsBox, stats: LiveStats, tracker: StreamTracker | None = None
+):
+    """``tracker``: this stream's IDs and smoothing (kept by the page), fed each frame's time in seconds."""
+
     def on_frame(frame: av.VideoFrame) -> av.VideoFrame:
         if not ADMISSION.keep_alive(stats):  # started past the limit (two STARTs at once): not served
             stats.record_error(FULL_MESSAGE)
@@ -49,7 +55,7 @@ def make_frame_callback(net: posenet_core.PoseNet, settings: SettingsBox, stats:
                 return frame
             image = frame.to_ndarray(format="rgb24")
             try:
-                picture, report = process_frame(net, image, settings.get())
+                picture, report = process_frame(net, image, settings.get(), tracker, float(frame.time or 0.0))
             except ValueError as error:  # e.g. a scale factor too small for this frame: say so, keep streaming
                 stats.record_error(str(error))
                 return frame

@@ -207,6 +207,32 @@ _TABLE = (
     ),
     Parameter("show_boxes", "Bounding boxes", "boundingBoxes", False),
     Parameter("show_scores", "Pose scores", "poseScores", True, multi_pose_only=True),
+    # Across frames (posenet_core.PoseTracker, studio/live_tracking.py): one ID and colour per person,
+    # steadier keypoints.
+    Parameter(
+        "track_people",
+        "Track people",
+        "track",
+        True,
+        "Each person keeps one ID and one colour from frame to frame.",
+    ),
+    Parameter(
+        "smooth_keypoints",
+        "Smooth keypoints",
+        "smooth",
+        True,
+        "A 1-euro filter per keypoint: still keypoints stop jittering, moving ones follow closely.",
+    ),
+    Parameter(
+        "smoothing_strength",
+        "Smoothing strength",
+        "smoothing",
+        0.5,
+        "0 light to 1 strong: higher is steadier when still, with a little more lag when movement starts.",
+        low=0.0,
+        high=1.0,
+        step=0.1,
+    ),
 )
 PARAMETERS: dict[str, Parameter] = {p.field: p for p in _TABLE}
 

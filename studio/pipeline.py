@@ -13,6 +13,7 @@ import numpy as np
 import posenet_core
 from posenet_core import Pose
 
+from .live_tracking import StreamTracker
 from .settings import DemoSettings
 
 
@@ -62,7 +63,14 @@ def draw_legend(picture: np.ndarray, s: DemoSettings) -> np.ndarray:
     return picture
 
 
-def process_frame(net: posenet_core.PoseNet, image: np.ndarray, s: DemoSettings) -> tuple[np.ndarray, FrameReport]:
+def process_frame(
+    net: posenet_core.PoseNet,
+    image: np.ndarray,
+    s: DemoSettings,
+    tracker: StreamTracker | None = None,
+    timestamp: float = 0.0,
+) -> tuple[np.ndarray, FrameReport]:
+    """``tracker`` (one per stream) and the frame's ``timestamp`` in seconds: IDs and smoothing, as ``s`` says."""
     started = time.perf_counter()
     outputs = net.predict(image, s.scale_factor, s.output_stride)
     decode_started = time.perf_counter()
@@ -70,6 +78,8 @@ def process_frame(net: posenet_core.PoseNet, image: np.ndarray, s: DemoSettings)
     render_started = time.perf_counter()
 
     shown = [p for p in poses if p.score >= s.min_pose_confidence]
+    if tracker is not None:
+        shown = tracker.update(shown, timestamp, s)
     picture = draw_view(image, outputs, shown, s)
     if s.flip_horizontal:
         # A mirror view, as a webcam preview is expected to look: mirror the frame and
@@ -81,7 +91,7 @@ def process_frame(net: posenet_core.PoseNet, image: np.ndarray, s: DemoSettings)
         shown,
         min_part_confidence=s.min_part_confidence,
         boxes=s.show_boxes,
-        scores=s.show_scores and s.multi_pose,
+        scores=s.show_scores and (s.multi_pose or any(p.track_id is not None for p in shown)),  # "#ID score"
     )
     picture = draw_legend(picture, s)
     finished = time.perf_counter()

@@ -64,6 +64,10 @@ class DemoKeys:
         """The LiveStats of that source's stream."""
         return f"{self.page}:stats:{source}"
 
+    def tracker(self, source: str) -> str:
+        """The StreamTracker of that source's stream (``live_tracking``): its IDs and smoothing."""
+        return f"{self.page}:tracker:{source}"
+
 
 class TeachKeys:
     """The teaching page's keys: one page, one set."""

@@ -34,6 +34,10 @@ class DemoSettings:
     vector_min_score: float = from_table("vector_min_score")  # cells whose offsets are drawn
     show_boxes: bool = from_table("show_boxes")
     show_scores: bool = from_table("show_scores")
+    # Across frames (posenet_core.PoseTracker): one ID and colour per person, steadier keypoints.
+    track_people: bool = from_table("track_people")
+    smooth_keypoints: bool = from_table("smooth_keypoints")
+    smoothing_strength: float = from_table("smoothing_strength")  # 0 light to 1 strong (see studio/live_tracking.py)
 
     @classmethod
     def for_page(cls, multi_pose: bool) -> DemoSettings:

@@ -13,6 +13,7 @@ from . import ice, session_watch, sources, webrtc_compat
 from .connection_watch import watch_connection
 from .live_frames import make_frame_callback
 from .live_stats import LiveStats
+from .live_tracking import StreamTracker
 from .relay import use_latest_frame_relay
 from .session_keys import APP_PAGE, APP_PAGE_VISITS, DemoKeys
 from .settings import SettingsBox
@@ -78,10 +79,16 @@ def stop_other_sources(session_state, keys: DemoKeys, source: str) -> None:
 
 
 def start_streamer(
-    keys: DemoKeys, source: str, net: posenet_core.PoseNet, settings: SettingsBox, stats: LiveStats, config: dict
+    keys: DemoKeys,
+    source: str,
+    net: posenet_core.PoseNet,
+    settings: SettingsBox,
+    stats: LiveStats,
+    config: dict,
+    tracker: StreamTracker | None = None,
 ) -> WebRtcStreamerContext:
     """``source``: ``sources.CAMERA`` or a key of ``sources.SAMPLES`` (played by the server);
-    ``config``: the RTCConfiguration (see ``rtc_configuration``)."""
+    ``config``: the RTCConfiguration (see ``rtc_configuration``); ``tracker``: this stream's, kept by the page."""
     use_latest_frame_relay()  # a slow stage skips frames instead of queueing them
     stop_other_sources(st.session_state, keys, source)
     _forget_render_history(keys, source)
@@ -94,7 +101,7 @@ def start_streamer(
         if from_camera
         else {"video": True, "audio": False},
         player_factory=None if from_camera else (lambda: sources.make_player(source)),
-        video_frame_callback=make_frame_callback(net, settings, stats),
+        video_frame_callback=make_frame_callback(net, settings, stats, tracker),
         async_processing=True,
         video_html_attrs={"autoPlay": True, "controls": False, "muted": True, "style": {"width": "100%"}},
     )

@@ -105,3 +105,18 @@ def parameter_widgets(keys: DemoKeys, multi_pose: bool) -> dict:
     if multi_pose:
         chosen["show_scores"] = _checkbox(keys, "show_scores")
     return chosen
+
+
+def _toggle(keys: DemoKeys, field: str) -> bool:
+    p = PARAMETERS[field]
+    return st.toggle(p.label, key=keys.widget(field), help=p.help)
+
+
+def tracking_widgets(keys: DemoKeys) -> dict:
+    """Across frames: IDs per person and keypoint smoothing (posenet_core.PoseTracker)."""
+    chosen = {field: _toggle(keys, field) for field in ("track_people", "smooth_keypoints")}
+    # Nothing to set while smoothing is off.
+    chosen["smoothing_strength"] = parameter_slider(
+        "smoothing_strength", keys.widget("smoothing_strength"), disabled=not chosen["smooth_keypoints"]
+    )
+    return chosen

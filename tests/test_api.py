@@ -48,6 +48,12 @@ def test_everything_studio_uses_is_in_posenet_core_all():
         posenet_core.draw_offset_vectors,
         posenet_core.draw_displacement_vectors,
         posenet_core.draw_offset_legend,
+        posenet_core.PoseTracker,
+        posenet_core.OneEuroFilter,
+        posenet_core.OneEuroFilter.__call__,
+        posenet_core.OneEuroFilter.step,
+        posenet_core.box_iou,
+        posenet_core.object_keypoint_similarity,
     ],
     ids=lambda f: f.__qualname__,
 )

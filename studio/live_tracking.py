@@ -1,0 +1,68 @@
+"""One PoseTracker per live stream, kept in step with the page's settings (no Streamlit).
+
+The video worker calls ``update`` for every frame it processes. The tracker is built anew
+when a setting it depends on changes (a new stride or scale moves every keypoint a little;
+a new smoothing strength is a new filter), and starts afresh when the video's clock goes
+back (the stream restarted, or a sample video looped).
+"""
+
+from __future__ import annotations
+
+import posenet_core
+from posenet_core import Pose, PoseTracker
+
+from .settings import DemoSettings
+
+# Smoothing strength 0..1 -> the 1-euro filter's cutoff for a still person: 2 Hz (light),
+# 0.5 Hz at the default 0.5 (the library's default), 0.125 Hz (strong).
+LIGHTEST_CUTOFF_HZ = 2.0
+CUTOFF_RANGE = 16.0
+
+
+def min_cutoff(strength: float) -> float:
+    return LIGHTEST_CUTOFF_HZ / CUTOFF_RANGE**strength
+
+
+class StreamTracker:
+    """Tracks (and smooths) the poses of one stream, as the settings say."""
+
+    def __init__(self):
+        self._tracker: PoseTracker | None = None
+        self._built_for: tuple | None = None
+        self._last_time: float | None = None
+
+    @staticmethod
+    def _needs(s: DemoSettings) -> tuple:
+        return (s.multi_pose, s.output_stride, s.scale_factor, s.min_pose_confidence, s.smooth_keypoints) + (
+            (s.smoothing_strength,) if s.smooth_keypoints else ()
+        )
+
+    def update(self, poses: list[Pose], timestamp: float, s: DemoSettings) -> list[Pose]:
+        """The poses to draw: with IDs if ``track_people``, smoothed if ``smooth_keypoints``.
+
+        ``poses``: this frame's, above the display threshold; ``timestamp``: the frame's time, seconds.
+        """
+        if not (s.track_people or s.smooth_keypoints):
+            self._tracker = self._built_for = None
+            return poses
+        needs = self._needs(s)
+        if needs != self._built_for:
+            self._tracker, self._built_for = self._build(s), needs
+        elif self._last_time is not None and timestamp < self._last_time:
+            self._tracker.reset()  # the clock went back: a new stream
+        elif timestamp == self._last_time:
+            timestamp += 1e-3  # the same frame again: its poses too, so no motion to speak of
+        self._last_time = timestamp
+        tracked = self._tracker.update(poses, timestamp)
+        if not s.track_people:  # smoothing alone: no IDs shown, colours by place as before
+            return [Pose(p.score, p.keypoints) for p in tracked]
+        return tracked
+
+    @staticmethod
+    def _build(s: DemoSettings) -> PoseTracker:
+        return posenet_core.PoseTracker(
+            smoothing=s.smooth_keypoints,
+            single_pose=not s.multi_pose,
+            min_pose_score=s.min_pose_confidence,
+            min_cutoff=min_cutoff(s.smoothing_strength),
+        )
