@@ -63,7 +63,7 @@ def test_the_wheel_holds_the_models_weights_licences_types_and_the_command(wheel
     assert "[console_scripts]\nposenet = posenet_core.cli:main" in entry_points
     requires = [line.split(": ", 1)[1] for line in metadata.splitlines() if line.startswith("Requires-Dist: ")]
     assert sorted(r for r in requires if "extra ==" not in r) == sorted(
-        ["numpy", "opencv-python-headless", "ai-edge-litert", "tqdm", "av"]
+        ["numpy", "opencv-python-headless", "ai-edge-litert", "tqdm", "av", "scipy==1.17.1"]
     )
     assert 'tensorflow==2.21.0; extra == "build"' in requires
     assert "License-Expression: Apache-2.0" in metadata
@@ -86,4 +86,6 @@ def test_installed_in_a_fresh_virtualenv_the_posenet_command_works_from_any_dire
     record = json.loads((elsewhere / "out.json").read_text())
     assert (record["width"], record["height"]) == (1000, 667)
     assert record["poses"][0]["score"] > 0.5
+    run([posenet, POSE_JPG, "--track", "--json", "tracked.json"], cwd=elsewhere)  # PoseTracker (scipy) installed
+    assert json.loads((elsewhere / "tracked.json").read_text())["poses"][0]["id"] == 1
     assert "usage: posenet" in run([posenet, "--help"], cwd=elsewhere).stdout
