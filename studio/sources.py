@@ -16,6 +16,7 @@ from aiortc.mediastreams import MediaStreamError
 
 SAMPLES_DIR = pathlib.Path(__file__).parent / "samples"
 CAMERA = "camera"  # the source that is the browser's webcam, beside the samples
+UPLOAD = "upload"  # the visitor's own clip (studio/clip_panel.py), played like the video sample
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,10 @@ class _StillPlayer:
         self.video, self.audio = track, None
 
 
-def make_player(sample_key: str):
+def make_player(sample_key: str, clip: pathlib.Path | None = None):
+    """``clip``: the uploaded file, when ``sample_key`` is ``UPLOAD``."""
+    if sample_key == UPLOAD:
+        return MediaPlayer(str(clip), loop=True)
     sample = SAMPLES[sample_key]
     if sample.is_video:
         # Looping keeps the demo alive; the file plays at its own frame rate.
