@@ -198,18 +198,24 @@ def snapshot_panel(keys: DemoKeys, stats: LiveStats, streaming: bool) -> None:
     if shot is None:
         return
     st.image(shot["picture_png"], caption=f"{shot['name']}: what was on screen", width=240)
-    png_col, json_col, teach_col = st.columns(3)
+    png_col, json_col = st.columns(2)
     png_col.download_button(
-        "PNG", shot["picture_png"], file_name=f"{shot['name']}.png", mime="image/png", key=f"{keys.snapshot}:png"
+        "PNG",
+        shot["picture_png"],
+        file_name=f"{shot['name']}.png",
+        mime="image/png",
+        icon=":material/download:",
+        key=f"{keys.snapshot}:png",
     )
     json_col.download_button(
         "Poses (JSON)",
         shot["poses_json"],
         file_name=f"{shot['name']}.json",
         mime="application/json",
+        icon=":material/download:",
         key=f"{keys.snapshot}:json",
     )
-    if teach_col.button("Study this frame on the teaching page", key=f"{keys.snapshot}:teach"):
+    if st.button("Study this frame on the teaching page", key=f"{keys.snapshot}:teach", icon=":material/school:"):
         st.session_state[TeachKeys.FROM_LIVE] = (shot["frame_png"], f"{shot['name']}.png")
         st.session_state[TeachKeys.SOURCE] = "live"
         st.switch_page(TEACHING_PAGE)

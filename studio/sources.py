@@ -11,8 +11,9 @@ from dataclasses import dataclass
 import av
 import cv2
 from aiortc import MediaStreamTrack
-from aiortc.contrib.media import MediaPlayer
 from aiortc.mediastreams import MediaStreamError
+
+from .clip_track import LoopingClipTrack
 
 SAMPLES_DIR = pathlib.Path(__file__).parent / "samples"
 CAMERA = "camera"  # the source that is the browser's webcam, beside the samples
@@ -74,7 +75,8 @@ class StillImageTrack(MediaStreamTrack):
 
 
 class _StillPlayer:
-    """What streamlit-webrtc's ``player_factory`` must return: ``.video`` and ``.audio``."""
+    """What streamlit-webrtc's ``player_factory`` must return: ``.video`` and ``.audio`` (a track
+    of its own, without sound)."""
 
     def __init__(self, track):
         self.video, self.audio = track, None
@@ -83,9 +85,9 @@ class _StillPlayer:
 def make_player(sample_key: str, clip: pathlib.Path | None = None):
     """``clip``: the uploaded file, when ``sample_key`` is ``UPLOAD``."""
     if sample_key == UPLOAD:
-        return MediaPlayer(str(clip), loop=True)
+        return _StillPlayer(LoopingClipTrack(clip))
     sample = SAMPLES[sample_key]
     if sample.is_video:
         # Looping keeps the demo alive; the file plays at its own frame rate.
-        return MediaPlayer(str(sample.path), loop=True)
+        return _StillPlayer(LoopingClipTrack(sample.path))
     return _StillPlayer(StillImageTrack(read_rgb(sample.path)))
