@@ -6,11 +6,12 @@ from __future__ import annotations
 import json
 import re
 import sys
+import time
 
 import av
 import numpy as np
 import pytest
-from demo_page import STREAMER_IFRAME
+from demo_page import STREAMER_IFRAME, processed_rate
 from paths import REPO_ROOT
 from PIL import Image
 from test_live_demo import PICTURE_DEADLINE_S, assert_still_streaming, is_heatmap, save_screenshot, wait_until
@@ -82,3 +83,30 @@ def test_an_uploaded_clip_streams_with_poses_views_snapshot_and_downloads(open_d
     demo.page.get_by_role("heading", name="How PoseNet decodes").wait_for(timeout=60_000)
     demo.page.get_by_text("360 × 640 pixels").wait_for(timeout=60_000)
     save_screenshot(demo, "clip_upload_teaching.png")
+
+
+@pytest.mark.timeout(400)
+def test_a_second_users_sample_stream_keeps_its_rate_and_loops_while_a_clip_is_analysed(open_demo):
+    """The squats sample is 65 frames at 5 fps: after 13 s it loops; analysing it elsewhere
+    must not slow this stream down (bounded, polite jobs)."""
+    watcher = open_demo("Single pose")
+    watcher.choose_source("Sample video: one person doing squats")
+    watcher.start()
+    watcher.wait_for_frames(3, timeout=30)
+    connections = watcher.peer_connections()
+
+    analyst = open_demo("Multi pose")
+    analyst.choose_source("Sample video: one person doing squats")
+    analyst.page.get_by_role("button", name=re.compile("Analyse the whole clip")).click()
+    started = time.monotonic()
+    during = watcher.sample(6, every=1.0)
+    analyst.page.get_by_role("button", name=re.compile("Annotated video")).wait_for(timeout=180_000)
+    analysed_in = time.monotonic() - started
+    rate = processed_rate(during)
+    print(f"\nsample stream while another session analysed the 65-frame clip ({analysed_in:.1f} s): {rate:.1f} fps")
+    assert rate >= 4.0, f"the other stream dropped to {rate:.1f} fps (the sample plays at 5)"
+
+    # Past the clip's end: still streaming, frames still coming (the loop).
+    after = watcher.wait_for_frames(80, timeout=40)
+    assert_still_streaming(watcher, connections, "after the clip looped")
+    print(f"frames processed after looping: {after.frames_processed}")
