@@ -250,3 +250,15 @@ def test_study_this_frame_opens_the_teaching_page_with_that_frame(net, three_peo
     assert app.radio(key=TeachKeys.SOURCE).value == "live"
     shot_name = app.session_state[TeachKeys.FROM_LIVE][1]
     assert [c.value for c in app.caption] == [f"` {shot_name} ` · 1049 × 861 pixels"]
+
+
+@pytest.mark.usefixtures("webrtc_without_server")
+def test_the_upload_caps_are_50_mb_for_clips_and_10_mb_for_the_teaching_pages_pictures():
+    import tomllib
+
+    config = tomllib.loads((REPO_ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] == 50
+    assert open_upload().file_uploader(key=SINGLE.clip_upload).proto.max_upload_size_mb == 50
+    teaching = AppTest.from_file(str(REPO_ROOT / "pages" / "how_decoding_works.py"), default_timeout=120).run()
+    teaching.radio(key=TeachKeys.SOURCE).set_value("upload").run()
+    assert teaching.file_uploader(key=TeachKeys.UPLOAD).proto.max_upload_size_mb == 10
