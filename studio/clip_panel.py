@@ -133,6 +133,17 @@ def _progress(keys: DemoKeys) -> None:
         st.error(f"The analysis stopped: {job.error}")
 
 
+def _start_job(keys: DemoKeys, path: pathlib.Path, name: str, net, settings: DemoSettings) -> None:
+    """The button's callback: runs before the page is drawn, so the page shows the job at once."""
+    job = ClipJob(path, name, net, settings, lambda: session_watch.running_streams() > 0)
+    try:
+        job.start()
+        st.session_state[keys.clip_job] = job
+    except ServerBusy:
+        st.session_state[keys.clip_job] = None
+        st.toast("The server is analysing other clips right now. Please try again in a minute.")
+
+
 def analyse_panel(keys: DemoKeys, clip: tuple[pathlib.Path, str], net: posenet_core.PoseNet, settings: DemoSettings):
     """ "Analyse the whole clip" at the current settings, its progress, and the downloads."""
     path, name = clip
@@ -141,19 +152,15 @@ def analyse_panel(keys: DemoKeys, clip: tuple[pathlib.Path, str], net: posenet_c
         _cancel_job(keys)
         job = st.session_state[keys.clip_job] = None
     if job is None or not job.running:
-        if st.button(
+        st.button(
             "Analyse the whole clip",
             key=f"{keys.clip_job}:start",
             icon=":material/movie:",
             help="Runs PoseNet on every frame at the settings above, then offers the annotated video and "
             "the poses of every frame as downloads.",
-        ):
-            job = ClipJob(path, name, net, settings, lambda: session_watch.running_streams() > 0)
-            try:
-                job.start()
-                st.session_state[keys.clip_job] = job
-            except ServerBusy:
-                st.warning("The server is analysing other clips right now. Please try again in a minute.")
+            on_click=_start_job,
+            args=(keys, path, name, net, settings),
+        )
     job = st.session_state.get(keys.clip_job)
     st.fragment(_progress, run_every=0.5 if job is not None and job.running else None)(keys)
 

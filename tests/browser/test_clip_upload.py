@@ -99,12 +99,19 @@ def test_a_second_users_sample_stream_keeps_its_rate_and_loops_while_a_clip_is_a
     analyst.choose_source("Sample video: one person doing squats")
     analyst.page.get_by_role("button", name=re.compile("Analyse the whole clip")).click()
     started = time.monotonic()
+    analyst.page.get_by_text(re.compile(r"\d+ / 65 frames · [\d.]+ fps · about \d+ s left")).wait_for(timeout=30_000)
+    save_screenshot(analyst, "clip_analysis_progress.png")
     during = watcher.sample(6, every=1.0)
     analyst.page.get_by_role("button", name=re.compile("Annotated video")).wait_for(timeout=180_000)
     analysed_in = time.monotonic() - started
     rate = processed_rate(during)
     print(f"\nsample stream while another session analysed the 65-frame clip ({analysed_in:.1f} s): {rate:.1f} fps")
     assert rate >= 4.0, f"the other stream dropped to {rate:.1f} fps (the sample plays at 5)"
+
+    # Again, and cancelled: the page says so at once.
+    analyst.page.get_by_role("button", name=re.compile("Analyse the whole clip")).click()
+    analyst.page.get_by_role("button", name=re.compile("Cancel")).click()
+    analyst.page.get_by_text("Analysis cancelled.").wait_for(timeout=10_000)
 
     # Past the clip's end: still streaming, frames still coming (the loop).
     after = watcher.wait_for_frames(80, timeout=40)
