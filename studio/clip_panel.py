@@ -100,13 +100,13 @@ def _progress(keys: DemoKeys) -> None:
                 text=f"{p.done} / {p.total} frames · {p.fps:.1f} fps"
                 + (f" · about {left:.0f} s left" if left is not None else ""),
             )
-        if st.button("Cancel", key=f"{keys.clip_job}:cancel", icon=":material/cancel:"):
+        if st.button("Cancel", key=keys.clip_tool("cancel"), icon=":material/cancel:"):
             job.cancel()
             job.join(timeout=2.0)
             st.rerun(scope="app")
         return
-    if st.session_state.get(f"{keys.clip_job}:shown") != id(job):  # finished since the page was drawn
-        st.session_state[f"{keys.clip_job}:shown"] = id(job)
+    if st.session_state.get(keys.clip_tool("shown")) != id(job):  # finished since the page was drawn
+        st.session_state[keys.clip_tool("shown")] = id(job)
         st.rerun(scope="app")
     if job.status == "done":
         stem = pathlib.Path(job.name).stem
@@ -117,7 +117,7 @@ def _progress(keys: DemoKeys) -> None:
             file_name=f"{stem}_posenet.mp4",
             mime="video/mp4",
             icon=":material/download:",
-            key=f"{keys.clip_job}:video",
+            key=keys.clip_tool("video"),
         )
         json_col.download_button(
             "Poses per frame (JSON)",
@@ -125,7 +125,7 @@ def _progress(keys: DemoKeys) -> None:
             file_name=f"{stem}_poses.json",
             mime="application/json",
             icon=":material/download:",
-            key=f"{keys.clip_job}:json",
+            key=keys.clip_tool("json"),
         )
     elif job.status == "cancelled":
         st.info("Analysis cancelled.")
@@ -154,7 +154,7 @@ def analyse_panel(keys: DemoKeys, clip: tuple[pathlib.Path, str], net: posenet_c
     if job is None or not job.running:
         st.button(
             "Analyse the whole clip",
-            key=f"{keys.clip_job}:start",
+            key=keys.clip_tool("start"),
             icon=":material/movie:",
             help="Runs PoseNet on every frame at the settings above, then offers the annotated video and "
             "the poses of every frame as downloads.",
@@ -195,7 +195,7 @@ def take_snapshot(stats: LiveStats) -> dict | None:
 def snapshot_panel(keys: DemoKeys, stats: LiveStats, streaming: bool) -> None:
     if st.button(
         "Snapshot",
-        key=f"{keys.snapshot}:take",
+        key=keys.clip_tool("snapshot_take"),
         icon=":material/photo_camera:",
         disabled=not streaming,
         help="Saves the frame on screen now, with its poses.",
@@ -212,7 +212,7 @@ def snapshot_panel(keys: DemoKeys, stats: LiveStats, streaming: bool) -> None:
         file_name=f"{shot['name']}.png",
         mime="image/png",
         icon=":material/download:",
-        key=f"{keys.snapshot}:png",
+        key=keys.clip_tool("snapshot_png"),
     )
     json_col.download_button(
         "Poses (JSON)",
@@ -220,9 +220,11 @@ def snapshot_panel(keys: DemoKeys, stats: LiveStats, streaming: bool) -> None:
         file_name=f"{shot['name']}.json",
         mime="application/json",
         icon=":material/download:",
-        key=f"{keys.snapshot}:json",
+        key=keys.clip_tool("snapshot_json"),
     )
-    if st.button("Study this frame on the teaching page", key=f"{keys.snapshot}:teach", icon=":material/school:"):
+    if st.button(
+        "Study this frame on the teaching page", key=keys.clip_tool("snapshot_teach"), icon=":material/school:"
+    ):
         st.session_state[TeachKeys.FROM_LIVE] = (shot["frame_png"], f"{shot['name']}.png")
         st.session_state[TeachKeys.SOURCE] = "live"
         st.switch_page(TEACHING_PAGE)

@@ -84,6 +84,10 @@ class DemoKeys:
         """The last live frame saved with "Snapshot"."""
         return f"{self.page}:snapshot"
 
+    def clip_tool(self, name: str) -> str:
+        """A widget (or a note) of the clip tools: "start", "cancel", "video", "snapshot_png", ..."""
+        return f"{self.page}:clip_tool:{name}"
+
 
 class TeachKeys:
     """The teaching page's keys: one page, one set."""
