@@ -8,10 +8,13 @@ import av
 SQUATS = pathlib.Path(__file__).resolve().parent.parent / "studio" / "samples" / "pose_squats.mp4"
 
 
-def short_clip(path: pathlib.Path, frames: int, width: int = 180, height: int = 320, rate: int = 10) -> pathlib.Path:
-    """The first ``frames`` frames of the squats sample, downscaled and re-encoded (H.264 MP4)."""
+def short_clip(
+    path: pathlib.Path, frames: int, width: int = 180, height: int = 320, rate: int = 10, codec: str = "libx264"
+) -> pathlib.Path:
+    """The first ``frames`` frames of the squats sample, downscaled and re-encoded (the container
+    from ``path``'s suffix: .mp4, .mov, .webm with ``codec="libvpx-vp9"``)."""
     with av.open(str(SQUATS)) as source, av.open(str(path), "w") as sink:
-        stream = sink.add_stream("libx264", rate=rate)
+        stream = sink.add_stream(codec, rate=rate)
         stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
         for index, frame in enumerate(source.decode(video=0)):
             if index == frames:

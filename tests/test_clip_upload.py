@@ -1,6 +1,7 @@
 """A visitor's own clip on the live pages (studio/clip_files.py, clip_jobs.py, clip_panel.py):
 limits, private per-session files, analysis with downloads, snapshots."""
 
+import asyncio
 import json
 import stat
 import threading
@@ -16,6 +17,7 @@ from posenet_core.clip import ClipInfo
 from studio import clip_panel
 from studio.clip_files import ClipRefused, SessionClip, check_limits
 from studio.clip_jobs import ClipJob
+from studio.clip_track import LoopingClipTrack
 from studio.live_stats import LiveStats
 from studio.pipeline import process_frame
 from studio.session_keys import DemoKeys, TeachKeys
@@ -66,6 +68,23 @@ def test_the_clip_lives_in_a_private_directory_and_goes_with_the_session(clip_by
     assert not first.exists() and clip.path.suffix == ".mov"
     del clip  # the session's state is dropped
     assert not directory.exists()
+
+
+@pytest.mark.parametrize("name, codec", [("clip.webm", "libvpx-vp9"), ("clip.mov", "libx264")])
+def test_webm_and_mov_clips_are_accepted_and_play_in_a_loop(tmp_path, name, codec):
+    data = short_clip(tmp_path / name, frames=3, codec=codec).read_bytes()
+    clip = SessionClip()
+    info = clip.replace("id", name, data)
+    assert (info.width, info.height) == (180, 320) and clip.path.name == name
+    track = LoopingClipTrack(clip.path)
+
+    async def play():
+        return [await track.recv() for _ in range(5)]
+
+    stamps = [frame.pts for frame in asyncio.run(play())]
+    assert stamps == sorted(set(stamps))  # forward through the loop
+    track.stop()
+    clip.close()
 
 
 def test_a_refused_file_is_not_kept(tmp_path):
