@@ -58,6 +58,7 @@ class SessionClip:
         self.name: str | None = None
         self.upload_id: str | None = None
         self.info: ClipInfo | None = None
+        self.refusal: str | None = None  # why the upload ``upload_id`` is not played
 
     def replace(self, upload_id: str, name: str, data: bytes) -> ClipInfo:
         """Keep this upload as the session's clip (the previous file goes); raises ``ClipRefused``."""
@@ -67,8 +68,9 @@ class SessionClip:
         path.write_bytes(data)
         try:
             info = check_clip(path)
-        except ClipRefused:
+        except ClipRefused as error:
             path.unlink(missing_ok=True)
+            self.upload_id, self.refusal = upload_id, str(error)  # the same upload is not checked again
             raise
         self.path, self.name, self.upload_id, self.info = path, name, upload_id, info
         return info
@@ -76,7 +78,7 @@ class SessionClip:
     def clear(self) -> None:
         if self.path is not None:
             self.path.unlink(missing_ok=True)
-        self.path = self.name = self.upload_id = self.info = None
+        self.path = self.name = self.upload_id = self.info = self.refusal = None
 
     def close(self) -> None:
         """Delete the directory now (otherwise when this object is collected)."""

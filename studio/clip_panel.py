@@ -63,13 +63,10 @@ def clip_picker(keys: DemoKeys) -> tuple[pathlib.Path, str] | None:
         _stop_upload_stream(keys)  # START plays the new file
         try:
             clip.replace(uploaded.file_id, uploaded.name, uploaded.getvalue())
-        except ClipRefused as error:
-            st.error(f"{shown(uploaded.name)} cannot be played: {error}", icon=":material/videocam_off:")
-            return None
-    if clip.path is None:  # this upload was refused on an earlier run
-        st.error(
-            f"{shown(uploaded.name)} cannot be played: please choose another file.", icon=":material/videocam_off:"
-        )
+        except ClipRefused:
+            pass  # said below, on this run and the next ones
+    if clip.refusal is not None:
+        st.error(f"{shown(uploaded.name)} cannot be played: {clip.refusal}", icon=":material/videocam_off:")
         return None
     info = clip.info
     st.caption(f"{shown(clip.name)} · {info.width}x{info.height} · {info.fps:.0f} fps · {info.duration_s or 0:.1f} s")

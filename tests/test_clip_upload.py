@@ -92,6 +92,7 @@ def test_a_refused_file_is_not_kept(tmp_path):
     with pytest.raises(ClipRefused, match="not a video"):
         clip.replace("id", "notes.mp4", b"some notes, not a video\n")
     assert list(clip.directory.iterdir()) == [] and clip.path is None
+    assert clip.upload_id == "id" and "not a video" in clip.refusal
     clip.close()
 
 
@@ -155,6 +156,8 @@ def test_a_bad_clip_gets_a_plain_message_and_no_player(tmp_path, case):
     assert str(tmp_path) not in errors[0] and "/tmp" not in errors[0]
     assert app.session_state[SINGLE.clip].path is None
     assert not [b for b in app.button if b.label == "Analyse the whole clip"]
+    app.run()  # any later run says it again
+    assert [e.value for e in app.error] == errors
 
 
 @pytest.mark.usefixtures("webrtc_without_server")
