@@ -6,7 +6,7 @@ pose = net.estimate_single_pose(rgb_image)
 poses = net.estimate_multiple_poses(rgb_image, max_detections=5)
 """
 
-from . import params, style
+from . import clip, params, style
 from .draw import (
     draw_bounding_boxes,
     draw_displacement_legend,
@@ -71,4 +71,5 @@ __all__ = [
     "OneEuroFilter",
     "box_iou",
     "object_keypoint_similarity",
+    "clip",
 ]

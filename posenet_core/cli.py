@@ -193,46 +193,22 @@ def progress_bar(total: int | None) -> tqdm:
 
 
 def run_video(args, estimator: Estimator) -> dict:
-    import av
+    from .clip import ClipError, probe_clip, process_clip
+
+    def analyse(image: np.ndarray, timestamp: float, wants_picture: bool):
+        poses = estimator.tracked(estimator.poses(image), timestamp)
+        return poses, estimator.annotate(image, poses) if wants_picture else None
 
     try:
-        source = av.open(str(args.input))
-        stream = source.streams.video[0]
-    except (av.error.FFmpegError, IndexError) as error:
-        raise CliError(f"cannot read {args.input}: not a video PyAV can decode ({error})") from None
-    fps = float(stream.average_rate or 30)
-    total = stream.frames or None
-    sink = sink_stream = None
-    frames = []
-    progress = progress_bar(total)
-    try:
-        for index, frame in enumerate(source.decode(stream)):
-            image = frame.to_ndarray(format="rgb24")
-            time = float(frame.time or index / fps)
-            poses = estimator.tracked(estimator.poses(image), time)
-            frames.append({"frame": index, "time": time, "poses": [p.to_dict() for p in poses]})
-            if args.out is not None:
-                if sink is None:
-                    sink = av.open(str(args.out), "w")
-                    sink_stream = sink.add_stream("libx264", rate=round(fps))
-                    sink_stream.width, sink_stream.height = image.shape[1] // 2 * 2, image.shape[0] // 2 * 2
-                    sink_stream.pix_fmt = "yuv420p"
-                annotated = estimator.annotate(image, poses)[: sink_stream.height, : sink_stream.width]
-                sink.mux(
-                    sink_stream.encode(av.VideoFrame.from_ndarray(np.ascontiguousarray(annotated), format="rgb24"))
-                )
-            progress.update()
-    except av.error.FFmpegError as error:
-        raise CliError(f"cannot read {args.input}: decoding failed at frame {len(frames)} ({error})") from None
-    finally:
-        if sink is not None:
-            sink.mux(sink_stream.encode())
-            sink.close()
-        source.close()
-        progress.close()
-    if not frames:
-        raise CliError(f"cannot read {args.input}: it holds no video frames")
-    return {"video": str(args.input), "fps": fps, "frames": frames}
+        progress = progress_bar(probe_clip(args.input).frames)
+        try:
+            return process_clip(
+                args.input, analyse, out=args.out, on_progress=lambda p: progress.update(p.done - progress.n)
+            )
+        finally:
+            progress.close()
+    except ClipError as error:
+        raise CliError(f"cannot read {args.input}: {error}") from None
 
 
 def main(argv=None) -> int:

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from . import deep_link, widgets
+from . import clip_panel, deep_link, widgets
 from .capacity_gate import admitted_streamer
 from .live_panel import camera_help, live_panel
 from .live_stats import LiveStats
@@ -14,8 +14,8 @@ from .live_tracking import StreamTracker
 from .model import get_model
 from .session_keys import DemoKeys
 from .settings import DemoSettings, SettingsBox
-from .sources import CAMERA
-from .streamer import rtc_configuration, start_streamer
+from .sources import CAMERA, UPLOAD
+from .streamer import rtc_configuration, start_streamer, stop_other_sources
 
 INTRO = {
     False: "PoseNet finds one person: for each of the 17 body parts it takes the heatmap cell that scores "
@@ -78,6 +78,9 @@ def render_demo_page(multi_pose: bool) -> None:
     video_col, controls_col = st.columns([3, 2], gap="large")
     with controls_col:
         source = widgets.source_picker(keys)
+        uploaded = clip_panel.clip_picker(keys) if source == UPLOAD else None
+        if source != UPLOAD:
+            clip_panel.forget_clip(keys)
         chosen = widgets.view_picker(keys, multi_pose)
         with st.expander("PoseNet parameters", expanded=True):
             chosen |= widgets.parameter_widgets(keys, multi_pose)
@@ -96,9 +99,19 @@ def render_demo_page(multi_pose: bool) -> None:
     tracker = session_object(keys.tracker(source), StreamTracker)  # the video worker's, one per stream
 
     with video_col:
+        if source == UPLOAD and uploaded is None:  # nothing to play yet
+            stop_other_sources(st.session_state, keys, source)
+            return
         config, ice_origin = rtc_configuration()
-        ctx = admitted_streamer(stats, lambda: start_streamer(keys, source, get_model(), box, stats, config, tracker))
+        played = uploaded and uploaded[0]
+        ctx = admitted_streamer(
+            stats, lambda: start_streamer(keys, source, get_model(), box, stats, config, tracker, clip=played)
+        )
         if ctx is not None:
             live_panel(keys, ctx, stats)
         if source == CAMERA:
             camera_help(ice_origin, len(config["iceServers"]))
+        clip_panel.snapshot_panel(keys, stats, streaming=ctx is not None and ctx.state.playing)
+        clip = clip_panel.clip_of_source(source, uploaded)
+        if clip is not None:
+            clip_panel.analyse_panel(keys, clip, get_model(), settings)

@@ -59,7 +59,7 @@ def make_frame_callback(
             except ValueError as error:  # e.g. a scale factor too small for this frame: say so, keep streaming
                 stats.record_error(str(error))
                 return frame
-        stats.record(report)
+        stats.record(report, image, picture)  # kept by reference: only a snapshot encodes them
         return to_video_frame(picture, frame)
 
     return on_frame

@@ -7,6 +7,8 @@ import threading
 import time
 from dataclasses import dataclass
 
+import numpy as np
+
 from .pipeline import FrameReport
 
 _RATE_WINDOW_S = 2.0
@@ -19,6 +21,8 @@ class LiveSnapshot:
     seconds_since_last_frame: float | None
     last_report: FrameReport | None
     last_error: str | None
+    last_frame: np.ndarray | None = None  # the frame of last_report as it came in (RGB)
+    last_picture: np.ndarray | None = None  # and as it was shown, annotated (RGB)
 
 
 class LiveStats:
@@ -31,9 +35,11 @@ class LiveStats:
         self._count = 0
         self._last_report: FrameReport | None = None
         self._last_error: str | None = None
+        self._last_frame = self._last_picture = None
 
-    def record(self, report: FrameReport) -> int:
-        """Returns this frame's number (1, 2, ...)."""
+    def record(self, report: FrameReport, frame: np.ndarray | None = None, picture: np.ndarray | None = None) -> int:
+        """Returns this frame's number (1, 2, ...). ``frame`` and ``picture`` (kept, not copied:
+        the worker makes new arrays for each frame) are what a snapshot saves."""
         now = self._clock()
         with self._lock:
             self._count += 1
@@ -41,6 +47,7 @@ class LiveStats:
             while self._times and now - self._times[0] > _RATE_WINDOW_S:
                 self._times.popleft()
             self._last_report, self._last_error = report, None
+            self._last_frame, self._last_picture = frame, picture
             return self._count
 
     def record_error(self, message: str) -> None:
@@ -56,4 +63,6 @@ class LiveStats:
             covered = min(_RATE_WINDOW_S, now - recent[0]) if len(recent) >= 2 else 0.0
             fps = len(recent) / covered if covered > 0 else 0.0
             since = now - self._times[-1] if self._times else None
-            return LiveSnapshot(self._count, fps, since, self._last_report, self._last_error)
+            return LiveSnapshot(
+                self._count, fps, since, self._last_report, self._last_error, self._last_frame, self._last_picture
+            )

@@ -68,6 +68,30 @@ class DemoKeys:
         """The StreamTracker of that source's stream (``live_tracking``): its IDs and smoothing."""
         return f"{self.page}:tracker:{source}"
 
+    # A visitor's own clip (studio/clip_panel.py).
+    @property
+    def clip(self) -> str:
+        """The session's SessionClip: the uploaded file."""
+        return f"{self.page}:clip"
+
+    @property
+    def clip_upload(self) -> str:
+        return f"{self.page}:clip_upload"
+
+    @property
+    def clip_job(self) -> str:
+        """The session's ClipJob: "Analyse the whole clip"."""
+        return f"{self.page}:clip_job"
+
+    @property
+    def snapshot(self) -> str:
+        """The last live frame saved with "Snapshot"."""
+        return f"{self.page}:snapshot"
+
+    def clip_tool(self, name: str) -> str:
+        """A widget (or a note) of the clip tools: "start", "cancel", "video", "snapshot_png", ..."""
+        return f"{self.page}:clip_tool:{name}"
+
 
 class TeachKeys:
     """The teaching page's keys: one page, one set."""
@@ -75,6 +99,7 @@ class TeachKeys:
     SOURCE = "teach:source"
     CAMERA = "teach:camera"
     UPLOAD = "teach:upload"
+    FROM_LIVE = "teach:from_live"  # a live page's snapshot sent here: (PNG bytes, name)
     STEP = "step"  # also the URL's query key: the open tab is in the link
     SCALE_FACTOR = "teach:scale_factor"
     OUTPUT_STRIDE = "teach:output_stride"

@@ -11,11 +11,13 @@ from dataclasses import dataclass
 import av
 import cv2
 from aiortc import MediaStreamTrack
-from aiortc.contrib.media import MediaPlayer
 from aiortc.mediastreams import MediaStreamError
+
+from .clip_track import LoopingClipTrack
 
 SAMPLES_DIR = pathlib.Path(__file__).parent / "samples"
 CAMERA = "camera"  # the source that is the browser's webcam, beside the samples
+UPLOAD = "upload"  # the visitor's own clip (studio/clip_panel.py), played like the video sample
 
 
 @dataclass(frozen=True)
@@ -73,15 +75,19 @@ class StillImageTrack(MediaStreamTrack):
 
 
 class _StillPlayer:
-    """What streamlit-webrtc's ``player_factory`` must return: ``.video`` and ``.audio``."""
+    """What streamlit-webrtc's ``player_factory`` must return: ``.video`` and ``.audio`` (a track
+    of its own, without sound)."""
 
     def __init__(self, track):
         self.video, self.audio = track, None
 
 
-def make_player(sample_key: str):
+def make_player(sample_key: str, clip: pathlib.Path | None = None):
+    """``clip``: the uploaded file, when ``sample_key`` is ``UPLOAD``."""
+    if sample_key == UPLOAD:
+        return _StillPlayer(LoopingClipTrack(clip))
     sample = SAMPLES[sample_key]
     if sample.is_video:
         # Looping keeps the demo alive; the file plays at its own frame rate.
-        return MediaPlayer(str(sample.path), loop=True)
+        return _StillPlayer(LoopingClipTrack(sample.path))
     return _StillPlayer(StillImageTrack(read_rgb(sample.path)))

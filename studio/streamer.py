@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import pathlib
 
 import streamlit as st
 from streamlit_webrtc import WebRtcMode, WebRtcStreamerContext, webrtc_streamer
@@ -72,7 +73,7 @@ def stop_other_sources(session_state, keys: DemoKeys, source: str) -> None:
     connection when its frame goes (Chromium: the server is quiet 2 s later), but if that
     last packet is lost the worker would run on until aiortc's checks fail (~30 s).
     """
-    for other in {sources.CAMERA, *sources.SAMPLES} - {source}:
+    for other in {sources.CAMERA, sources.UPLOAD, *sources.SAMPLES} - {source}:
         context = session_state.get(keys.stream(other))
         if webrtc_compat.is_running(context):
             webrtc_compat.reset_context(context)
@@ -86,9 +87,11 @@ def start_streamer(
     stats: LiveStats,
     config: dict,
     tracker: StreamTracker | None = None,
+    clip: pathlib.Path | None = None,
 ) -> WebRtcStreamerContext:
-    """``source``: ``sources.CAMERA`` or a key of ``sources.SAMPLES`` (played by the server);
-    ``config``: the RTCConfiguration (see ``rtc_configuration``); ``tracker``: this stream's, kept by the page."""
+    """``source``: ``sources.CAMERA``, ``sources.UPLOAD`` (``clip``, the uploaded file) or a key of
+    ``sources.SAMPLES`` (played by the server); ``config``: the RTCConfiguration (see ``rtc_configuration``);
+    ``tracker``: this stream's, kept by the page."""
     use_latest_frame_relay()  # a slow stage skips frames instead of queueing them
     stop_other_sources(st.session_state, keys, source)
     _forget_render_history(keys, source)
@@ -100,7 +103,7 @@ def start_streamer(
         media_stream_constraints={"video": {"width": {"ideal": 640}, "height": {"ideal": 480}}, "audio": False}
         if from_camera
         else {"video": True, "audio": False},
-        player_factory=None if from_camera else (lambda: sources.make_player(source)),
+        player_factory=None if from_camera else (lambda: sources.make_player(source, clip)),
         video_frame_callback=make_frame_callback(net, settings, stats, tracker),
         async_processing=True,
         video_html_attrs={"autoPlay": True, "controls": False, "muted": True, "style": {"width": "100%"}},

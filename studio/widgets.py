@@ -12,9 +12,9 @@ import streamlit as st
 from .parameters import ALL_PARTS, PARAMETERS, VIEWS, available_views
 from .session_keys import DemoKeys
 from .settings import DemoSettings
-from .sources import CAMERA, SAMPLES
+from .sources import CAMERA, SAMPLES, UPLOAD
 
-SOURCES = {CAMERA: "Webcam", **{key: sample.label for key, sample in SAMPLES.items()}}
+SOURCES = {CAMERA: "Webcam", **{key: sample.label for key, sample in SAMPLES.items()}, UPLOAD: "Upload a clip"}
 
 
 def is_seeded(keys: DemoKeys) -> bool:

@@ -38,6 +38,9 @@ def test_a_frame_comes_back_annotated_in_the_encoders_format(net, three_people_i
     before, after = frame.to_ndarray(format="rgb24"), out.to_ndarray(format="rgb24")
     assert (np.abs(after.astype(int) - before).max(axis=2) > 60).mean() > 0.002  # the skeletons
     assert fresh_admission.holds(stats)
+    published = stats.snapshot()  # what "Snapshot" saves: the frame as it came in and as it was annotated
+    assert np.array_equal(published.last_frame, before)
+    assert published.last_picture.shape == before.shape and not np.array_equal(published.last_picture, before)
 
 
 def test_a_stream_past_the_limit_is_not_processed_and_told_why(net, three_people_image, fresh_admission):

@@ -18,6 +18,8 @@ SOURCES = {
     CAMERA: "Webcam snapshot",
     "upload": "Upload a picture",
 }
+LIVE = "live"  # a snapshot a live page sent here (TeachKeys.FROM_LIVE)
+MAX_UPLOAD_MB = 10  # the app's own cap (.streamlit/config.toml) is the live pages' clips' 50 MB
 STEPS = {
     "1 · Input": steps.input_step,
     "2 · Heatmaps": steps.heatmaps_step,
@@ -40,16 +42,21 @@ def _from_file(uploaded) -> Frame | None:
 
 def pick_frame() -> Frame | None:
     """The frame chosen at the top of the page, or None (with a word on what to do)."""
+    from_live = st.session_state.get(TeachKeys.FROM_LIVE)
+    choices = {**SOURCES, LIVE: "Snapshot from a live page"} if from_live else SOURCES
     source = st.radio(
         "Frame to study",
-        list(SOURCES),
-        format_func=SOURCES.get,
+        list(choices),
+        format_func=choices.get,
         horizontal=True,
         key=TeachKeys.SOURCE,
         persist_state="session",
     )
     if source in SAMPLE_PHOTOS:
         frame = sample_frame(source)
+    elif source == LIVE:
+        data, name = from_live
+        frame = upload_frame(digest_of(data), name, data)
     elif source == CAMERA:
         shot = st.camera_input("Take a snapshot", key=TeachKeys.CAMERA, help="The photo stays on this app's server.")
         if shot is None:
@@ -63,6 +70,7 @@ def pick_frame() -> Frame | None:
             "A picture with one or more people",
             type=list(UPLOAD_TYPES),
             key=TeachKeys.UPLOAD,
+            max_upload_size=MAX_UPLOAD_MB,
             help=f"JPEG, PNG or WebP. Pictures over {MAX_SIDE} px on the long side are downscaled.",
         )
         if uploaded is None:

@@ -1,0 +1,109 @@
+""" "Analyse the whole clip": one clip through PoseNet in a background thread, bounded and polite.
+
+Plain Python (no Streamlit). At most ``MAX_JOBS`` run in the server process at once (one
+core is left for the live streams), and a job pauses after each frame while live streams
+run, so their fps hold; LiteRT releases the GIL while the network runs, so the page and
+the streams stay responsive.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import shutil
+import tempfile
+import threading
+import weakref
+from collections.abc import Callable
+
+import posenet_core
+from posenet_core.clip import ClipCancelled, ClipError, ClipProgress, process_clip
+
+from .live_tracking import StreamTracker
+from .pipeline import process_frame
+from .settings import DemoSettings
+
+MAX_JOBS = max(1, (os.cpu_count() or 1) - 1)
+PAUSE_WHILE_STREAMING_S = 0.05  # after each frame, while any live stream runs
+_slots = threading.BoundedSemaphore(MAX_JOBS)
+
+
+class ServerBusy(Exception):
+    """Every job slot of this server is taken."""
+
+
+class ClipJob:
+    """One analysis: ``status`` goes "running" -> "done", "cancelled" or "failed"."""
+
+    def __init__(
+        self,
+        clip: pathlib.Path,
+        name: str,
+        net: posenet_core.PoseNet,
+        settings: DemoSettings,
+        streams_running: Callable[[], bool] = lambda: False,
+    ):
+        self.clip, self.name, self.settings = clip, name, settings
+        self._net, self._streams_running = net, streams_running
+        self._tracker = StreamTracker()  # IDs and smoothing as the page's "Across frames" settings say
+        self.directory = pathlib.Path(tempfile.mkdtemp(prefix="posenet-job-"))  # mode 0700
+        weakref.finalize(self, shutil.rmtree, self.directory, ignore_errors=True)
+        self.video_path = self.directory / "annotated.mp4"
+        self.json_path = self.directory / "poses.json"
+        self.status = "running"
+        self.error: str | None = None
+        self.progress: ClipProgress | None = None
+        self._cancel = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Raises ``ServerBusy`` when every slot is taken (nothing is started then)."""
+        if not _slots.acquire(blocking=False):
+            raise ServerBusy
+        self._thread = threading.Thread(target=self._run, name="studio-clip-job", daemon=True)
+        self._thread.start()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def join(self, timeout: float | None = None) -> bool:
+        if self._thread is not None:
+            self._thread.join(timeout)
+        return self._thread is None or not self._thread.is_alive()
+
+    @property
+    def running(self) -> bool:
+        return self.status == "running"
+
+    def _analyse(self, image, timestamp: float, wants_picture: bool):
+        picture, report = process_frame(self._net, image, self.settings, self._tracker, timestamp)
+        return report.poses, picture
+
+    def _pause(self) -> float:
+        return PAUSE_WHILE_STREAMING_S if self._streams_running() else 0.0
+
+    def _run(self) -> None:
+        try:
+            result = process_clip(
+                self.clip,
+                self._analyse,
+                out=self.video_path,
+                on_progress=self._on_progress,
+                cancel=self._cancel,
+                pause_s=self._pause,
+            )
+            result["video"] = self.name  # the visitor's file name, not the server's temp path
+            self.json_path.write_text(json.dumps(result, indent=1))
+            self.status = "done"
+        except ClipCancelled:
+            self.video_path.unlink(missing_ok=True)
+            self.status = "cancelled"
+        except (ClipError, ValueError, OSError) as error:
+            self.error = error.message if isinstance(error, ClipError) else str(error)
+            self.status = "failed"
+        finally:
+            _slots.release()
+
+    def _on_progress(self, progress: ClipProgress) -> None:
+        self.progress = progress

@@ -1,0 +1,286 @@
+"""A visitor's own clip on the live pages (studio/clip_files.py, clip_jobs.py, clip_panel.py):
+limits, private per-session files, analysis with downloads, snapshots."""
+
+import asyncio
+import json
+import stat
+import threading
+import time
+
+import av
+import cv2
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from posenet_core.clip import ClipInfo
+from studio import clip_panel
+from studio.clip_files import ClipRefused, SessionClip, check_limits
+from studio.clip_jobs import ClipJob
+from studio.clip_track import LoopingClipTrack
+from studio.live_stats import LiveStats
+from studio.pipeline import process_frame
+from studio.session_keys import DemoKeys, TeachKeys
+from studio.settings import DemoSettings
+from studio.sources import CAMERA, SAMPLES, UPLOAD
+from tests.clips import corrupt_clip, frame_count, short_clip, video_without_frames
+from tests.conftest import REPO_ROOT
+
+SINGLE = DemoKeys("single")
+
+
+@pytest.fixture(scope="module")
+def clip_bytes(tmp_path_factory):
+    return short_clip(tmp_path_factory.mktemp("clip") / "squats.mp4", frames=8).read_bytes()
+
+
+# ---- limits ----
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920), (640, 480)])
+def test_up_to_1080p_either_way_up_is_accepted(size):
+    check_limits(ClipInfo(*size, fps=30, frames=300, duration_s=60.0))
+
+
+@pytest.mark.parametrize("size", [(1921, 1080), (1920, 1081), (1200, 1200), (3840, 2160)])
+def test_larger_than_1080p_is_refused(size):
+    with pytest.raises(ClipRefused, match="1920x1080"):
+        check_limits(ClipInfo(*size, fps=30, frames=30, duration_s=1.0))
+
+
+def test_longer_than_a_minute_is_refused():
+    check_limits(ClipInfo(640, 480, fps=30, frames=None, duration_s=60.4))
+    with pytest.raises(ClipRefused, match="lasts 61 s; the limit is 60 s"):
+        check_limits(ClipInfo(640, 480, fps=30, frames=None, duration_s=61.0))
+
+
+# ---- the session's file ----
+
+
+def test_the_clip_lives_in_a_private_directory_and_goes_with_the_session(clip_bytes):
+    clip = SessionClip()
+    directory = clip.directory
+    assert stat.S_IMODE(directory.stat().st_mode) == 0o700
+    info = clip.replace("id-1", "my squats.mp4", clip_bytes)
+    assert (info.width, info.height, info.frames) == (180, 320, 8) and clip.path.read_bytes() == clip_bytes
+    first = clip.path
+    clip.replace("id-2", "again.mov", clip_bytes)
+    assert not first.exists() and clip.path.suffix == ".mov"
+    del clip  # the session's state is dropped
+    assert not directory.exists()
+
+
+@pytest.mark.parametrize("name, codec", [("clip.webm", "libvpx-vp9"), ("clip.mov", "libx264")])
+def test_webm_and_mov_clips_are_accepted_and_play_in_a_loop(tmp_path, name, codec):
+    data = short_clip(tmp_path / name, frames=3, codec=codec).read_bytes()
+    clip = SessionClip()
+    info = clip.replace("id", name, data)
+    assert (info.width, info.height) == (180, 320) and clip.path.name == name
+    track = LoopingClipTrack(clip.path)
+
+    async def play():
+        return [await track.recv() for _ in range(5)]
+
+    stamps = [frame.pts for frame in asyncio.run(play())]
+    assert stamps == sorted(set(stamps))  # forward through the loop
+    track.stop()
+    clip.close()
+
+
+def test_a_refused_file_is_not_kept(tmp_path):
+    clip = SessionClip()
+    with pytest.raises(ClipRefused, match="not a video"):
+        clip.replace("id", "notes.mp4", b"some notes, not a video\n")
+    assert list(clip.directory.iterdir()) == [] and clip.path is None
+    assert clip.upload_id == "id" and "not a video" in clip.refusal
+    clip.close()
+
+
+# ---- the page ----
+
+
+def open_upload(page: str = "pages/single_pose.py") -> AppTest:
+    app = AppTest.from_file(str(REPO_ROOT / "streamlit_app.py"), default_timeout=120).run()
+    app.switch_page(page).run()
+    app.radio(key=SINGLE.source).set_value(UPLOAD).run()
+    assert not app.exception, app.exception
+    return app
+
+
+def upload(app: AppTest, name: str, data: bytes, mime: str = "video/mp4") -> AppTest:
+    app.file_uploader(key=SINGLE.clip_upload).set_value((name, data, mime)).run()
+    assert not app.exception, app.exception
+    return app
+
+
+def _written(tmp_path, make):
+    return make(tmp_path / "clip.mp4").read_bytes()
+
+
+def _long_clip(path):
+    with av.open(str(path), "w") as sink:
+        stream = sink.add_stream("libx264", rate=1)
+        stream.width, stream.height, stream.pix_fmt = 64, 64, "yuv420p"
+        for _ in range(62):
+            sink.mux(stream.encode(av.VideoFrame.from_ndarray(np.zeros((64, 64, 3), np.uint8), format="rgb24")))
+        sink.mux(stream.encode())
+    return path
+
+
+def _huge_clip(path):
+    with av.open(str(path), "w") as sink:
+        stream = sink.add_stream("libx264", rate=10)
+        stream.width, stream.height, stream.pix_fmt = 2560, 1440, "yuv420p"
+        sink.mux(stream.encode(av.VideoFrame.from_ndarray(np.zeros((1440, 2560, 3), np.uint8), format="rgb24")))
+        sink.mux(stream.encode())
+    return path
+
+
+BAD_CLIPS = {
+    "corrupt": (corrupt_clip, "not a video PyAV can decode"),
+    "not a video": (lambda p: p.write_bytes(b"%PDF-1.4 a document\n") and p, "not a video PyAV can decode"),
+    "zero-length file": (lambda p: p.write_bytes(b"") or p, "the file is empty"),
+    "video without frames": (video_without_frames, "no video"),
+    "too long": (_long_clip, "the limit is 60 s"),
+    "too large": (_huge_clip, "the limit is 1920x1080"),
+}
+
+
+@pytest.mark.usefixtures("webrtc_without_server")
+@pytest.mark.parametrize("case", BAD_CLIPS.values(), ids=BAD_CLIPS.keys())
+def test_a_bad_clip_gets_a_plain_message_and_no_player(tmp_path, case):
+    make, words = case
+    app = upload(open_upload(), "holiday [clip].mp4", _written(tmp_path, make))
+    errors = [e.value for e in app.error]
+    assert len(errors) == 1 and words in errors[0] and "holiday [clip].mp4" in errors[0], errors
+    assert str(tmp_path) not in errors[0] and "/tmp" not in errors[0]
+    assert app.session_state[SINGLE.clip].path is None
+    assert not [b for b in app.button if b.label == "Analyse the whole clip"]
+    app.run()  # any later run says it again
+    assert [e.value for e in app.error] == errors
+
+
+@pytest.mark.usefixtures("webrtc_without_server")
+def test_a_good_clip_is_played_and_deleted_when_another_source_is_chosen(clip_bytes):
+    app = upload(open_upload(), "squats.mp4", clip_bytes)
+    assert not app.error
+    clip = app.session_state[SINGLE.clip]
+    path = clip.path
+    assert path.read_bytes() == clip_bytes
+    assert any("180x320" in c.value for c in app.caption)
+    assert [b for b in app.button if b.label == "Analyse the whole clip"]
+    app.radio(key=SINGLE.source).set_value(CAMERA).run()
+    assert not path.exists() and clip.path is None
+
+
+@pytest.mark.usefixtures("webrtc_without_server")
+def test_analysing_the_whole_clip_offers_the_video_and_the_poses(clip_bytes):
+    app = upload(open_upload(), "squats.mp4", clip_bytes)
+    next(b for b in app.button if b.label == "Analyse the whole clip").click().run()
+    job = app.session_state[SINGLE.clip_job]
+    assert job.join(timeout=60) and job.status == "done", job.error
+    app.run()
+    assert not app.exception, app.exception
+    downloads = app.get("download_button")
+    assert len(downloads) == 2, downloads
+    record = json.loads(job.json_path.read_text())
+    assert record["video"] == "squats.mp4" and [f["frame"] for f in record["frames"]] == list(range(8))
+    assert frame_count(job.video_path) == 8
+
+
+def test_a_job_on_the_sample_matches_the_live_pipeline_frame_by_frame(net, squat_frames):
+    settings = DemoSettings.for_page(False)
+    sample = SAMPLES["squats"].path
+    job = ClipJob(sample, sample.name, net, settings)
+    job.start()
+    assert job.join(timeout=120) and job.status == "done"
+    frames = json.loads(job.json_path.read_text())["frames"]
+    assert len(frames) == frame_count(sample) == 65
+    _, report = process_frame(net, np.ascontiguousarray(squat_frames[10]), settings)
+    assert frames[10]["poses"] == [p.to_dict() for p in report.poses]
+    assert frame_count(job.video_path) == 65
+
+
+def test_cancel_stops_a_job_within_a_second(net):
+    sample = SAMPLES["squats"].path
+    job = ClipJob(sample, sample.name, net, DemoSettings.for_page(True), streams_running=lambda: True)
+    job.start()
+    while job.progress is None or job.progress.done < 2:
+        time.sleep(0.01)
+    asked = time.monotonic()
+    job.cancel()
+    assert job.join(timeout=1.0) and time.monotonic() - asked < 1.0
+    assert job.status == "cancelled" and job.progress.done < 65 and not job.video_path.exists()
+
+
+def test_jobs_per_process_are_bounded(net, monkeypatch):
+    from studio import clip_jobs
+
+    monkeypatch.setattr(clip_jobs, "_slots", threading.BoundedSemaphore(1))
+    sample = SAMPLES["squats"].path
+    first = ClipJob(sample, sample.name, net, DemoSettings(), streams_running=lambda: True)
+    first.start()
+    with pytest.raises(clip_jobs.ServerBusy):
+        ClipJob(sample, sample.name, net, DemoSettings()).start()
+    first.cancel()
+    assert first.join(timeout=2)
+    second = ClipJob(sample, sample.name, net, DemoSettings(), streams_running=lambda: True)
+    second.start()  # the slot is free again
+    second.cancel()
+    assert second.join(timeout=2)
+
+
+# ---- snapshots ----
+
+
+def published(net, image):
+    """What the live worker publishes for one frame (studio.live_frames.make_frame_callback)."""
+    stats = LiveStats()
+    picture, report = process_frame(net, image, DemoSettings.for_page(True))
+    stats.record(report, image, picture)
+    return stats, picture, report
+
+
+def test_a_snapshot_is_the_published_picture_and_its_poses(net, three_people_image):
+    image = np.array(three_people_image)
+    stats, picture, report = published(net, image)
+    shot = clip_panel.take_snapshot(stats)
+    png = cv2.cvtColor(cv2.imdecode(np.frombuffer(shot["picture_png"], np.uint8), cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+    assert np.array_equal(png, picture)
+    raw = cv2.cvtColor(cv2.imdecode(np.frombuffer(shot["frame_png"], np.uint8), cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+    assert np.array_equal(raw, image)
+    poses = json.loads(shot["poses_json"])
+    assert (poses["width"], poses["height"]) == (image.shape[1], image.shape[0])
+    assert poses["poses"] == [p.to_dict() for p in report.poses] and len(poses["poses"]) >= 3
+
+
+def test_no_snapshot_before_the_first_frame():
+    assert clip_panel.take_snapshot(LiveStats()) is None
+
+
+@pytest.mark.usefixtures("webrtc_without_server")
+def test_study_this_frame_opens_the_teaching_page_with_that_frame(net, three_people_image):
+    image = np.array(three_people_image)
+    stats, _, _ = published(net, image)
+    app = AppTest.from_file(str(REPO_ROOT / "streamlit_app.py"), default_timeout=120).run()
+    app.switch_page("pages/single_pose.py").run()
+    app.session_state[SINGLE.snapshot] = clip_panel.take_snapshot(stats)
+    app.run()
+    next(b for b in app.button if b.label == "Study this frame on the teaching page").click().run()
+    assert not app.exception, app.exception
+    assert app.title[0].value == "How PoseNet decodes"
+    assert app.radio(key=TeachKeys.SOURCE).value == "live"
+    shot_name = app.session_state[TeachKeys.FROM_LIVE][1]
+    assert [c.value for c in app.caption] == [f"` {shot_name} ` · 1049 × 861 pixels"]
+
+
+@pytest.mark.usefixtures("webrtc_without_server")
+def test_the_upload_caps_are_50_mb_for_clips_and_10_mb_for_the_teaching_pages_pictures():
+    import tomllib
+
+    config = tomllib.loads((REPO_ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] == 50
+    assert open_upload().file_uploader(key=SINGLE.clip_upload).proto.max_upload_size_mb == 50
+    teaching = AppTest.from_file(str(REPO_ROOT / "pages" / "how_decoding_works.py"), default_timeout=120).run()
+    teaching.radio(key=TeachKeys.SOURCE).set_value("upload").run()
+    assert teaching.file_uploader(key=TeachKeys.UPLOAD).proto.max_upload_size_mb == 10
