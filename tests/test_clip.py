@@ -51,7 +51,7 @@ def test_without_an_output_no_picture_is_asked_for(net, clip):
 
     def analyse(image, timestamp, wants_picture):
         asked.append(wants_picture)
-        return analyse_with(net)(image, False)
+        return analyse_with(net)(image, timestamp, False)
 
     assert len(process_clip(clip, analyse)["frames"]) == 8 and not any(asked)
 
