@@ -189,7 +189,8 @@ def test_analysing_the_whole_clip_offers_the_video_and_the_poses(clip_bytes):
 
 
 def test_a_job_on_the_sample_matches_the_live_pipeline_frame_by_frame(net, squat_frames):
-    settings = DemoSettings.for_page(False)
+    # Across-frames tracking off: each frame then stands alone, as process_frame sees it.
+    settings = DemoSettings.for_page(False).with_changes(track_people=False, smooth_keypoints=False)
     sample = SAMPLES["squats"].path
     job = ClipJob(sample, sample.name, net, settings)
     job.start()
@@ -199,6 +200,16 @@ def test_a_job_on_the_sample_matches_the_live_pipeline_frame_by_frame(net, squat
     _, report = process_frame(net, np.ascontiguousarray(squat_frames[10]), settings)
     assert frames[10]["poses"] == [p.to_dict() for p in report.poses]
     assert frame_count(job.video_path) == 65
+
+
+def test_a_job_with_the_pages_default_tracking_writes_one_id_per_person(net):
+    sample = SAMPLES["squats"].path
+    job = ClipJob(sample, sample.name, net, DemoSettings.for_page(False))
+    job.start()
+    assert job.join(timeout=120) and job.status == "done"
+    frames = json.loads(job.json_path.read_text())["frames"]
+    ids = {pose["id"] for frame in frames for pose in frame["poses"]}
+    assert ids == {1}, ids  # one person, one ID, all clip long
 
 
 def test_cancel_stops_a_job_within_a_second(net):
