@@ -9,6 +9,8 @@ only frames not seen before makes the server's cost per stream follow what it pr
 
 from __future__ import annotations
 
+import time
+
 from aiortc import MediaStreamTrack
 
 
@@ -20,8 +22,12 @@ class FreshFramesOnly(MediaStreamTrack):
         self.kind = track.kind
         self._track = track
         self._last = None
+        self.last_read = time.monotonic()  # when the consumer last asked for a frame (see relay.py)
+        self.reads = 0
 
     async def recv(self):
+        self.last_read = time.monotonic()
+        self.reads += 1
         while True:
             frame = await self._track.recv()  # raises MediaStreamError when the source ends
             if frame is not self._last:

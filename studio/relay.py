@@ -7,11 +7,22 @@ second) the queue grows for as long as the stream runs: measured +20 MB/s of ser
 memory with three sessions, and the video falling further and further behind. A
 subscription without a buffer keeps only the newest frame, so a slow stage skips frames
 instead, which is what a live view wants.
+
+The relay also stops a source that nobody reads any more. aiortc's relay never stops its
+sources, and streamlit-webrtc stops only some of them when a stream ends (its comment: the
+upstream tracks "may still be used by other consumers"); the PoseNet stage is one it leaves
+running. That stage has a worker thread holding the stream's frames, settings and tracker:
+seen as one idle thread and a few MB left behind per stream ever started (three sessions
+left 14 threads and ~100 MB after their tabs closed). Every consumer here reads at the
+camera's rate while its stream lives, so one that asked for nothing for ``ABANDONED_S``
+belongs to a connection that is gone.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import time
 
 from aiortc.contrib.media import MediaRelay
 from streamlit.runtime import Runtime
@@ -19,10 +30,42 @@ from streamlit.runtime import Runtime
 from .fresh_frames import FreshFramesOnly
 from .webrtc_compat import event_loop, loop_context, set_shared_relay, shared_relay
 
+ABANDONED_S = 10.0  # no read for this long: the consumer's connection is gone
+NEVER_READ_S = 60.0  # a consumer that never read: its connection never came up (ICE can take a while)
+CHECK_EVERY_S = 2.0
+
 
 class LatestFrameRelay(MediaRelay):
+    def __init__(
+        self, abandoned_s: float = ABANDONED_S, never_read_s: float = NEVER_READ_S, check_every_s: float = CHECK_EVERY_S
+    ):
+        super().__init__()
+        self._abandoned_s, self._never_read_s, self._check_every_s = abandoned_s, never_read_s, check_every_s
+        self._consumers: dict = {}  # source track -> its consumers (FreshFramesOnly)
+
     def subscribe(self, track, buffered: bool = False):  # streamlit-webrtc asks for the default: never a buffer
-        return FreshFramesOnly(super().subscribe(track, buffered=False))  # each frame once, never repeats
+        consumer = FreshFramesOnly(super().subscribe(track, buffered=False))  # each frame once, never repeats
+        first = track not in self._consumers
+        self._consumers.setdefault(track, []).append(consumer)
+        if first:
+            with contextlib.suppress(RuntimeError):  # no running loop (bare Python): nothing to reap
+                asyncio.get_running_loop().create_task(self._stop_when_abandoned(track))
+        return consumer
+
+    def abandoned(self, track, now: float) -> bool:
+        """Whether every consumer of ``track`` has stopped, or read nothing for ``abandoned_s``
+        (``never_read_s`` if it never read: a connection still being set up)."""
+        return all(
+            c.readyState == "ended" or now - c.last_read > (self._abandoned_s if c.reads else self._never_read_s)
+            for c in self._consumers[track]
+        )
+
+    async def _stop_when_abandoned(self, track) -> None:
+        while track.readyState == "live":
+            await asyncio.sleep(self._check_every_s)
+            if self.abandoned(track, time.monotonic()):
+                track.stop()  # a processing track's stop() also ends its worker thread
+        del self._consumers[track]
 
 
 def use_latest_frame_relay() -> None:

@@ -191,6 +191,9 @@ class CountingTrack:
     def __init__(self):
         self.made = 0
 
+    def stop(self):  # as a MediaStreamTrack's
+        self.readyState = "ended"
+
     async def recv(self):
         await asyncio.sleep(0.001)
         self.made += 1
@@ -219,3 +222,26 @@ def test_the_live_relay_hands_a_slow_stage_the_newest_frame(latest_only):
         assert second >= made - 1 and second - first > 10  # the newest, the old ones skipped
     else:
         assert second == first + 1  # what the library's default does: the next of a growing queue
+
+
+def test_the_live_relay_stops_a_source_nobody_reads_any_more():
+    """aiortc's relay never stops its sources; streamlit-webrtc leaves the PoseNet stage
+    running after a stream ends (a worker thread per stream ever started). Ours stops a
+    source whose consumers stopped reading, and only then."""
+    from studio.relay import LatestFrameRelay
+
+    async def scenario():
+        relay = LatestFrameRelay(abandoned_s=0.3, never_read_s=0.3, check_every_s=0.05)
+        read, abandoned, never_read = CountingTrack(), CountingTrack(), CountingTrack()
+        reader, quitter = relay.subscribe(read), relay.subscribe(abandoned)
+        relay.subscribe(never_read)
+        await quitter.recv()  # one read, then its connection is gone
+        for _ in range(100):  # ~1 s of a live consumer
+            await reader.recv()
+            await asyncio.sleep(0.01)
+        states = read.readyState, abandoned.readyState, never_read.readyState
+        reader.stop()
+        read.stop()
+        return states
+
+    assert run_coroutine(scenario()) == ("live", "ended", "ended")
