@@ -86,10 +86,11 @@ def test_a_new_session_goes_to_the_replica_with_room_and_when_all_are_full_the_a
 
             newcomer = hosted.Session(browser, stack, multi)
             contexts.append(newcomer.context)
-            newcomer.demo.open()  # a replica that is full shows its message instead of START: this fails there
-            assert newcomer.replica() == other and set(newcomer.answered_by) == {other}, (
-                f"the newcomer went to {set(newcomer.answered_by)}; {full_one} is full, {other} has room"
-            )
+            arrival = newcomer.demo.page.goto(f"{stack.info['url']}/{multi.lstrip('/')}", wait_until="commit")
+            went_to = arrival.headers.get("x-posenet-replica")
+            assert went_to == other, f"HAProxy sent the newcomer to {went_to}; {full_one} is full, {other} has room"
+            newcomer.demo.open()  # again, now on its replica: START (a full replica would show its message)
+            assert set(newcomer.answered_by) == {other}
             newcomer.demo.start(timeout=60)
             newcomer.demo.wait_for_frames(1, timeout=40)
             newcomer.demo.screenshot(ARTIFACTS / "hosted-room-newcomer.png")
