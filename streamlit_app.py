@@ -2,9 +2,11 @@
 
 import streamlit as st
 
+from studio.replica_agent import start_from_env as start_replica_agent
 from studio.streamer import note_page
 
 st.set_page_config(page_title="PoseNet Studio", page_icon=":material/accessibility_new:", layout="wide")
+start_replica_agent()  # once per process, if deploy/up set POSENET_AGENT_PORT: HAProxy learns this replica's room
 
 
 def home() -> None:
