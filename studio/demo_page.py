@@ -7,9 +7,10 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from . import deep_link, widgets
-from .live_panel import camera_help, live_panel
+from .layout import streamer_helper
+from .live_panel import camera_error_notice, camera_help, live_panel
 from .live_stats import LiveStats
-from .model import get_model
+from .model import load_model
 from .settings import DemoSettings, SettingsBox
 from .streamer import rtc_configuration, start_streamer
 
@@ -58,6 +59,7 @@ def render_demo_page(multi_pose: bool) -> None:
 
     video_col, controls_col = st.columns([3, 2], gap="large")
     with controls_col:
+        numbers = st.container()  # the live numbers, beside the video (right under it on a phone)
         source = widgets.source_picker(page)
         chosen = widgets.view_picker(page, multi_pose)
         with st.expander("PoseNet parameters", expanded=True):
@@ -74,7 +76,10 @@ def render_demo_page(multi_pose: bool) -> None:
 
     with video_col:
         config, ice_origin = rtc_configuration()
-        ctx = start_streamer(page, source, get_model(), st.session_state[f"{page}:settings"], stats, config)
-        live_panel(page, ctx, stats)
+        camera_error = streamer_helper(page)  # fits the video to the screen; names a refused camera
+        camera_error_notice(camera_error)
+        ctx = start_streamer(page, source, load_model(), st.session_state[f"{page}:settings"], stats, config)
         if source == "camera":
             camera_help(ice_origin, len(config["iceServers"]))
+    with numbers:
+        live_panel(page, ctx, stats, camera_error)

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ..model import load_model
 from ..sources import SAMPLES
 from . import steps, walk
 from .cache import sample_frame, upload_frame
-from .frames import MAX_SIDE, SAMPLE_PHOTOS, UPLOAD_TYPES, Frame, FrameError, digest_of
+from .frames import MAX_SIDE, MAX_UPLOAD_MB, SAMPLE_PHOTOS, Frame, FrameError, digest_of
 from .text import size
 
+# The widget takes any file up to this, so that a refused file gets a reason on the page
+# (frames.decode_upload refuses over MAX_UPLOAD_MB, and anything not JPEG, PNG or WebP).
+UPLOAD_CEILING_MB = 100
 SOURCE_KEY, CAMERA_KEY, UPLOAD_KEY, STEP_KEY = "teach:source", "teach:camera", "teach:upload", "step"
 SOURCES = {
     "yoga": "One person (sample)",
@@ -59,12 +63,13 @@ def pick_frame() -> Frame | None:
     else:
         uploaded = st.file_uploader(
             "A picture with one or more people",
-            type=list(UPLOAD_TYPES),
             key=UPLOAD_KEY,
-            help=f"JPEG, PNG or WebP. Pictures over {MAX_SIDE} px on the long side are downscaled.",
+            max_upload_size=UPLOAD_CEILING_MB,
+            help=f"JPEG, PNG or WebP, up to {MAX_UPLOAD_MB} MB. Pictures over {MAX_SIDE} px on the long side "
+            "are downscaled.",
         )
         if uploaded is None:
-            st.info("Choose a JPEG, PNG or WebP picture.", icon=":material/upload:")
+            st.info(f"Choose a JPEG, PNG or WebP picture of up to {MAX_UPLOAD_MB} MB.", icon=":material/upload:")
             return None
         frame = _from_file(uploaded)
     if frame is not None:
@@ -85,6 +90,7 @@ def render_teaching_page() -> None:
     frame = pick_frame()
     if frame is None:
         return
+    load_model()  # progress, not a blank page, while a cold server loads PoseNet
     tabs = st.tabs(list(STEPS), key=STEP_KEY, on_change="rerun", bind="query-params")
     for tab, render in zip(tabs, STEPS.values()):
         with tab:
