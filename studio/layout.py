@@ -25,14 +25,15 @@ APP_CSS = """
 /* A metric's value keeps its unit: wrap rather than cut "207.1 ms" to "207.1…". */
 [data-testid="stMetricValue"] > div { white-space: normal; overflow: visible; text-overflow: clip; }
 /* Tab rows wrap on narrow screens instead of scrolling sideways. */
-[data-baseweb="tab-list"] { flex-wrap: wrap; row-gap: 0.25rem; }
+[data-testid="stTabs"] [role="tablist"] { flex-wrap: wrap; row-gap: 0.25rem; overflow-x: visible; }
+[data-testid="stTabsScrollLeft"], [data-testid="stTabsScrollRight"] { display: none; }
 /* The live numbers beside the video: compact, one row when they fit. */
-[class*="st-key-live-numbers"] [data-testid="stMetricValue"] { font-size: 1.6rem; }
-[class*="st-key-live-numbers"] [data-testid="stMetric"] { min-width: 4.5rem; }
+[class*="st-key-live-numbers"] [data-testid="stMetricValue"] { font-size: 1.35rem; }
+[class*="st-key-live-numbers"] [data-testid="stMetric"] { min-width: 3rem; }
 /* The helper has nothing to show. */
 [class*="st-key-streamer-helper"] { display: none; }
 @media (max-width: 640px) {
-  [class*="st-key-live-numbers"] [data-testid="stMetricValue"] { font-size: 1.1rem; }
+  [class*="st-key-live-numbers"] [data-testid="stMetricValue"] { font-size: 1rem; }
   [class*="st-key-live-numbers"] [data-testid="stMetricLabel"] p { font-size: 0.75rem; }
   .st-key-teach-stepper { flex-wrap: nowrap; gap: 0.25rem; }
   .st-key-teach-stepper button { padding-left: 0.4rem; padding-right: 0.4rem; min-width: 0; }

@@ -74,7 +74,7 @@ def _numbers(key: str, ctx: WebRtcStreamerContext, stats: LiveStats) -> None:
         st.warning(f"This frame could not be processed: {snapshot.last_error}")
     report = snapshot.last_report
     # A row that wraps (never cut) and stays one row on a phone, unlike columns, which stack.
-    with st.container(horizontal=True, key=f"live-numbers-{key}", gap="medium"):
+    with st.container(horizontal=True, key=f"live-numbers-{key}", gap="small"):
         st.metric("Processed fps", f"{snapshot.processed_fps:.1f}", width="content")
         st.metric("Network", f"{report.timings_ms['network']:.1f} ms" if report else "–", width="content")
         st.metric("Decode", f"{report.timings_ms['decode']:.1f} ms" if report else "–", width="content")

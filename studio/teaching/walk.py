@@ -16,7 +16,7 @@ from . import canvas as cv
 from .cache import MAX_DETECTIONS_KEY, NMS_KEY, THRESHOLD_KEY, input_settings, multi_pose_settings, outputs_for
 from .frames import Frame
 from .lesson import MultiPoseLesson, MultiPoseSettings, WalkEvent, distance, edge_name, multi_pose_lesson, yx_of
-from .steps import MIN_POSE_SCORE_DRAWN, SCORE_FORMAT, metric_row, settings_caption
+from .steps import MIN_POSE_SCORE_DRAWN, metric_row, settings_caption
 from .text import yx
 
 WALK_KEY, WALK_SIGNATURE_KEY = "teach:walk_step", "teach:walk_signature"
@@ -294,9 +294,21 @@ def _candidates_table(lesson: MultiPoseLesson) -> pd.DataFrame:
 
 # Wide enough for "skipped (near pose 12)" in full: the table is a canvas, its cells never wrap.
 CANDIDATE_COLUMNS = {
-    "score": SCORE_FORMAT,
-    "part": st.column_config.TextColumn(width=110),
-    "outcome": st.column_config.TextColumn(width=170),
+    "rank": st.column_config.NumberColumn(width=40),
+    "part": st.column_config.TextColumn(width=100),
+    "cell y": st.column_config.NumberColumn(width=48),
+    "cell x": st.column_config.NumberColumn(width=48),
+    "score": st.column_config.NumberColumn(format="%.4f", width=60),
+    "outcome": st.column_config.TextColumn(width=150),
+}
+POSE_COLUMNS = {
+    "pose": st.column_config.NumberColumn(width=45),
+    "root part": st.column_config.TextColumn(width=95),
+    **{
+        name: st.column_config.NumberColumn(format="%.4f", width=80)
+        for name in ("root score", "pose score", "mean of 17")
+    },
+    "drawn": st.column_config.TextColumn(width=60),
 }
 
 
@@ -309,7 +321,7 @@ def _poses_table(lesson: MultiPoseLesson) -> pd.DataFrame:
             "root score": [c.score for c in roots],
             "pose score": [p.score for p in lesson.poses],
             "mean of 17": [float(p.keypoint_scores().mean()) for p in lesson.poses],
-            "drawn": ["yes" if shown(p) else f"grey (under {MIN_POSE_SCORE_DRAWN:g})" for p in lesson.poses],
+            "drawn": ["yes" if shown(p) else "grey" for p in lesson.poses],
         }
     )
 
@@ -343,7 +355,7 @@ def multi_pose_step(frame: Frame) -> None:
             icon=":material/info:",
         )
         return
-    picture, table = st.columns([1, 1], gap="large")
+    picture, table = st.columns([2, 3], gap="large")  # the table's columns in full from 1280 px up
     with picture:
         st.image(
             _overview(frame, outputs, lesson),
@@ -359,7 +371,7 @@ def multi_pose_step(frame: Frame) -> None:
     st.subheader("The greedy decoding, one step at a time")
     _walk(frame, outputs, lesson)
     st.subheader("Final poses")
-    final, scores = st.columns([1, 1], gap="large")
+    final, scores = st.columns([2, 3], gap="large")
     faint = sum(not shown(p) for p in lesson.poses)
     if faint:
         st.info(
@@ -382,11 +394,7 @@ def multi_pose_step(frame: Frame) -> None:
         st.dataframe(
             _poses_table(lesson),
             hide_index=True,
-            column_config={
-                "root score": SCORE_FORMAT,
-                "pose score": SCORE_FORMAT,
-                "mean of 17": SCORE_FORMAT,
-            },
+            column_config=POSE_COLUMNS,
         )
         st.caption(
             "**pose score** is NMS-adjusted: the sum of the scores of the parts that no earlier pose already has "
