@@ -23,7 +23,9 @@ CAMERA_ERRORS = ("NotAllowedError", "NotFoundError", "NotReadableError", "Overco
 APP_CSS = """
 <style>
 /* A metric's value keeps its unit: wrap rather than cut "207.1 ms" to "207.1…". */
-[data-testid="stMetricValue"] > div { white-space: normal; overflow: visible; text-overflow: clip; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+}
 /* Tab rows wrap on narrow screens instead of scrolling sideways. */
 [data-testid="stTabs"] [role="tablist"] { flex-wrap: wrap; row-gap: 0.25rem; overflow-x: visible; }
 [data-testid="stTabsScrollLeft"], [data-testid="stTabsScrollRight"] { display: none; }
