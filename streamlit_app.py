@@ -1,10 +1,16 @@
 """PoseNet Studio: `streamlit run streamlit_app.py`."""
 
+import pathlib
+
 import streamlit as st
 
+from studio.layout import apply_app_css
 from studio.streamer import note_page
 
-st.set_page_config(page_title="PoseNet Studio", page_icon=":material/accessibility_new:", layout="wide")
+# A file of our own: a Material icon as the tab icon is fetched from Google's font host, which fails offline.
+ICON = pathlib.Path(__file__).parent / "studio" / "static" / "favicon.png"
+st.set_page_config(page_title="PoseNet Studio", page_icon=str(ICON), layout="wide")
+apply_app_css()
 
 
 def home() -> None:

@@ -8,7 +8,8 @@ import streamlit as st
 
 from . import deep_link, widgets
 from .capacity_gate import admitted_streamer
-from .live_panel import camera_help, live_panel
+from .layout import streamer_helper
+from .live_panel import camera_error_notice, camera_help, live_panel
 from .live_stats import LiveStats
 from .model import get_model
 from .session_keys import DemoKeys
@@ -76,6 +77,7 @@ def render_demo_page(multi_pose: bool) -> None:
 
     video_col, controls_col = st.columns([3, 2], gap="large")
     with controls_col:
+        numbers = st.container()  # the live numbers, beside the video (right under it on a phone)
         source = widgets.source_picker(keys)
         chosen = widgets.view_picker(keys, multi_pose)
         with st.expander("PoseNet parameters", expanded=True):
@@ -93,8 +95,11 @@ def render_demo_page(multi_pose: bool) -> None:
 
     with video_col:
         config, ice_origin = rtc_configuration()
+        camera_error = streamer_helper(keys)  # fits the video to the screen; names a refused camera
+        camera_error_notice(camera_error)
         ctx = admitted_streamer(stats, lambda: start_streamer(keys, source, get_model(), box, stats, config))
-        if ctx is not None:
-            live_panel(keys, ctx, stats)
         if source == CAMERA:
             camera_help(ice_origin, len(config["iceServers"]))
+    if ctx is not None:
+        with numbers:
+            live_panel(keys, ctx, stats, camera_error)

@@ -39,6 +39,29 @@ def read_rgb(path: pathlib.Path):
     return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
 
 
+class _RealTimeStamps:
+    """RTP time stamps from the real time since the first frame, never going back.
+
+    The encoder (libvpx) refuses a frame stamped before the first one it encoded
+    ("avcodec_send_frame(): Invalid data"), which ends the stream with a traceback.
+    """
+
+    CLOCK_RATE = 90_000  # the RTP video clock
+
+    def __init__(self):
+        self._started: float | None = None
+        self._last = -1
+
+    def stamp(self, frame: av.VideoFrame) -> av.VideoFrame:
+        now = time.monotonic()
+        if self._started is None:
+            self._started = now
+        self._last = max(round((now - self._started) * self.CLOCK_RATE), self._last + 1)
+        frame.pts = self._last
+        frame.time_base = fractions.Fraction(1, self.CLOCK_RATE)
+        return frame
+
+
 class StillImageTrack(MediaStreamTrack):
     """A photo sent as a video of up to 30 fps, so it goes through the live pipeline like a camera.
 
@@ -49,30 +72,50 @@ class StillImageTrack(MediaStreamTrack):
 
     kind = "video"
     FRAME_INTERVAL_S = 1 / 30
-    CLOCK_RATE = 90_000  # the RTP video clock
 
     def __init__(self, rgb):
         super().__init__()
         self._rgb = rgb
-        self._started: float | None = None
-        self._next_at = 0.0
+        self._stamps = _RealTimeStamps()
+        self._next_at: float | None = None
 
     async def recv(self):
         if self.readyState != "live":  # stopped: readers (the relay, the sender) end on this error
             raise MediaStreamError
         now = time.monotonic()
-        if self._started is None:
-            self._started = self._next_at = now
-        if self._next_at > now:  # never faster than 30 fps
+        if self._next_at is not None and self._next_at > now:  # never faster than 30 fps
             await asyncio.sleep(self._next_at - now)
-        self._next_at = max(self._next_at, now) + self.FRAME_INTERVAL_S
-        frame = av.VideoFrame.from_ndarray(self._rgb, format="rgb24")  # fresh: receivers may keep frames
-        frame.pts = round((time.monotonic() - self._started) * self.CLOCK_RATE)
-        frame.time_base = fractions.Fraction(1, self.CLOCK_RATE)
-        return frame
+        self._next_at = max(self._next_at or now, now) + self.FRAME_INTERVAL_S
+        return self._stamps.stamp(av.VideoFrame.from_ndarray(self._rgb, format="rgb24"))  # fresh: receivers keep frames
 
 
-class _StillPlayer:
+class LoopingVideoTrack(MediaStreamTrack):
+    """A sample video played in a loop, restamped so that its time stamps keep counting up.
+
+    aiortc's MediaPlayer starts each loop at time stamp 0 again. The encoder keeps going
+    only while stamps are not earlier than its first frame's, and its first frame is often
+    not the clip's first (the live path skips frames): then the stream died with a
+    traceback when the clip looped (measured: 3 tries in 6).
+    """
+
+    kind = "video"
+
+    def __init__(self, player: MediaPlayer):
+        super().__init__()
+        self._player = player  # keeps the decoding thread alive while this track plays
+        self._stamps = _RealTimeStamps()
+
+    async def recv(self):
+        if self.readyState != "live":
+            raise MediaStreamError
+        return self._stamps.stamp(await self._player.video.recv())
+
+    def stop(self) -> None:
+        super().stop()
+        self._player.video.stop()  # the player's thread ends once its tracks stop
+
+
+class _Player:
     """What streamlit-webrtc's ``player_factory`` must return: ``.video`` and ``.audio``."""
 
     def __init__(self, track):
@@ -83,5 +126,5 @@ def make_player(sample_key: str):
     sample = SAMPLES[sample_key]
     if sample.is_video:
         # Looping keeps the demo alive; the file plays at its own frame rate.
-        return MediaPlayer(str(sample.path), loop=True)
-    return _StillPlayer(StillImageTrack(read_rgb(sample.path)))
+        return _Player(LoopingVideoTrack(MediaPlayer(str(sample.path), loop=True)))
+    return _Player(StillImageTrack(read_rgb(sample.path)))
