@@ -52,7 +52,9 @@ export default function (component) {
   const { setStateValue, data } = component;
   const IFRAME = 'iframe[title="streamlit_webrtc.component.webrtc_streamer"]';
   const ERROR = new RegExp('\\\\b(' + data.errors.join('|') + ')\\\\b');
-  let reported;
+  // Report changes only: a state change reruns the script, and a rerun while the page is
+  // still loading once reset freshly seeded sliders to their minimum.
+  let reported = null;
   // Where the iframe sits in the page, independent of scrolling.
   const pageTop = (element) => {
     let top = element.getBoundingClientRect().top;
