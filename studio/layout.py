@@ -39,6 +39,10 @@ APP_CSS = """
 @media (max-width: 640px) {
   [class*="st-key-live-numbers"] [data-testid="stMetricValue"] { font-size: 1rem; }
   [class*="st-key-live-numbers"] [data-testid="stMetricLabel"] p { font-size: 0.75rem; }
+  /* The video's and the controls' columns stack: the live numbers close under STOP, the source in reach. */
+  [data-testid="stHorizontalBlock"]:has(iframe[title="streamlit_webrtc.component.webrtc_streamer"]) {
+    row-gap: 1rem !important;
+  }
   .st-key-teach-stepper { flex-wrap: nowrap; gap: 0.25rem; }
   .st-key-teach-stepper button { padding-left: 0.4rem; padding-right: 0.4rem; min-width: 0; }
   /* part names in small multiples and tables wrap instead of being cut */
