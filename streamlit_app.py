@@ -1,11 +1,17 @@
 """PoseNet Studio: `streamlit run streamlit_app.py`."""
 
+import pathlib
+
 import streamlit as st
 
+from studio.layout import apply_app_css
 from studio.replica_agent import start_from_env as start_replica_agent
 from studio.streamer import note_page
 
-st.set_page_config(page_title="PoseNet Studio", page_icon=":material/accessibility_new:", layout="wide")
+# A file of our own: a Material icon as the tab icon is fetched from Google's font host, which fails offline.
+ICON = pathlib.Path(__file__).parent / "studio" / "static" / "favicon.png"
+st.set_page_config(page_title="PoseNet Studio", page_icon=str(ICON), layout="wide")
+apply_app_css()
 start_replica_agent()  # once per process, if deploy/up set POSENET_AGENT_PORT: HAProxy learns this replica's room
 
 

@@ -8,7 +8,8 @@ import streamlit as st
 
 from . import clip_panel, deep_link, widgets
 from .capacity_gate import admitted_streamer
-from .live_panel import camera_help, live_panel
+from .layout import streamer_helper
+from .live_panel import camera_error_notice, camera_help, live_panel
 from .live_stats import LiveStats
 from .live_tracking import StreamTracker
 from .model import get_model
@@ -77,6 +78,7 @@ def render_demo_page(multi_pose: bool) -> None:
 
     video_col, controls_col = st.columns([3, 2], gap="large")
     with controls_col:
+        numbers = st.container()  # the live numbers, beside the video (right under it on a phone)
         source = widgets.source_picker(keys)
         uploaded = clip_panel.clip_picker(keys) if source == UPLOAD else None
         if source != UPLOAD:
@@ -103,15 +105,18 @@ def render_demo_page(multi_pose: bool) -> None:
             stop_other_sources(st.session_state, keys, source)
             return
         config, ice_origin = rtc_configuration()
+        camera_error = streamer_helper(keys)  # fits the video to the screen; names a refused camera
+        camera_error_notice(camera_error)
         played = uploaded and uploaded[0]
         ctx = admitted_streamer(
             stats, lambda: start_streamer(keys, source, get_model(), box, stats, config, tracker, clip=played)
         )
-        if ctx is not None:
-            live_panel(keys, ctx, stats)
         if source == CAMERA:
             camera_help(ice_origin, len(config["iceServers"]))
         clip_panel.snapshot_panel(keys, stats, streaming=ctx is not None and ctx.state.playing)
         clip = clip_panel.clip_of_source(source, uploaded)
         if clip is not None:
             clip_panel.analyse_panel(keys, clip, get_model(), settings)
+    if ctx is not None:
+        with numbers:
+            live_panel(keys, ctx, stats, camera_error)

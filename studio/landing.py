@@ -52,5 +52,11 @@ def render_landing() -> None:
         )
         st.code("python -m posenet_core photo.jpg --multi --json poses.json --out annotated.png", language="bash")
     with picture_col:
+        get_model()  # on a cold start the page above shows at once, any progress here
         picture, count = _example_picture()
-        st.image(picture, caption=f"Multi-pose on a bundled photo: {count} people found", width="stretch")
+        st.image(
+            picture,
+            caption=f"Multi-pose on a bundled photo: {count} people found",
+            width="stretch",
+            alt=f"A photo of three people with the {count} poses PoseNet found drawn as skeletons.",
+        )

@@ -12,6 +12,26 @@ from .capacity_gate import server_load_line
 from .live_stats import LiveStats
 from .session_keys import DemoKeys
 
+# What the browser said when it refused the camera, in plain words (see studio/layout.py).
+_ALLOW_CAMERA = (
+    "Click the camera (or lock) icon at the left of the address bar, set Camera to **Allow** for this site, "
+    "then press START again. In Safari: Settings for This Website, Camera, Allow. On a phone, the browser app "
+    "may also need camera access in the phone's settings."
+)
+_USE_A_SAMPLE = "No camera to spare? Choose a sample under **Video source**: it runs through the same pipeline."
+CAMERA_ERROR_WORDS = {
+    "NotAllowedError": "**The camera is blocked.** The browser did not let this page use the camera "
+    "(you, or a setting, said no). " + _ALLOW_CAMERA,
+    "SecurityError": "**The camera is blocked.** The browser only offers the camera to secure pages "
+    "(`https://` or `localhost`). " + _ALLOW_CAMERA,
+    "NotFoundError": "**No camera found.** The browser sees no camera on this device. Plug one in (or "
+    "switch it on), then press START again.",
+    "NotReadableError": "**The camera is busy.** Another app or browser tab is using it (a video call?). "
+    "Close that, then press START again.",
+    "OverconstrainedError": "**The camera cannot give the video asked for.** Press START again; if it "
+    "persists, try another camera with SELECT DEVICE.",
+}
+
 STALL_AFTER_S = 8.0  # connecting this long means no network path (no TURN when hosted?)
 NO_FRAMES_AFTER_S = 5.0
 
@@ -40,17 +60,27 @@ def _connection_notice(keys: DemoKeys, ctx: WebRtcStreamerContext, snapshot) -> 
         st.info(f"Stream stopped after {snapshot.frames_processed} frames. Press START to resume.")
 
 
+def camera_error_notice(error: str | None) -> None:
+    """Above the video, where the user just pressed START: what happened and what to do."""
+    if error in CAMERA_ERROR_WORDS:
+        st.error(
+            f"{CAMERA_ERROR_WORDS[error]}  \n{_USE_A_SAMPLE}  \n*(The browser said: {error}.)*",
+            icon=":material/videocam_off:",
+        )
+
+
 def _numbers(keys: DemoKeys, ctx: WebRtcStreamerContext, stats: LiveStats) -> None:
     snapshot = stats.snapshot()
     _connection_notice(keys, ctx, snapshot)
     if snapshot.last_error:
         st.warning(f"This frame could not be processed: {snapshot.last_error}")
     report = snapshot.last_report
-    fps_col, net_col, decode_col, poses_col = st.columns(4)
-    fps_col.metric("Processed fps", f"{snapshot.processed_fps:.1f}")
-    net_col.metric("Network", f"{report.timings_ms['network']:.1f} ms" if report else "–")
-    decode_col.metric("Decode", f"{report.timings_ms['decode']:.1f} ms" if report else "–")
-    poses_col.metric("Poses", len(report.poses) if report else "–")
+    # A row that wraps (never cut) and stays one row on a phone, unlike columns, which stack.
+    with st.container(horizontal=True, key=keys.live_numbers, gap="small"):
+        st.metric("Processed fps", f"{snapshot.processed_fps:.1f}", width="content")
+        st.metric("Network", f"{report.timings_ms['network']:.1f} ms" if report else "–", width="content")
+        st.metric("Decode", f"{report.timings_ms['decode']:.1f} ms" if report else "–", width="content")
+        st.metric("Poses", len(report.poses) if report else "–", width="content")
     if report:
         t = report.timings_ms
         (h, w), (gh, gw) = report.input_size, report.output_resolution
@@ -63,11 +93,11 @@ def _numbers(keys: DemoKeys, ctx: WebRtcStreamerContext, stats: LiveStats) -> No
     st.caption(server_load_line())
 
 
-def live_panel(keys: DemoKeys, ctx: WebRtcStreamerContext, stats: LiveStats) -> None:
+def live_panel(keys: DemoKeys, ctx: WebRtcStreamerContext, stats: LiveStats, camera_error: str | None = None) -> None:
     """Refreshes itself every second while a stream is up, and only then."""
     active = ctx.state.playing or ctx.state.signalling
     st.fragment(_numbers, run_every=1.0 if active else None)(keys, ctx, stats)
-    if not active:
+    if not active and not camera_error:
         st.caption(
             "Press **START** to stream. The video goes to this app's server, PoseNet runs there, "
             "and the annotated video comes back."

@@ -8,8 +8,12 @@ import posenet_core
 
 from .frame_budget import NETWORK_THREADS
 
+# Shown (after Streamlit's half-second delay) while a cold server loads the model: with LiteRT
+# and the vendored .tflite files that takes well under a second, so it is seldom seen at all.
+LOADING_TEXT = "Loading PoseNet…"
 
-@st.cache_resource(show_spinner="Loading PoseNet (first visit only)...")
+
+@st.cache_resource(show_spinner=LOADING_TEXT)
 def get_model() -> posenet_core.PoseNet:
     net = posenet_core.load(num_threads=NETWORK_THREADS)  # LiteRT and the vendored .tflite models: no TensorFlow
     net.network.warm_up()  # read every stride's model now, not in the middle of a live stream

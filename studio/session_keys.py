@@ -92,6 +92,17 @@ class DemoKeys:
         """A widget (or a note) of the clip tools: "start", "cancel", "video", "snapshot_png", ..."""
         return f"{self.page}:clip_tool:{name}"
 
+    @property
+    def streamer_helper(self) -> str:
+        """The layout helper beside the streamer (studio/layout.py); its state holds a refused camera's error.
+        Also its CSS class (``st-key-streamer-helper-...``), which the app's CSS hides."""
+        return f"streamer-helper-{self.page}"
+
+    @property
+    def live_numbers(self) -> str:
+        """The row of live metrics: a container's key, for its CSS class (``st-key-live-numbers-...``)."""
+        return f"live-numbers-{self.page}"
+
 
 class TeachKeys:
     """The teaching page's keys: one page, one set."""
@@ -111,6 +122,7 @@ class TeachKeys:
     COMPARE_MODE = "teach:compare_mode"
     WALK_STEP = "teach:walk_step"
     WALK_SIGNATURE = "teach:walk_signature"
+    STEPPER = "teach-stepper"  # the walk's buttons' row: a container's key, for its CSS class (studio/layout.py)
 
     @staticmethod
     def walk_button(label: str) -> str:

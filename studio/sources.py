@@ -41,6 +41,29 @@ def read_rgb(path: pathlib.Path):
     return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
 
 
+class _RealTimeStamps:
+    """RTP time stamps from the real time since the first frame, never going back.
+
+    The encoder (libvpx) refuses a frame stamped before the first one it encoded
+    ("avcodec_send_frame(): Invalid data"), which ends the stream with a traceback.
+    """
+
+    CLOCK_RATE = 90_000  # the RTP video clock
+
+    def __init__(self):
+        self._started: float | None = None
+        self._last = -1
+
+    def stamp(self, frame: av.VideoFrame) -> av.VideoFrame:
+        now = time.monotonic()
+        if self._started is None:
+            self._started = now
+        self._last = max(round((now - self._started) * self.CLOCK_RATE), self._last + 1)
+        frame.pts = self._last
+        frame.time_base = fractions.Fraction(1, self.CLOCK_RATE)
+        return frame
+
+
 class StillImageTrack(MediaStreamTrack):
     """A photo sent as a video of up to 30 fps, so it goes through the live pipeline like a camera.
 
@@ -51,27 +74,21 @@ class StillImageTrack(MediaStreamTrack):
 
     kind = "video"
     FRAME_INTERVAL_S = 1 / 30
-    CLOCK_RATE = 90_000  # the RTP video clock
 
     def __init__(self, rgb):
         super().__init__()
         self._rgb = rgb
-        self._started: float | None = None
-        self._next_at = 0.0
+        self._stamps = _RealTimeStamps()
+        self._next_at: float | None = None
 
     async def recv(self):
         if self.readyState != "live":  # stopped: readers (the relay, the sender) end on this error
             raise MediaStreamError
         now = time.monotonic()
-        if self._started is None:
-            self._started = self._next_at = now
-        if self._next_at > now:  # never faster than 30 fps
+        if self._next_at is not None and self._next_at > now:  # never faster than 30 fps
             await asyncio.sleep(self._next_at - now)
-        self._next_at = max(self._next_at, now) + self.FRAME_INTERVAL_S
-        frame = av.VideoFrame.from_ndarray(self._rgb, format="rgb24")  # fresh: receivers may keep frames
-        frame.pts = round((time.monotonic() - self._started) * self.CLOCK_RATE)
-        frame.time_base = fractions.Fraction(1, self.CLOCK_RATE)
-        return frame
+        self._next_at = max(self._next_at or now, now) + self.FRAME_INTERVAL_S
+        return self._stamps.stamp(av.VideoFrame.from_ndarray(self._rgb, format="rgb24"))  # fresh: receivers keep frames
 
 
 class _StillPlayer:

@@ -1,8 +1,10 @@
 """The picture a person studies: a bundled sample, a webcam snapshot or an upload.
 
-Plain Python (no Streamlit). Uploads are checked before they are decoded: only JPEG,
-PNG and WebP, no more than ``MAX_PIXELS``; anything larger than ``MAX_SIDE`` on its
-long side is downscaled (and the page says so).
+Plain Python (no Streamlit). Uploads are checked before they are decoded: at most
+``MAX_UPLOAD_MB``, only JPEG, PNG and WebP, no more than ``MAX_PIXELS``; anything larger
+than ``MAX_SIDE`` on its long side is downscaled (and the page says so). Each refusal
+says why in words, because the page shows it (a browser widget's own refusal is only a
+tooltip, which phones cannot show).
 """
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ from PIL import Image, UnidentifiedImageError
 
 from ..sources import SAMPLES, read_rgb
 
-UPLOAD_TYPES = ("jpg", "jpeg", "png", "webp")
 FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
 MAX_SIDE = 2000  # pixels on the long side; larger pictures are downscaled to this
+MAX_UPLOAD_MB = 10
 MAX_PIXELS = 50_000_000  # refused outright: decoding would take too much memory
 
 # The bundled photos this page offers (keys of studio.sources.SAMPLES).
@@ -47,14 +49,17 @@ def digest_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _check_header(data: bytes) -> None:
+def _check_header(data: bytes, name: str) -> None:
     """Reads only the header: the format and the pixel count, before any decoding."""
     try:
         with Image.open(io.BytesIO(data)) as header:
             kind, (width, height) = header.format, header.size
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+        suffix = name.rsplit(".", 1)[-1].upper() if "." in name else ""
+        # the name is the user's text, shown as Markdown: only a plain short suffix goes into the words
+        what = f"This {suffix} file" if 0 < len(suffix) <= 5 and suffix.isascii() and suffix.isalnum() else "This file"
         raise FrameError(
-            "This file is not an image this page can read: please choose a JPEG, PNG or WebP picture."
+            f"{what} is not an image this page can read: please choose a JPEG, PNG or WebP picture."
         ) from None
     if kind not in FORMATS:
         raise FrameError(f"This is a {kind} image; this page reads JPEG, PNG and WebP pictures only.")
@@ -83,7 +88,12 @@ def decode_upload(data: bytes, name: str) -> Frame:
     """An uploaded or snapped picture; raises ``FrameError`` with a message to show."""
     if not data:
         raise FrameError("The file is empty.")
-    _check_header(data)
+    if len(data) > MAX_UPLOAD_MB * 1024 * 1024:
+        raise FrameError(
+            f"This file is {len(data) / 1024 / 1024:.1f} MB; this page takes pictures up to {MAX_UPLOAD_MB} MB. "
+            "Please choose a smaller one (a JPEG of the same picture is usually much smaller)."
+        )
+    _check_header(data, name)
     # OpenCV applies the EXIF orientation, as a browser shows the photo.
     bgr = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
     if bgr is None:

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ..model import get_model
 from ..plain_text import shown
 from ..session_keys import TeachKeys
 from ..sources import CAMERA, SAMPLES
 from . import steps, walk
 from .cache import sample_frame, upload_frame
-from .frames import MAX_SIDE, SAMPLE_PHOTOS, UPLOAD_TYPES, Frame, FrameError, digest_of
+from .frames import MAX_SIDE, MAX_UPLOAD_MB, SAMPLE_PHOTOS, Frame, FrameError, digest_of
 from .text import size
 
+# The uploader takes any file up to this (above .streamlit/config.toml's server.maxUploadSize), so that
+# a refused file gets its reason on the page: frames.decode_upload refuses anything over MAX_UPLOAD_MB,
+# or not JPEG, PNG or WebP. Left to the widget, the refusal is only a tooltip on the file's name.
+UPLOAD_CEILING_MB = 100
 SOURCES = {
     "yoga": "One person (sample)",
     "three_people": "Three people (sample)",
@@ -19,7 +24,6 @@ SOURCES = {
     "upload": "Upload a picture",
 }
 LIVE = "live"  # a snapshot a live page sent here (TeachKeys.FROM_LIVE)
-MAX_UPLOAD_MB = 10  # the app's own cap (.streamlit/config.toml) is the live pages' clips' 50 MB
 STEPS = {
     "1 · Input": steps.input_step,
     "2 · Heatmaps": steps.heatmaps_step,
@@ -68,13 +72,13 @@ def pick_frame() -> Frame | None:
     else:
         uploaded = st.file_uploader(
             "A picture with one or more people",
-            type=list(UPLOAD_TYPES),
             key=TeachKeys.UPLOAD,
-            max_upload_size=MAX_UPLOAD_MB,
-            help=f"JPEG, PNG or WebP. Pictures over {MAX_SIDE} px on the long side are downscaled.",
+            max_upload_size=UPLOAD_CEILING_MB,
+            help=f"JPEG, PNG or WebP, up to {MAX_UPLOAD_MB} MB. Pictures over {MAX_SIDE} px on the long side "
+            "are downscaled.",
         )
         if uploaded is None:
-            st.info("Choose a JPEG, PNG or WebP picture.", icon=":material/upload:")
+            st.info(f"Choose a JPEG, PNG or WebP picture of up to {MAX_UPLOAD_MB} MB.", icon=":material/upload:")
             return None
         frame = _from_file(uploaded)
     if frame is not None:
@@ -113,6 +117,7 @@ def render_teaching_page() -> None:
     if frame is None:
         return
     _step_by_number()
+    get_model()  # a cold server's progress, above the tabs, rather than a blank page
     tabs = st.tabs(list(STEPS), key=TeachKeys.STEP, on_change="rerun", bind="query-params")
     for tab, render in zip(tabs, STEPS.values()):
         with tab:

@@ -102,6 +102,7 @@ def input_step(frame: Frame) -> None:
             caption=f"The {size(a.output_resolution)} output grid over the picture: one dot per cell, at "
             f"(cell y, cell x) × {a.output_stride} network-input pixels; the lines are the cell borders.",
             width="stretch",
+            alt=f"The picture with the {size(a.output_resolution)} output grid drawn over it.",
         )
     metric_row(
         {
@@ -152,7 +153,12 @@ def heatmaps_step(frame: Frame) -> None:
             st.columns(THUMBNAILS_PER_ROW), range(first, min(first + THUMBNAILS_PER_ROW, len(PART_NAMES)))
         ):
             scores = outputs.heatmap_scores[:, :, k]
-            column.image(cv.heatmap_thumbnail(scores), caption=f"{PART_NAMES[k]} {scores.max():.2f}", width="stretch")
+            column.image(
+                cv.heatmap_thumbnail(scores),
+                caption=f"{PART_NAMES[k]} {scores.max():.2f}",
+                width="stretch",
+                alt=f"Heatmap of the {PART_NAMES[k]}: highest score {scores.max():.2f}.",
+            )
 
 
 # Step 3 ----------------------------------------------------------------------------------
@@ -233,10 +239,16 @@ def single_pose_step(frame: Frame) -> None:
             width="stretch",
             caption=f"{r.name}: the argmax cell (yellow), the offset vector (green arrow) from the cell's "
             f"centre to the keypoint (pink).",
+            alt=f"The picture with the {r.name}'s argmax cell, its offset vector and the keypoint marked.",
         )
     with detail:
         zoom = cv.Canvas.around(frame.image, outputs, cell_centre).grid()
-        st.image(marked(zoom).image, caption="The same, magnified: the cells around the argmax cell.", width="stretch")
+        st.image(
+            marked(zoom).image,
+            caption="The same, magnified: the cells around the argmax cell.",
+            width="stretch",
+            alt=f"A magnified crop around the {r.name}'s argmax cell.",
+        )
     metric_row(
         {
             "Argmax cell (y, x)": yx(r.cell),
@@ -254,6 +266,7 @@ def single_pose_step(frame: Frame) -> None:
             posenet_core.draw_poses(frame.image, lesson.image_pose, min_part_confidence=0.0),
             width="stretch",
             caption="All 17 parts, each from its own argmax cell and offset; the skeleton joins them.",
+            alt=f"The picture with the single pose drawn, score {lesson.pose.score:.2f}.",
         )
     with numbers:
         st.metric("Pose score", f"{lesson.pose.score:.4f}")
@@ -304,7 +317,11 @@ def compare_step(frame: Frame) -> None:
             picture = posenet_core.draw_stride_grid(frame.image, run.outputs)
             drawn = [p for p in run.image_poses if p.score >= MIN_POSE_SCORE_DRAWN]
             picture = posenet_core.draw_poses(picture, drawn, scores=multi is not None)
-            st.image(picture, width="stretch")
+            st.image(
+                picture,
+                width="stretch",
+                alt=f"The picture decoded at output stride {stride}: its grid and {len(drawn)} poses drawn.",
+            )
             t = run.timings_ms
             scores = [p.score for p in run.image_poses]
             st.metric("Output grid", f"{size(run.outputs.output_resolution)} cells")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -15,11 +18,36 @@ from . import canvas as cv
 from .cache import input_settings, multi_pose_settings, outputs_for
 from .frames import Frame
 from .lesson import MultiPoseLesson, MultiPoseSettings, WalkEvent, distance, edge_name, multi_pose_lesson, yx_of
-from .steps import SCORE_FORMAT, metric_row, settings_caption
+from .steps import MIN_POSE_SCORE_DRAWN, metric_row, settings_caption
 from .text import yx
 
 NOT_REACHED = "not reached"
 MAX_ZOOM_CELLS = 8.0
+
+
+def drawn_in_colour(pose) -> bool:
+    """Whether a decoded pose passes the display threshold (the live demo's minimum pose confidence)."""
+    return pose.score >= MIN_POSE_SCORE_DRAWN
+
+
+def draw_final_poses(image: np.ndarray, poses, **draw) -> np.ndarray:
+    """Poses passing the display threshold in their colours; the others in grey, drawn under them."""
+    faint = [p for p in poses if not drawn_in_colour(p)]
+    out = image
+    if faint:
+        drawn = posenet_core.draw_poses(image, faint, min_part_confidence=0.0, **draw)
+        changed = np.any(drawn != image, axis=-1)
+        grey = drawn[changed].astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
+        out = image.copy()
+        out[changed] = (grey * 0.5 + 70).astype(np.uint8)[:, None]
+    return posenet_core.draw_poses(
+        out, [p if drawn_in_colour(p) else _hidden(p) for p in poses], min_part_confidence=0.0, **draw
+    )
+
+
+def _hidden(pose):
+    """The same pose with every part scored below 0, so drawing skips it but keeps the others' colours (by index)."""
+    return dataclasses.replace(pose, keypoints=tuple(dataclasses.replace(k, score=-1.0) for k in pose.keypoints))
 
 
 def outcome(root) -> str:
@@ -51,7 +79,7 @@ def _overview(frame: Frame, outputs: NetworkOutputs, lesson: MultiPoseLesson):
     for index, pose in enumerate(lesson.poses):
         for keypoint in pose.keypoints:
             canvas.disk(yx_of(keypoint), lesson.settings.nms_radius, pose_colour(index), fill=0.1)
-    canvas.image = posenet_core.draw_poses(canvas.image, list(lesson.image_poses), min_part_confidence=0.0)
+    canvas.image = draw_final_poses(canvas.image, list(lesson.image_poses))
     for root in reversed(lesson.roots):  # the strongest drawn last, on top
         c = root.considered
         if c is None:  # never decoded, so no position: mark its cell
@@ -187,26 +215,27 @@ def _stepper(count: int, signature) -> int:
         st.session_state[TeachKeys.WALK_STEP] = 1
     current = min(max(int(st.session_state.get(TeachKeys.WALK_STEP, 1)), 1), count)
     st.session_state[TeachKeys.WALK_STEP] = current
-    buttons = st.columns([1, 1, 1, 1, 4], vertical_alignment="center")
+    # A horizontal container, not columns: buttons as wide as their labels ("Previous" is never cut)
+    # and one row on a phone too (columns stack there); the slider goes under them.
+    buttons = st.container(horizontal=True, key=TeachKeys.STEPPER, gap="small", vertical_alignment="center")
     moves = [
         ("First", ":material/first_page:", 1),
         ("Previous", ":material/chevron_left:", current - 1),
         ("Next", ":material/chevron_right:", current + 1),
         ("Last", ":material/last_page:", count),
     ]
-    for column, (label, icon, target) in zip(buttons, moves):
-        column.button(
+    for label, icon, target in moves:
+        buttons.button(
             label,
             icon=icon,
             key=TeachKeys.walk_button(label),
             on_click=_go,
             args=(target, count),
             disabled=target == current or not 1 <= target <= count,
-            width="stretch",
+            width="content",
         )
-    with buttons[-1]:
-        if count > 1:
-            st.slider("Decoding step", 1, count, key=TeachKeys.WALK_STEP, label_visibility="collapsed")
+    if count > 1:
+        st.slider("Decoding step", 1, count, key=TeachKeys.WALK_STEP, label_visibility="collapsed")
     return st.session_state[TeachKeys.WALK_STEP] - 1
 
 
@@ -221,12 +250,17 @@ def _walk(frame: Frame, outputs: NetworkOutputs, lesson: MultiPoseLesson) -> Non
     whole, detail = st.columns([3, 2], gap="large")
     with whole:
         canvas = _marks(_state(cv.Canvas(frame.image, outputs).dim(0.6), lesson, index), lesson, event)
-        st.image(canvas.image, width="stretch")
+        st.image(canvas.image, width="stretch", alt=f"The picture, dimmed, with decoding step {index + 1} marked.")
     with detail:
         centre, cells = _focus(lesson, event, outputs.output_stride)
         zoom = cv.Canvas.around(frame.image, outputs, centre, cells).dim(0.75).grid()
         zoom = _marks(_state(zoom, lesson, index), lesson, event)
-        st.image(zoom.image, width="stretch", caption="Magnified, with the output cells.")
+        st.image(
+            zoom.image,
+            width="stretch",
+            caption="Magnified, with the output cells.",
+            alt=f"A magnified crop around decoding step {index + 1}, with the output cells' borders.",
+        )
     st.code(numbers, language="text")
 
 
@@ -243,6 +277,26 @@ def _candidates_table(lesson: MultiPoseLesson) -> pd.DataFrame:
     )
 
 
+# Wide enough for "skipped (near pose 12)" in full: the table is a canvas, its cells never wrap.
+CANDIDATE_COLUMNS = {
+    "rank": st.column_config.NumberColumn(width=40),
+    "part": st.column_config.TextColumn(width=100),
+    "cell y": st.column_config.NumberColumn(width=48),
+    "cell x": st.column_config.NumberColumn(width=48),
+    "score": st.column_config.NumberColumn(format="%.4f", width=60),
+    "outcome": st.column_config.TextColumn(width=150),
+}
+POSE_COLUMNS = {
+    "pose": st.column_config.NumberColumn(width=45),
+    "root part": st.column_config.TextColumn(width=95),
+    **{
+        name: st.column_config.NumberColumn(format="%.4f", width=80)
+        for name in ("root score", "pose score", "mean of 17")
+    },
+    "drawn": st.column_config.TextColumn(width=60),
+}
+
+
 def _poses_table(lesson: MultiPoseLesson) -> pd.DataFrame:
     roots = [c for c in lesson.trace.candidates if c.pose_index is not None]
     return pd.DataFrame(
@@ -252,6 +306,7 @@ def _poses_table(lesson: MultiPoseLesson) -> pd.DataFrame:
             "root score": [c.score for c in roots],
             "pose score": [p.score for p in lesson.poses],
             "mean of 17": [float(p.keypoint_scores().mean()) for p in lesson.poses],
+            "drawn": ["yes" if drawn_in_colour(p) else "grey" for p in lesson.poses],
         }
     )
 
@@ -275,6 +330,7 @@ def multi_pose_step(frame: Frame) -> None:
             "Considered": str(len(lesson.trace.candidates)),
             "Skipped by NMS": str(lesson.skipped_count),
             "Poses found": str(len(lesson.poses)),
+            f"Scoring ≥ {MIN_POSE_SCORE_DRAWN:g}": str(sum(drawn_in_colour(p) for p in lesson.poses)),
         }
     )
     if not lesson.roots:
@@ -284,35 +340,46 @@ def multi_pose_step(frame: Frame) -> None:
             icon=":material/info:",
         )
         return
-    picture, table = st.columns([1, 1], gap="large")
+    picture, table = st.columns([2, 3], gap="large")  # the table's columns in full from 1280 px up
     with picture:
         st.image(
             _overview(frame, outputs, lesson),
             width="stretch",
             caption="Candidate roots: double rings started a pose (in its colour), red rings were skipped by "
             "NMS, grey cells were never reached (max detections found first). The tinted disks are the NMS "
-            "radius around every keypoint of each pose found.",
+            f"radius around every keypoint of each pose found; poses scoring under {MIN_POSE_SCORE_DRAWN:g} are "
+            "drawn in grey.",
+            alt="The picture, dimmed, with every candidate root ringed and the decoded poses drawn.",
         )
     with table:
-        st.dataframe(_candidates_table(lesson), hide_index=True, height=420, column_config={"score": SCORE_FORMAT})
+        st.dataframe(_candidates_table(lesson), hide_index=True, height=420, column_config=CANDIDATE_COLUMNS)
     st.subheader("The greedy decoding, one step at a time")
     _walk(frame, outputs, lesson)
     st.subheader("Final poses")
-    final, scores = st.columns([1, 1], gap="large")
-    with final:
-        picture = posenet_core.draw_poses(
-            frame.image, list(lesson.image_poses), min_part_confidence=0.0, boxes=True, scores=True
+    final, scores = st.columns([2, 3], gap="large")
+    faint = sum(not drawn_in_colour(p) for p in lesson.poses)
+    if faint:
+        st.info(
+            f"{faint} of the {len(lesson.poses)} poses score under {MIN_POSE_SCORE_DRAWN:g} and are drawn in grey. "
+            "PoseNet returns a pose for every candidate that NMS did not skip, up to max detections: a second "
+            "peak of a person's part further than the NMS radius from the first pose's part starts a \"pose\" "
+            "that mostly repeats that person, and its NMS-adjusted score is low. Apps hide poses under a "
+            f"minimum pose confidence ({MIN_POSE_SCORE_DRAWN:g} in the live multi-pose demo).",
+            icon=":material/visibility_off:",
         )
-        st.image(picture, width="stretch")
+    with final:
+        picture = draw_final_poses(frame.image, list(lesson.image_poses), boxes=True, scores=True)
+        st.image(
+            picture,
+            width="stretch",
+            alt=f"The picture with the {len(lesson.poses) - faint} poses scoring at least {MIN_POSE_SCORE_DRAWN:g} "
+            f"in colour and {faint} in grey.",
+        )
     with scores:
         st.dataframe(
             _poses_table(lesson),
             hide_index=True,
-            column_config={
-                "root score": SCORE_FORMAT,
-                "pose score": SCORE_FORMAT,
-                "mean of 17": SCORE_FORMAT,
-            },
+            column_config=POSE_COLUMNS,
         )
         st.caption(
             "**pose score** is NMS-adjusted: the sum of the scores of the parts that no earlier pose already has "

@@ -1,0 +1,127 @@
+"""What the page looks like on a laptop and a phone: the app's CSS, and the video streamer's helper.
+
+Two things here cannot be done from Python:
+
+- streamlit-webrtc draws the video, START and its errors inside its own iframe, sized by
+  its content: a portrait video 360 px wide is 640 px tall, taller than a laptop's screen.
+- When the browser refuses the camera, the component shows the raw error
+  ("NotAllowedError: Permission denied") in that iframe and tells Python nothing.
+
+``streamer_helper`` is a small script on the page (a ``st.components.v2`` component, the
+iframe is same-origin) that caps the video's height to what fits under it on this screen,
+gives the component's buttons a visible keyboard focus ring, and reports the name of a
+camera error back to Python, which explains it in plain words.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from .session_keys import DemoKeys
+
+# The names getUserMedia rejects with (see the Media Capture spec), as the component prints them.
+CAMERA_ERRORS = ("NotAllowedError", "NotFoundError", "NotReadableError", "OverconstrainedError", "SecurityError")
+
+APP_CSS = """
+<style>
+/* A metric's value keeps its unit: wrap rather than cut "207.1 ms" to "207.1…". */
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+}
+/* Tab rows wrap on narrow screens instead of scrolling sideways. */
+[data-testid="stTabs"] [role="tablist"] { flex-wrap: wrap; row-gap: 0.25rem; overflow-x: visible; }
+[data-testid="stTabsScrollLeft"], [data-testid="stTabsScrollRight"] { display: none; }
+/* The live numbers beside the video: compact, one row when they fit. */
+[class*="st-key-live-numbers"] [data-testid="stMetricValue"] { font-size: 1.35rem; }
+[class*="st-key-live-numbers"] [data-testid="stMetric"] { min-width: 3rem; }
+/* The helper has nothing to show. */
+[class*="st-key-streamer-helper"] { display: none; }
+@media (max-width: 640px) {
+  [class*="st-key-live-numbers"] [data-testid="stMetricValue"] { font-size: 1rem; }
+  [class*="st-key-live-numbers"] [data-testid="stMetricLabel"] p { font-size: 0.75rem; }
+  /* The video's and the controls' columns stack: the live numbers close under STOP, the source in reach. */
+  [data-testid="stHorizontalBlock"]:has(iframe[title="streamlit_webrtc.component.webrtc_streamer"]) {
+    row-gap: 1rem !important;
+  }
+  .st-key-teach-stepper { flex-wrap: nowrap; gap: 0.25rem; }
+  .st-key-teach-stepper button { padding-left: 0.4rem; padding-right: 0.4rem; min-width: 0; }
+  /* part names in small multiples and tables wrap instead of being cut */
+  [data-testid="stImageCaption"], [data-testid="stCaptionContainer"] { overflow-wrap: anywhere; }
+}
+</style>
+"""
+
+_HELPER_JS = """
+export default function (component) {
+  const { setStateValue, data } = component;
+  const IFRAME = 'iframe[title="streamlit_webrtc.component.webrtc_streamer"]';
+  const ERROR = new RegExp('\\\\b(' + data.errors.join('|') + ')\\\\b');
+  // Report changes only: a state change reruns the script, and a rerun while the page is
+  // still loading once reset freshly seeded sliders to their minimum.
+  let reported = null;
+  // Where the iframe sits in the page, independent of scrolling.
+  const pageTop = (element) => {
+    let top = element.getBoundingClientRect().top;
+    for (let e = element.parentElement; e; e = e.parentElement) top += e.scrollTop || 0;
+    return top + (document.scrollingElement ? document.scrollingElement.scrollTop : 0);
+  };
+  const tick = () => {
+    let error = null;
+    for (const frame of document.querySelectorAll(IFRAME)) {
+      let doc = null;
+      try { doc = frame.contentDocument; } catch (e) { continue; }
+      if (!doc || !doc.head || !doc.body) continue;
+      const narrow = window.innerWidth < 700;
+      // The video and the buttons under it fit on the screen together: under its top,
+      // less the buttons' row, and at most a share of the screen (less on a phone,
+      // so the controls under the video stay in reach).
+      const room = window.innerHeight - Math.max(0, pageTop(frame)) - data.buttons_px;
+      const share = window.innerHeight * (narrow ? data.phone_share : data.screen_share);
+      const cap = Math.round(Math.max(data.min_px, Math.min(room, share)));
+      let style = doc.getElementById('studio-layout');
+      if (!style) {
+        style = doc.createElement('style');
+        style.id = 'studio-layout';
+        doc.head.appendChild(style);
+      }
+      const css = `video { max-height: ${cap}px; object-fit: contain; background: #000; }
+        button:focus-visible { outline: 3px solid ${data.focus_colour} !important; outline-offset: 2px; }`;
+      if (style.textContent !== css) style.textContent = css;
+      const match = (doc.body.innerText || '').match(ERROR);
+      if (match) error = match[1];
+    }
+    if (error !== reported) {
+      reported = error;
+      setStateValue('camera_error', error);
+    }
+  };
+  tick();
+  const timer = setInterval(tick, 300);
+  return () => clearInterval(timer);
+}
+"""
+
+HELPER_SETTINGS = {
+    "errors": list(CAMERA_ERRORS),
+    "buttons_px": 72,  # START/STOP row under the video, and a margin
+    "screen_share": 0.75,
+    "phone_share": 0.5,
+    "min_px": 180,
+    "focus_colour": "#00E6A0",  # the theme's primary colour
+}
+
+_helper = None
+
+
+def apply_app_css() -> None:
+    st.html(APP_CSS)
+
+
+def streamer_helper(keys: DemoKeys) -> str | None:
+    """Mount the helper (once per page run); returns the camera error's name, if the browser refused the camera."""
+    global _helper
+    if _helper is None:
+        _helper = st.components.v2.component("studio_streamer_helper", js=_HELPER_JS)
+    result = _helper(key=keys.streamer_helper, data=HELPER_SETTINGS, on_camera_error_change=lambda: None)
+    error = getattr(result, "camera_error", None) if result is not None else None
+    return error if error in CAMERA_ERRORS else None
