@@ -55,19 +55,26 @@ def app_server(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def _chromium(camera_y4m, app_server):
+def playwright_driver():
+    """One Playwright for the whole run: its sync API refuses to start while another one runs,
+    so every test that launches a Chromium of its own launches it from this one."""
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright, camera_y4m)
-        try:
-            pages = warm_up(chromium, app_server.url)
-        except Exception:
-            print(app_server.log_tail(80))
-            chromium.close()
-            raise
-        yield chromium, pages
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def _chromium(camera_y4m, app_server, playwright_driver):
+    chromium = launch_chromium(playwright_driver, camera_y4m)
+    try:
+        pages = warm_up(chromium, app_server.url)
+    except Exception:
+        print(app_server.log_tail(80))
         chromium.close()
+        raise
+    yield chromium, pages
+    chromium.close()
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pathlib
 import time
@@ -42,6 +43,16 @@ def tree_rss_mb(pid: int) -> float:
 
 def threads(pid: int) -> int:
     return _status_field(pid, "Threads")
+
+
+def thread_names(pid: int) -> dict[str, int]:
+    """How many of the process's threads carry each name (/proc/PID/task/*/comm): what stayed behind."""
+    names: dict[str, int] = {}
+    for comm in pathlib.Path(f"/proc/{pid}/task").glob("*/comm"):
+        with contextlib.suppress(OSError):
+            name = comm.read_text().strip()
+            names[name] = names.get(name, 0) + 1
+    return dict(sorted(names.items()))
 
 
 def cpu_seconds(pid: int) -> float:

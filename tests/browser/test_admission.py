@@ -40,16 +40,13 @@ def limited_server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def limited_browser(camera_y4m, limited_server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright, camera_y4m)
-        try:
-            pages = warm_up(chromium, limited_server.url)
-            yield chromium, pages
-        finally:
-            chromium.close()
+def limited_browser(camera_y4m, limited_server, playwright_driver):
+    chromium = launch_chromium(playwright_driver, camera_y4m)
+    try:
+        pages = warm_up(chromium, limited_server.url)
+        yield chromium, pages
+    finally:
+        chromium.close()
 
 
 def full_notice(demo: DemoPage):

@@ -57,14 +57,11 @@ def _proc_state(pid: int) -> str:
 
 
 @pytest.fixture(scope="module")
-def chromium(camera_y4m, stack):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright, camera_y4m)
-        pages = warm_up(browser, stack.info["url"])
-        yield browser, pages
-        browser.close()
+def chromium(camera_y4m, stack, playwright_driver):
+    browser = launch_chromium(playwright_driver, camera_y4m)
+    pages = warm_up(browser, stack.info["url"])
+    yield browser, pages
+    browser.close()
 
 
 @pytest.fixture(scope="module")
