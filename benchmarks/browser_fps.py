@@ -95,15 +95,13 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="posenet-bench-") as tmp:
         tmp = pathlib.Path(tmp)
         camera = make_y4m(tmp / "camera.y4m", args.width, args.height, seconds=LOOP_S, stamp=True)
-        server = AppServer(tmp / "streamlit.log", skip_run_cleanup=args.skip_run_cleanup)
-        server.start()
-        cleanup = " (per-run clean-up OFF)" if server.skip_run_cleanup else ""
-        print(
-            f"app: {server.url}{cleanup}; camera: {args.width}x{args.height} at {CAMERA_FPS} fps, "
-            f"stamped, {LOOP_S:.0f} s loop",
-            flush=True,
-        )
-        try:
+        with AppServer(tmp / "streamlit.log", skip_run_cleanup=args.skip_run_cleanup) as server:
+            cleanup = " (per-run clean-up OFF)" if server.skip_run_cleanup else ""
+            print(
+                f"app: {server.url}{cleanup}; camera: {args.width}x{args.height} at {CAMERA_FPS} fps, "
+                f"stamped, {LOOP_S:.0f} s loop",
+                flush=True,
+            )
             with sync_playwright() as playwright:
                 browser = launch_chromium(playwright, camera)
                 pages = warm_up(browser, server.url)
@@ -123,11 +121,6 @@ def main() -> int:
                 )
                 rows = measure(demo, args)
                 browser.close()
-        except Exception:
-            print(server.log_tail(40))
-            raise
-        finally:
-            server.stop()
     report(rows, args)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1))

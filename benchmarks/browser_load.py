@@ -209,19 +209,17 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="posenet-load-") as tmp:
         tmp = pathlib.Path(tmp)
         camera = make_y4m(tmp / "camera.y4m", args.width, args.height, seconds=LOOP_S, stamp=True)
-        server = AppServer(tmp / "streamlit.log")
-        server.start()
-        if args.pin:
-            pin([server.process.pid], 1)
-        limit = os.environ.get("POSENET_MAX_STREAMS", "(default)")
-        print(
-            f"app {server.url}; camera {args.width}x{args.height} stamped; multi-pose page; "
-            f"{'browser on core 0, server on core 1' if args.pin else 'not pinned'}; "
-            f"POSENET_MAX_STREAMS={limit}",
-            flush=True,
-        )
-        results = []
-        try:
+        with AppServer(tmp / "streamlit.log") as server:
+            if args.pin:
+                pin([server.process.pid], 1)
+            limit = os.environ.get("POSENET_MAX_STREAMS", "(default)")
+            print(
+                f"app {server.url}; camera {args.width}x{args.height} stamped; multi-pose page; "
+                f"{'browser on core 0, server on core 1' if args.pin else 'not pinned'}; "
+                f"POSENET_MAX_STREAMS={limit}",
+                flush=True,
+            )
+            results = []
             with sync_playwright() as playwright:
                 browser = launch_chromium(playwright, camera)
                 pages = warm_up(browser, server.url)
@@ -229,11 +227,6 @@ def main() -> int:
                     results.append(measure_k(browser, server, pages, k, args, args.profile))
                     print_result(results[-1])
                 browser.close()
-        except Exception:
-            print(server.log_tail(40))
-            raise
-        finally:
-            server.stop()
     print("\n| K | distinct fps per session | fairness | latency p50 ms | server CPU ms/frame | steal |")
     print("| --- | --- | --- | --- | --- | --- |")
     for r in results:

@@ -108,22 +108,10 @@ def _progress(keys: DemoKeys) -> None:
         st.rerun(scope="app")
     if job.status == "done":
         stem = pathlib.Path(job.name).stem
-        video_col, json_col = st.columns(2)
-        video_col.download_button(
-            "Annotated video (MP4)",
-            job.video_path.read_bytes(),
-            file_name=f"{stem}_posenet.mp4",
-            mime="video/mp4",
-            icon=":material/download:",
-            key=keys.clip_tool("video"),
-        )
-        json_col.download_button(
-            "Poses per frame (JSON)",
-            job.json_path.read_bytes(),
-            file_name=f"{stem}_poses.json",
-            mime="application/json",
-            icon=":material/download:",
-            key=keys.clip_tool("json"),
+        _download_buttons(
+            keys,
+            ("Annotated video (MP4)", job.video_path.read_bytes(), f"{stem}_posenet.mp4", "video/mp4", "video"),
+            ("Poses per frame (JSON)", job.json_path.read_bytes(), f"{stem}_poses.json", "application/json", "json"),
         )
     elif job.status == "cancelled":
         st.info("Analysis cancelled.")
@@ -203,22 +191,10 @@ def snapshot_panel(keys: DemoKeys, stats: LiveStats, streaming: bool) -> None:
     if shot is None:
         return
     st.image(shot["picture_png"], caption=f"{shot['name']}: what was on screen", width=240)
-    png_col, json_col = st.columns(2)
-    png_col.download_button(
-        "PNG",
-        shot["picture_png"],
-        file_name=f"{shot['name']}.png",
-        mime="image/png",
-        icon=":material/download:",
-        key=keys.clip_tool("snapshot_png"),
-    )
-    json_col.download_button(
-        "Poses (JSON)",
-        shot["poses_json"],
-        file_name=f"{shot['name']}.json",
-        mime="application/json",
-        icon=":material/download:",
-        key=keys.clip_tool("snapshot_json"),
+    _download_buttons(
+        keys,
+        ("PNG", shot["picture_png"], f"{shot['name']}.png", "image/png", "snapshot_png"),
+        ("Poses (JSON)", shot["poses_json"], f"{shot['name']}.json", "application/json", "snapshot_json"),
     )
     if st.button(
         "Study this frame on the teaching page", key=keys.clip_tool("snapshot_teach"), icon=":material/school:"
@@ -226,3 +202,11 @@ def snapshot_panel(keys: DemoKeys, stats: LiveStats, streaming: bool) -> None:
         st.session_state[TeachKeys.FROM_LIVE] = (shot["frame_png"], f"{shot['name']}.png")
         st.session_state[TeachKeys.SOURCE] = "live"
         st.switch_page(TEACHING_PAGE)
+
+
+def _download_buttons(keys: DemoKeys, *downloads: tuple) -> None:
+    """Download buttons side by side, each ``(label, data, file name, MIME type, clip_tool key)``."""
+    for column, (label, data, file_name, mime, tool) in zip(st.columns(len(downloads)), downloads):
+        column.download_button(
+            label, data, file_name=file_name, mime=mime, icon=":material/download:", key=keys.clip_tool(tool)
+        )

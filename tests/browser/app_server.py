@@ -127,5 +127,7 @@ class AppServer:
     def __enter__(self) -> AppServer:
         return self.start()
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, exc_type, *exc) -> None:
+        if exc_type is not None:  # whatever went wrong, the server's side of it
+            print(self.log_tail(40))
         self.stop()
