@@ -13,6 +13,8 @@ matches each frame's poses to the people of the frames before, by a global assig
 
 Both are measured against where each person is *predicted* to be at the new frame's time,
 moving on at the velocity they last had, so people walking past each other keep their IDs.
+Pass a ``MatchTrace`` to ``update`` to record one frame's matching numbers (for teaching);
+tracking is the same with or without it.
 """
 
 from __future__ import annotations
@@ -121,6 +123,24 @@ def object_keypoint_similarity(pose: Pose, reference: Pose, *, min_keypoint_scor
     return float(oks_matrix(positions[:1], confident[:1], area, positions[1:], confident[1:])[0, 0])
 
 
+@dataclass
+class MatchTrace:
+    """One frame's matching, as ``PoseTracker.update(..., trace=MatchTrace())`` computed it.
+
+    Rows are the people followed before this frame (seen within ``max_age``), columns the
+    frame's poses scoring at least ``min_pose_score``. All positions are (x, y) pixels.
+    """
+
+    track_ids: list = field(default_factory=list)  # per row: its ID, None while not yet confirmed (min_hits)
+    predicted: np.ndarray = field(default_factory=lambda: np.zeros((0, NUM_KEYPOINTS, 2)))  # rows x 17 x 2
+    columns: list = field(default_factory=list)  # per column: the pose's index in the poses given
+    left_out: list = field(default_factory=list)  # indices of the poses under min_pose_score: not tracked
+    oks: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # rows x columns
+    iou: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # rows x columns
+    similarity: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # oks_weight mix of the two
+    pairs: list = field(default_factory=list)  # (row, column) the assignment chose, at least min_similarity
+
+
 @dataclass(eq=False)  # identity, not field values: tracks are looked up by object
 class _Track:
     """One person as last seen (raw positions), how they move, and their smoothing state."""
@@ -224,13 +244,15 @@ class PoseTracker:
         """People followed now, seen or not in the last frame, confirmed or not."""
         return len(self._tracks)
 
-    def update(self, poses, timestamp: float) -> list[Pose]:
+    def update(self, poses, timestamp: float, *, trace: MatchTrace | None = None) -> list[Pose]:
         """Match one frame's poses to the people followed so far.
 
         Args:
             poses: the frame's poses (any order), in any pixel coordinates used consistently.
             timestamp: the frame's time in seconds (from the video, not the wall clock);
                 must increase from frame to frame.
+            trace: if given, filled with this frame's matching numbers (predictions,
+                similarities, the assignment); the tracking is the same without it.
 
         Returns:
             The tracked poses in the order given, each with ``track_id``, smoothed if
@@ -257,7 +279,9 @@ class PoseTracker:
         boxes = keypoint_boxes(positions, confident)
         self._tracks = [t for t in self._tracks if timestamp - t.time <= self.max_age]
 
-        track_of = self._match(positions, confident, boxes, timestamp)  # slot in kept -> track
+        if trace is not None:
+            trace.columns, trace.left_out = kept.tolist(), sorted(set(range(len(poses))) - set(kept.tolist()))
+        track_of = self._match(positions, confident, boxes, timestamp, trace)  # slot in kept -> track
         matched = set(map(id, track_of.values()))
         for track in self._tracks:
             if id(track) not in matched:
@@ -294,15 +318,25 @@ class PoseTracker:
             raise ValueError(f"timestamp must increase from frame to frame: got {value} after {self._time}")
         return value
 
-    def _match(self, positions, confident, boxes, timestamp: float) -> dict[int, _Track]:
+    def _match(self, positions, confident, boxes, timestamp: float, trace: MatchTrace | None) -> dict[int, _Track]:
         """The global assignment: pose slot -> track, pairs under ``min_similarity`` refused."""
+        if trace is not None:
+            predicted, oks, iou = self._measures(positions, confident, boxes, timestamp)
+            trace.track_ids, trace.predicted = [t.track_id for t in self._tracks], predicted
+            trace.oks, trace.iou, trace.similarity = oks, iou, self._mix(oks, iou)
+            trace.pairs = []
         if not self._tracks or len(positions) == 0:
             return {}
         if self.single_pose:
+            if trace is not None:
+                trace.pairs = [(0, 0)]
             return {0: self._tracks[0]}
         similarity = self._similarities(positions, confident, boxes, timestamp)
         rows, cols = linear_sum_assignment(similarity, maximize=True)
-        return {c: self._tracks[r] for r, c in zip(rows, cols) if similarity[r, c] >= self.min_similarity}
+        pairs = [(int(r), int(c)) for r, c in zip(rows, cols) if similarity[r, c] >= self.min_similarity]
+        if trace is not None:
+            trace.pairs = pairs
+        return {c: self._tracks[r] for r, c in pairs}
 
     def similarities(self, positions: np.ndarray, confident: np.ndarray, timestamp: float) -> np.ndarray:
         """Tracks x poses: the similarity the assignment maximises, against each track's predicted place.
@@ -320,14 +354,24 @@ class PoseTracker:
         return self._similarities(positions, confident, keypoint_boxes(positions, confident), timestamp)
 
     def _similarities(self, positions, confident, boxes, timestamp: float) -> np.ndarray:
+        _, oks, iou = self._measures(positions, confident, boxes, timestamp)
+        return self._mix(oks, iou)
+
+    def _mix(self, oks: np.ndarray, iou: np.ndarray) -> np.ndarray:
+        return self.oks_weight * oks + (1.0 - self.oks_weight) * iou
+
+    def _measures(self, positions, confident, boxes, timestamp: float):
+        """(tracks' predicted positions, OKS, box IoU), tracks x poses."""
         tracks = self._tracks
+        if not tracks:
+            return np.zeros((0, NUM_KEYPOINTS, 2)), np.zeros((0, len(positions))), np.zeros((0, len(positions)))
         ahead = (timestamp - np.array([t.time for t in tracks]))[:, None, None]
         velocity = np.array([t.velocity for t in tracks])[:, None]
         predicted = np.array([t.positions for t in tracks]) + velocity * ahead  # constant velocity
         track_confident = np.array([t.confident for t in tracks])
         track_boxes = keypoint_boxes(predicted, track_confident)
         oks = oks_matrix(predicted, track_confident, box_areas(track_boxes), positions, confident)
-        return self.oks_weight * oks + (1.0 - self.oks_weight) * iou_matrix(track_boxes, boxes)
+        return predicted, oks, iou_matrix(track_boxes, boxes)
 
     def _add_newcomers(self, track_of, pose_scores, positions, confident, timestamp: float) -> None:
         """A new (tentative) track for each unmatched pose, best score first, within ``max_tracks``."""

@@ -16,7 +16,7 @@ from studio.teaching.text import yx  # how the page writes a (y, x) pair; the va
 from tests.conftest import REPO_ROOT, SAMPLES, as_read, code_spans, markdown_syntax
 
 PAGE = REPO_ROOT / "pages" / "how_decoding_works.py"
-STEPS = ("1 · Input", "2 · Heatmaps", "3 · Single pose", "4 · Multi-pose", "5 · Compare strides")
+STEPS = ("1 · Input", "2 · Heatmaps", "3 · Single pose", "4 · Multi-pose", "5 · Compare strides", "6 · Across frames")
 
 
 # Driving the page --------------------------------------------------------------------------
@@ -279,6 +279,44 @@ def test_step_5_compares_the_three_strides(net, three_people):
     assert strides["best pose score"][0] == pytest.approx(single.score, abs=1e-6)
 
 
+# Step 6 ------------------------------------------------------------------------------------
+
+
+def squats_trace(net):
+    """Frames 0..3 of the squats video through a PoseTracker: frame 3's MatchTrace and decoded poses."""
+    import av
+
+    tracker, trace = posenet_core.PoseTracker(smoothing=False), posenet_core.MatchTrace()
+    with av.open(str(SAMPLES / "pose_squats.mp4")) as container:
+        for index, frame in enumerate(container.decode(video=0)):
+            poses = net.estimate_multiple_poses(frame.to_ndarray(format="rgb24"))
+            after = tracker.update(poses, float(frame.time), trace=trace if index == 3 else None)
+            if index == 3:
+                return trace, poses, after
+
+
+def test_step_6_shows_the_trackers_similarities_and_assignment(net):
+    app = go_to(open_page("yoga"), STEPS[5])
+    trace, decoded, after = squats_trace(net)
+    similarities = table(app, "combined")
+    assert len(similarities) == len(trace.track_ids) * len(trace.columns) >= 1
+    for row, (r, c) in zip(
+        similarities.to_dict("records"),
+        [(r, c) for r in range(len(trace.track_ids)) for c in range(len(trace.columns))],
+    ):
+        assert row["OKS"] == pytest.approx(trace.oks[r, c], abs=1e-9)
+        assert row["box IoU"] == pytest.approx(trace.iou[r, c], abs=1e-9)
+        assert row["combined"] == pytest.approx(trace.similarity[r, c], abs=1e-9)
+        assert row["assigned"] == ("yes" if (r, c) in trace.pairs else "no")
+        assert row["pose at t"] == f"pose {trace.columns[c] + 1} (score {decoded[trace.columns[c]].score:.2f})"
+    # The squats: one person kept their ID; the decoder's low-score duplicates are left out, and the page says so.
+    assert [p.track_id for p in after] == [1] and trace.pairs == [(0, 0)] and trace.left_out
+    text = " ".join(m.value for m in app.markdown)
+    assert "pose 1 → ID 1" in text
+    assert f"{len(decoded)}** poses" in text and ", ".join(f"{decoded[i].score:.2f}" for i in trace.left_out) in text
+    assert len(app.image) == 2
+
+
 # Other frames and bad input ------------------------------------------------------------------
 
 
@@ -356,13 +394,15 @@ def open_link(step: str) -> AppTest:
     return app
 
 
-@pytest.mark.parametrize("number", [2, 4])
+@pytest.mark.parametrize("number", [2, 4, 6])
 def test_a_link_opens_a_step_by_its_number(number):
     app = open_link(str(number))
     assert app.session_state[TeachKeys.STEP] == STEPS[number - 1] and not app.warning
     if number == 4:  # the multi-pose step's own widgets are there, step 1's are not
         assert app.slider(key=TeachKeys.MAX_DETECTIONS).value == 5
         assert not [s for s in app.slider if s.key == TeachKeys.SCALE_FACTOR]
+    if number == 6:  # the tracking step's table is there
+        assert len(table(app, "combined")) >= 1
 
 
 def test_a_link_to_no_such_step_says_so_in_plain_text():
@@ -370,7 +410,7 @@ def test_a_link_to_no_such_step_says_so_in_plain_text():
     (warning,) = app.warning
     assert markdown_syntax(warning.value) == {"code_inline"}
     assert as_read(warning.value) == (
-        "The link's step=9 [click](http://evil.example) is not a step of this page (allowed: 1 to 5); showing step 1."
+        "The link's step=9 [click](http://evil.example) is not a step of this page (allowed: 1 to 6); showing step 1."
     )
     assert [s.key for s in app.slider] == [TeachKeys.SCALE_FACTOR]  # step 1
 

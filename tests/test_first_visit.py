@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import REPO_ROOT, SAMPLES
 
 TEACHING_PAGE = REPO_ROOT / "pages" / "how_decoding_works.py"
-STEPS = ("1 · Input", "2 · Heatmaps", "3 · Single pose", "4 · Multi-pose", "5 · Compare strides")
+STEPS = ("1 · Input", "2 · Heatmaps", "3 · Single pose", "4 · Multi-pose", "5 · Compare strides", "6 · Across frames")
 
 
 def open_teaching(source: str = "yoga") -> AppTest:

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from test_accuracy import keypoint_errors
 
-from posenet_core import Pose, PoseTracker, box_iou, object_keypoint_similarity
+from posenet_core import MatchTrace, Pose, PoseTracker, box_iou, object_keypoint_similarity
 
 # A standing person in a 100 x 200 box (x 0..100, y 0..200), in part order.
 TEMPLATE = np.array(
@@ -91,6 +91,36 @@ def test_the_tracker_similarity_mixes_oks_and_iou():
     positions, scores = candidate.positions_xy()[None], candidate.keypoint_scores()[None]
     expected = 0.25 * object_keypoint_similarity(candidate, person()) + 0.75 * (1 / 3)
     assert tracker.similarities(positions, scores >= 0.1, FRAME)[0, 0] == pytest.approx(expected)
+
+
+def test_a_match_trace_records_the_predictions_similarities_and_assignment():
+    """Two people moving 10 px a frame, returned in swapped order, plus a low-score duplicate."""
+    tracker, plain = PoseTracker(oks_weight=0.25), PoseTracker(oks_weight=0.25)
+    for t in (tracker, plain):
+        t.update([person(0), person(300, score=0.8)], 0.0)
+        t.update([person(10), person(310, score=0.8)], FRAME)
+    trace = MatchTrace()
+    frame = [person(320, score=0.8), person(21, score=0.05), person(20)]
+    tracked = tracker.update(frame, 2 * FRAME, trace=trace)
+    assert ids(tracked) == ids(plain.update(frame, 2 * FRAME)) == [2, 1]  # the trace changes nothing
+    assert trace.track_ids == [1, 2] and trace.columns == [0, 2] and trace.left_out == [1]
+    # Constant velocity: 10 px a frame, so predicted one frame on at x + 20 and x + 320.
+    np.testing.assert_allclose(trace.predicted[0], TEMPLATE + (20, 0))
+    np.testing.assert_allclose(trace.predicted[1], TEMPLATE + (320, 0))
+    kept = [frame[0], frame[2]]
+    for r, x in enumerate((20, 320)):
+        for c, pose in enumerate(kept):
+            assert trace.oks[r, c] == pytest.approx(object_keypoint_similarity(pose, person(x)))
+            assert trace.iou[r, c] == pytest.approx(box_iou(pose, person(x)))
+    np.testing.assert_allclose(trace.similarity, 0.25 * trace.oks + 0.75 * trace.iou)
+    assert trace.oks[0, 1] == trace.iou[0, 1] == 1.0 and trace.iou[0, 0] == 0.0
+    assert sorted(trace.pairs) == [(0, 1), (1, 0)]  # person 1 <- pose 3 (column 1), person 2 <- pose 1
+
+
+def test_a_match_trace_of_the_first_frame_has_no_rows():
+    trace = MatchTrace()
+    PoseTracker().update([person(0)], 0.0, trace=trace)
+    assert trace.track_ids == [] and trace.similarity.shape == (0, 1) and trace.pairs == []
 
 
 # The tracking rules

@@ -10,13 +10,14 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from posenet_core import NetworkOutputs, style
+from posenet_core import SKELETON, NetworkOutputs, style
 from posenet_core.style import BLOCKED, CELL, DISPLACEMENT, GRID, KEYPOINT, OFFSET, SNAP_1, SNAP_2, WHITE
 
 # The marks' colours are posenet_core's style, re-exported so pages write ``cv.CELL``.
 __all__ = [
     "Canvas",
     "heatmap_thumbnail",
+    "predicted_skeletons",
     "BLOCKED",
     "CELL",
     "DISPLACEMENT",
@@ -136,3 +137,20 @@ def heatmap_thumbnail(scores: np.ndarray, width: int = 200) -> np.ndarray:
     rows, cols = scores.shape
     block = max(1, width // cols)
     return cv2.resize(colours, (cols * block, rows * block), interpolation=cv2.INTER_NEAREST)
+
+
+def predicted_skeletons(image: np.ndarray, poses, *, min_part_confidence: float = 0.1) -> np.ndarray:
+    """Where the tracker expects people (``Pose`` objects, picture pixels): thin white bones and rings, on a
+    darkened copy, so the decoded poses drawn over them in colour stand out."""
+    out = (image * 0.7).astype(np.uint8)
+    thickness = style.thin_thickness(image)
+    for pose in poses:
+        confident = [k.score >= min_part_confidence for k in pose.keypoints]
+        places = [(int(round(k.position.x)), int(round(k.position.y))) for k in pose.keypoints]
+        for a, b in SKELETON:
+            if confident[a] and confident[b]:
+                cv2.line(out, places[a], places[b], WHITE, thickness, cv2.LINE_AA)
+        for place, sure in zip(places, confident):
+            if sure:
+                cv2.circle(out, place, 3 * thickness, WHITE, thickness, cv2.LINE_AA)
+    return out

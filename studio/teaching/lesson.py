@@ -254,3 +254,30 @@ def run_at_stride(
         )
     decode_ms = 1e3 * (time.perf_counter() - started)
     return StrideRun(outputs, tuple(poses), {**outputs.timings_ms, "decode": decode_ms})
+
+
+# Step 6: matching a frame's poses to the previous frame's ------------------------------
+
+
+@dataclass(frozen=True)
+class TrackingLesson:
+    """The last two of a run of video frames, as ``PoseTracker`` saw them. Positions are picture (x, y) pixels."""
+
+    times: tuple[float, float]  # frame t-1's and frame t's, seconds
+    before: tuple[Pose, ...]  # what the tracker returned at t-1: the people with their IDs
+    decoded: tuple[Pose, ...]  # frame t's poses as the multi-pose decoder returned them (score order)
+    trace: posenet_core.MatchTrace  # frame t's matching
+    after: tuple[Pose, ...]  # what the tracker returned at t
+    tracker: posenet_core.PoseTracker  # its settings (min_pose_score, oks_weight, min_hits, max_age...)
+
+
+def tracking_lesson(frames_poses, times, tracker: posenet_core.PoseTracker) -> TrackingLesson:
+    """Feeds the frames' decoded poses (in order, with their times) to ``tracker``; the last frame is traced."""
+    if len(frames_poses) < 2 or len(frames_poses) != len(times):
+        raise ValueError("tracking_lesson needs two frames or more, each with its time")
+    returned = [tracker.update(poses, t) for poses, t in zip(frames_poses[:-1], times[:-1])]
+    trace = posenet_core.MatchTrace()
+    after = tracker.update(frames_poses[-1], times[-1], trace=trace)
+    return TrackingLesson(
+        (times[-2], times[-1]), tuple(returned[-1]), tuple(frames_poses[-1]), trace, tuple(after), tracker
+    )

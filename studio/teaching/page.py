@@ -1,4 +1,4 @@
-"""The page itself: a frame to study, then the decoding in five steps (one tab each)."""
+"""The page itself: a frame to study, the decoding in five steps, then tracking across frames (one tab each)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from ..model import get_model
 from ..plain_text import shown
 from ..session_keys import TeachKeys
 from ..sources import CAMERA, SAMPLES
-from . import steps, walk
+from . import across, steps, walk
 from .cache import sample_frame, upload_frame
 from .frames import MAX_SIDE, MAX_UPLOAD_MB, SAMPLE_PHOTOS, Frame, FrameError, digest_of
 from .text import size
@@ -30,6 +30,7 @@ STEPS = {
     "3 · Single pose": steps.single_pose_step,
     "4 · Multi-pose": walk.multi_pose_step,
     "5 · Compare strides": steps.compare_step,
+    "6 · Across frames": across.across_frames_step,
 }
 if not set(SAMPLE_PHOTOS) <= set(SOURCES) or any(SAMPLES[k].is_video for k in SAMPLE_PHOTOS):
     raise RuntimeError(f"every sample photo {SAMPLE_PHOTOS} must be a photo among the sources {list(SOURCES)}")

@@ -25,6 +25,7 @@ LAPTOP, FULL_HD, PHONE = (1366, 768), (1920, 1080), (390, 844)
 SQUATS = "Sample video: one person doing squats"
 TEACHING_STEP_4 = "/how_decoding_works?step=" + urllib.parse.quote("4 · Multi-pose")
 TEACHING_STEP_5 = "/how_decoding_works?step=" + urllib.parse.quote("5 · Compare strides")
+TEACHING_STEP_6 = "/how_decoding_works?step=6"  # by its number, as a link may
 
 
 def shot(page, name: str) -> pathlib.Path:
@@ -209,15 +210,18 @@ def test_no_text_is_cut_off(browser, app_server, app_pages, contexts, viewport):
     time.sleep(1.5)
     problems = {"single pose": cut_text(demo.page)}
     shot(demo.page, f"numbers-{viewport[0]}")
-    for name, path in (("step 4", TEACHING_STEP_4), ("step 5", TEACHING_STEP_5)):
-        page = open_teaching(browser, app_server, path, viewport, contexts)
+    pages = {}
+    for name, path in (("step 4", TEACHING_STEP_4), ("step 5", TEACHING_STEP_5), ("step 6", TEACHING_STEP_6)):
+        page = pages[name] = open_teaching(browser, app_server, path, viewport, contexts)
         if name == "step 4":
             page.get_by_test_id("stButton").filter(has_text="Previous").first.scroll_into_view_if_needed()
+        if name == "step 6":
+            page.get_by_test_id("stDataFrame").first.scroll_into_view_if_needed()
         shot(page, f"{name.replace(' ', '')}-{viewport[0]}")
         problems[name] = cut_text(page)
     if viewport[0] >= 1280:  # a table scrolls sideways in its box on a phone, but not from 1280 px up
-        tables = page.evaluate(CUT_TEXT_JS, '[data-testid="stDataFrame"] .dvn-scroller')
-        problems["step 5 tables"] = tables
+        for name in ("step 5", "step 6"):
+            problems[f"{name} tables"] = pages[name].evaluate(CUT_TEXT_JS, '[data-testid="stDataFrame"] .dvn-scroller')
         candidates = open_teaching(browser, app_server, TEACHING_STEP_4, viewport, contexts)
         problems["candidates table"] = candidates.evaluate(CUT_TEXT_JS, '[data-testid="stDataFrame"] .dvn-scroller')
     assert not any(problems.values()), problems
