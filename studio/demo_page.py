@@ -83,6 +83,9 @@ def render_demo_page(multi_pose: bool) -> None:
         uploaded = clip_panel.clip_picker(keys) if source == UPLOAD else None
         if source != UPLOAD:
             clip_panel.forget_clip(keys)
+        # Snapshot and whole-clip analysis, filled in once the stream is known: next to the source,
+        # so that on a phone (columns stacked) they do not push the controls below the video.
+        tools = st.container()
         chosen = widgets.view_picker(keys, multi_pose)
         with st.expander("PoseNet parameters", expanded=True):
             chosen |= widgets.parameter_widgets(keys, multi_pose)
@@ -113,6 +116,7 @@ def render_demo_page(multi_pose: bool) -> None:
         )
         if source == CAMERA:
             camera_help(ice_origin, len(config["iceServers"]))
+    with tools:
         clip_panel.snapshot_panel(keys, stats, streaming=ctx is not None and ctx.state.playing)
         clip = clip_panel.clip_of_source(source, uploaded)
         if clip is not None:
