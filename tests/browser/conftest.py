@@ -38,7 +38,7 @@ def camera_y4m(tmp_path_factory) -> pathlib.Path:
 def app_server(tmp_path_factory):
     log = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
     # Tests close tabs and open new ones faster than closed streams give their places back
-    # (~10 s); admission itself is tested on its own server (test_admission.py).
+    # (~10 s); admission itself is tested on its own server (test_admission_in_browser.py).
     os.environ.setdefault("POSENET_MAX_STREAMS", "16")
     server = AppServer(log)
     try:
