@@ -1,6 +1,8 @@
 """Shared fixtures: the repo on sys.path, one PoseNet per session, the sample media, stand-ins for
 streamlit-webrtc's streams and a clock the tests move."""
 
+import asyncio
+import concurrent.futures
 import json
 import os
 import pathlib
@@ -159,3 +161,15 @@ def as_read(body: str) -> str:
 def code_spans(body: str) -> list[str]:
     """The contents of ``body``'s inline code, as shown."""
     return [t.content for t in _tokens(body) if t.type == "code_inline"]
+
+
+def run_coroutine(coroutine):
+    """``asyncio.run`` in a thread of its own: Playwright's sync API (the browser tests) keeps
+    an event loop running on the main thread for the rest of the session."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests last: the quick tests report first, and they run before Playwright starts."""
+    items.sort(key=lambda item: item.path.parent.name == "browser")  # a stable sort: order kept within each

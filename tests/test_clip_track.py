@@ -1,6 +1,5 @@
 """studio.clip_track: a file played as a WebRTC track loops with time stamps that keep going forward."""
 
-import asyncio
 import time
 
 import pytest
@@ -8,6 +7,7 @@ from aiortc.mediastreams import MediaStreamError
 
 from studio.clip_track import CLOCK_RATE, LoopingClipTrack
 from tests.clips import short_clip
+from tests.conftest import run_coroutine
 
 
 def test_the_clip_loops_at_its_own_rate_with_stamps_that_never_go_back(tmp_path):
@@ -20,11 +20,11 @@ def test_the_clip_loops_at_its_own_rate_with_stamps_that_never_go_back(tmp_path)
             times.append(time.monotonic())
         return frames, times
 
-    frames, times = asyncio.run(play(8))  # two loops and a bit
+    frames, times = run_coroutine(play(8))  # two loops and a bit
     seconds = [f.pts / CLOCK_RATE for f in frames]
     assert seconds == pytest.approx([0.1 * n for n in range(8)], abs=0.01)
     assert [f.time_base.denominator for f in frames] == [CLOCK_RATE] * 8
     assert times[-1] - times[0] == pytest.approx(0.7, abs=0.1)  # paced in real time, loops included
     track.stop()
     with pytest.raises(MediaStreamError):
-        asyncio.run(track.recv())
+        run_coroutine(track.recv())

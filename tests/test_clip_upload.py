@@ -1,7 +1,6 @@
 """A visitor's own clip on the live pages (studio/clip_files.py, clip_jobs.py, clip_panel.py):
 limits, private per-session files, analysis with downloads, snapshots."""
 
-import asyncio
 import json
 import stat
 import threading
@@ -24,7 +23,7 @@ from studio.session_keys import DemoKeys, TeachKeys
 from studio.settings import DemoSettings
 from studio.sources import CAMERA, SAMPLES, UPLOAD
 from tests.clips import corrupt_clip, frame_count, short_clip, video_without_frames
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, run_coroutine
 
 SINGLE = DemoKeys("single")
 
@@ -81,7 +80,7 @@ def test_webm_and_mov_clips_are_accepted_and_play_in_a_loop(tmp_path, name, code
     async def play():
         return [await track.recv() for _ in range(5)]
 
-    stamps = [frame.pts for frame in asyncio.run(play())]
+    stamps = [frame.pts for frame in run_coroutine(play())]
     assert stamps == sorted(set(stamps))  # forward through the loop
     track.stop()
     clip.close()

@@ -5,7 +5,6 @@ tab icon is the app's own file, and a looping sample video keeps its time stamps
 The layout, the camera's errors and the cold start are checked in tests/browser/test_first_visit.py.
 """
 
-import asyncio
 import fractions
 import io
 
@@ -15,7 +14,7 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import REPO_ROOT, SAMPLES
+from tests.conftest import REPO_ROOT, SAMPLES, run_coroutine
 
 TEACHING_PAGE = REPO_ROOT / "pages" / "how_decoding_works.py"
 STEPS = ("1 · Input", "2 · Heatmaps", "3 · Single pose", "4 · Multi-pose", "5 · Compare strides", "6 · Across frames")
@@ -177,7 +176,7 @@ LOOP_STAMPS = [18_000, 36_000, 54_000, 0, 18_000]  # the encoder's first frame w
 def test_the_encoder_refuses_a_loop_that_restarts_its_stamps():
     """Why the server log had `InvalidDataError ... avcodec_send_frame()` when a sample looped."""
     source = LoopingSource(LOOP_STAMPS)
-    frames = [asyncio.run(source.recv()) for _ in LOOP_STAMPS]
+    frames = [run_coroutine(source.recv()) for _ in LOOP_STAMPS]
     with pytest.raises(av.error.InvalidDataError):
         encode_all(frames)
 
@@ -191,7 +190,7 @@ def test_a_looping_sample_video_is_restamped_and_encodes_past_the_loop(tmp_path)
     async def read():
         return [await track.recv() for _ in range(8)]  # past the end of the clip, twice
 
-    frames = asyncio.run(read())
+    frames = run_coroutine(read())
     frames = frames[1:]  # the encoder's first frame is not the clip's first, as on the live path
     stamps = [f.pts for f in frames]
     assert stamps == sorted(set(stamps))  # strictly increasing across the loops

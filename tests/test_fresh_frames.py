@@ -1,11 +1,10 @@
 """Each processed frame goes to the encoder once, however often the library repeats it."""
 
-import asyncio
-
 import pytest
 from aiortc.mediastreams import MediaStreamError
 
 from studio.fresh_frames import FreshFramesOnly
+from tests.conftest import run_coroutine
 
 
 class Frame:
@@ -43,7 +42,7 @@ def test_repeats_are_skipped_new_frames_pass():
                 seen.append(await fresh.recv())
         return seen
 
-    assert asyncio.run(read_all()) == [a, b, c]
+    assert run_coroutine(read_all()) == [a, b, c]
     assert fresh.kind == "video"
 
 
@@ -54,7 +53,7 @@ def test_equal_but_distinct_frames_both_pass():
     async def two():
         return [await fresh.recv(), await fresh.recv()]
 
-    assert asyncio.run(two()) == [first, second]
+    assert run_coroutine(two()) == [first, second]
 
 
 def test_stopping_stops_the_source():

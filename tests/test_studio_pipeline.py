@@ -1,7 +1,6 @@
 """The live path's plain-Python parts: frame pipeline, settings box, live stats, ICE config, sources, relay."""
 
 import asyncio
-import concurrent.futures
 import threading
 
 import numpy as np
@@ -11,6 +10,7 @@ from studio import ice
 from studio.live_stats import LiveStats
 from studio.pipeline import process_frame
 from studio.settings import DemoSettings, SettingsBox
+from tests.conftest import run_coroutine
 
 MULTI = DemoSettings(multi_pose=True, min_pose_confidence=0.3)
 
@@ -132,12 +132,6 @@ def test_live_stats_rate_is_not_overstated_by_bursts(net, pose_image, clock):
         clock.now += 0.9
     # (the rate over the first-to-last frame span alone would say 9 / 0.95 s = 9.5 fps)
     assert stats.snapshot().processed_fps == pytest.approx(5, rel=0.15)
-
-
-def run_coroutine(coroutine):
-    """Run in a thread of its own: Playwright's browser tests leave an event loop on this one."""
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
 
 
 def test_still_image_track_stamps_real_time_and_never_exceeds_30_fps():
