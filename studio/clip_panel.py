@@ -205,8 +205,12 @@ def snapshot_panel(keys: DemoKeys, stats: LiveStats, streaming: bool) -> None:
 
 
 def _download_buttons(keys: DemoKeys, *downloads: tuple) -> None:
-    """Download buttons side by side, each ``(label, data, file name, MIME type, clip_tool key)``."""
-    for column, (label, data, file_name, mime, tool) in zip(st.columns(len(downloads)), downloads):
-        column.download_button(
+    """Download buttons side by side, each ``(label, data, file name, MIME type, clip_tool key)``.
+
+    A horizontal container, not columns: each button as wide as its label (never cut), wrapping
+    onto a second row when the column is narrow."""
+    row = st.container(horizontal=True, gap="small")
+    for label, data, file_name, mime, tool in downloads:
+        row.download_button(
             label, data, file_name=file_name, mime=mime, icon=":material/download:", key=keys.clip_tool(tool)
         )
