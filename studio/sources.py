@@ -13,7 +13,7 @@ import cv2
 from aiortc import MediaStreamTrack
 from aiortc.mediastreams import MediaStreamError
 
-from .clip_track import LoopingClipTrack
+from .clip_track import CLOCK_RATE, LoopingClipTrack
 
 SAMPLES_DIR = pathlib.Path(__file__).parent / "samples"
 CAMERA = "camera"  # the source that is the browser's webcam, beside the samples
@@ -48,8 +48,6 @@ class _RealTimeStamps:
     ("avcodec_send_frame(): Invalid data"), which ends the stream with a traceback.
     """
 
-    CLOCK_RATE = 90_000  # the RTP video clock
-
     def __init__(self):
         self._started: float | None = None
         self._last = -1
@@ -58,9 +56,9 @@ class _RealTimeStamps:
         now = time.monotonic()
         if self._started is None:
             self._started = now
-        self._last = max(round((now - self._started) * self.CLOCK_RATE), self._last + 1)
+        self._last = max(round((now - self._started) * CLOCK_RATE), self._last + 1)
         frame.pts = self._last
-        frame.time_base = fractions.Fraction(1, self.CLOCK_RATE)
+        frame.time_base = fractions.Fraction(1, CLOCK_RATE)
         return frame
 
 
