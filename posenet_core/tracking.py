@@ -34,6 +34,7 @@ COCO_SIGMAS = np.array(
     [0.026, 0.025, 0.025, 0.035, 0.035, 0.079, 0.079, 0.072, 0.072, 0.062, 0.062, 0.107, 0.107, 0.087, 0.087, 0.089]
     + [0.089]
 )
+_PART_TOLERANCE = (2.0 * COCO_SIGMAS) ** 2  # k^2 per part
 # A keypoint scoring this much or more moves its filter fully; below, proportionally less.
 FULL_TRUST_SCORE = 0.5
 
@@ -42,7 +43,8 @@ def pose_arrays(poses) -> tuple[np.ndarray, np.ndarray]:
     """Positions (N x 17 x 2, as x, y) and keypoint scores (N x 17) of a list of poses."""
     if not poses:
         return np.zeros((0, NUM_KEYPOINTS, 2)), np.zeros((0, NUM_KEYPOINTS))
-    table = np.array([[(k.position.x, k.position.y, k.score) for k in p.keypoints] for p in poses], dtype=np.float64)
+    flat = [value for p in poses for k in p.keypoints for value in (k.position.x, k.position.y, k.score)]
+    table = np.array(flat, dtype=np.float64).reshape(len(poses), NUM_KEYPOINTS, 3)
     return table[..., :2], table[..., 2]
 
 
@@ -82,10 +84,11 @@ def oks_matrix(
     The scale is each reference's box area; only keypoints confident in both poses count,
     and a pair with none in common scores 0.
     """
-    squared = ((reference_positions[:, None] - positions[None]) ** 2).sum(axis=-1)  # R x N x 17
-    tolerance = 2.0 * np.maximum(reference_areas, 1.0)[:, None, None] * (2.0 * COCO_SIGMAS) ** 2
+    offsets = reference_positions[:, None] - positions[None]  # R x N x 17 x 2
+    squared = np.einsum("rnkc,rnkc->rnk", offsets, offsets)
+    similar = np.exp(squared * (-0.5 / (np.maximum(reference_areas, 1.0)[:, None, None] * _PART_TOLERANCE)))
     counted = reference_confident[:, None, :] & confident[None, :, :]
-    total = np.where(counted, np.exp(-squared / tolerance), 0.0).sum(axis=-1)
+    total = np.einsum("rnk,rnk->rn", similar, counted)
     return total / np.maximum(counted.sum(axis=-1), 1)  # none in common: total 0, so 0
 
 
@@ -147,6 +150,7 @@ class _Track:
 
     positions: np.ndarray  # 17 x 2, as decoded
     confident: np.ndarray  # 17 booleans
+    box: np.ndarray  # around the confident positions: x_min, y_min, x_max, y_max
     time: float  # when last seen
     velocity: np.ndarray = field(default_factory=lambda: np.zeros(2))  # of the whole person, pixels per second
     measured: bool = False  # whether ``velocity`` has been measured yet
@@ -287,14 +291,14 @@ class PoseTracker:
             if id(track) not in matched:
                 track.hits = 0
         self._tracks = [t for t in self._tracks if t.hits > 0 or t.track_id is not None]  # tentative: gone
-        self._add_newcomers(track_of, pose_scores[kept], positions, confident, timestamp)
+        self._add_newcomers(track_of, pose_scores[kept], positions, confident, boxes, timestamp)
 
         slots = sorted(track_of)  # the order given
         tracks = [track_of[s] for s in slots]
         shown = positions[slots]
         if self.smoothing:
             shown = self._smooth(tracks, shown, scores[slots], confident[slots], boxes[slots], timestamp, previous_time)
-        self._move(tracks, positions[slots], confident[slots], timestamp)
+        self._move(tracks, positions[slots], confident[slots], boxes[slots], timestamp)
 
         tracked = []
         for slot, track, place in zip(slots, tracks, shown.tolist()):
@@ -365,22 +369,22 @@ class PoseTracker:
         tracks = self._tracks
         if not tracks:
             return np.zeros((0, NUM_KEYPOINTS, 2)), np.zeros((0, len(positions))), np.zeros((0, len(positions)))
-        ahead = (timestamp - np.array([t.time for t in tracks]))[:, None, None]
-        velocity = np.array([t.velocity for t in tracks])[:, None]
-        predicted = np.array([t.positions for t in tracks]) + velocity * ahead  # constant velocity
+        ahead = (timestamp - np.array([t.time for t in tracks]))[:, None]
+        shift = np.array([t.velocity for t in tracks]) * ahead  # constant velocity: all parts move alike
+        predicted = np.array([t.positions for t in tracks]) + shift[:, None]
         track_confident = np.array([t.confident for t in tracks])
-        track_boxes = keypoint_boxes(predicted, track_confident)
+        track_boxes = np.array([t.box for t in tracks]) + np.tile(shift, 2)  # the box moves with its parts
         oks = oks_matrix(predicted, track_confident, box_areas(track_boxes), positions, confident)
         return predicted, oks, iou_matrix(track_boxes, boxes)
 
-    def _add_newcomers(self, track_of, pose_scores, positions, confident, timestamp: float) -> None:
+    def _add_newcomers(self, track_of, pose_scores, positions, confident, boxes, timestamp: float) -> None:
         """A new (tentative) track for each unmatched pose, best score first, within ``max_tracks``."""
         newcomers = sorted((s for s in range(len(positions)) if s not in track_of), key=lambda s: -pose_scores[s])
         unseen = sorted((t for t in self._tracks if t.hits == 0), key=lambda t: t.time)
         while unseen and len(self._tracks) + len(newcomers) > self.max_tracks:
             self._tracks.remove(unseen.pop(0))  # the longest unseen make room first
         for slot in newcomers[: max(self.max_tracks - len(self._tracks), 0)]:
-            track_of[slot] = _Track(positions[slot], confident[slot], timestamp)
+            track_of[slot] = _Track(positions[slot], confident[slot], boxes[slot], timestamp)
             self._tracks.append(track_of[slot])
 
     def _smooth(self, tracks, positions, scores, confident, boxes, timestamp, previous_time) -> np.ndarray:
@@ -412,26 +416,28 @@ class PoseTracker:
             track.smoothed = shown[m]
         return shown
 
-    def _move(self, tracks, positions, confident, timestamp: float) -> None:
+    def _move(self, tracks, positions, confident, boxes, timestamp: float) -> None:
         """Tracks to this frame's poses; their velocity from how far the keypoints seen both times moved."""
         if not tracks:
             return
         since = timestamp - np.array([t.time for t in tracks])
         common = np.array([t.confident for t in tracks]) & confident
         counts = common.sum(axis=1)
-        shift = np.where(common[..., None], positions - np.array([t.positions for t in tracks]), 0.0).sum(axis=1)
+        shift = np.einsum("nk,nkc->nc", common, positions - np.array([t.positions for t in tracks]))  # summed
         measured = shift / np.maximum(counts * since, 1e-9)[:, None]
         earlier = np.array([t.velocity for t in tracks])
         blended = np.where(np.array([t.measured for t in tracks])[:, None], 0.5 * (earlier + measured), measured)
-        for track, place, sure, velocity, usable in zip(tracks, positions, confident, blended, counts * since > 0):
+        for track, place, sure, box, velocity, usable in zip(
+            tracks, positions, confident, boxes, blended, counts * since > 0
+        ):
             if usable:  # seen before, with keypoints in common
                 track.velocity, track.measured = velocity, True
-            track.positions, track.confident, track.time = place, sure, timestamp
+            track.positions, track.confident, track.box, track.time = place, sure, box, timestamp
             track.hits += 1
 
 
 def _with_positions(pose: Pose, positions: list, track_id: int) -> Pose:
-    keypoints = tuple(Keypoint(k.part, Position(x, y), k.score) for k, (x, y) in zip(pose.keypoints, positions))
+    keypoints = tuple([Keypoint(k.part, Position(x, y), k.score) for k, (x, y) in zip(pose.keypoints, positions)])
     return Pose(pose.score, keypoints, track_id)
 
 
