@@ -9,9 +9,9 @@ squats clip, letterboxed), presses START with default settings and then, once a 
 * counts the frames the output <video> presented (getVideoPlaybackQuality) and the frames the
   camera sent (WebRTC stats of the component's peer connection);
 * measures glass-to-glass latency: every camera frame carries its index (0-239, an 8 s loop)
-  as black and white blocks in a band at the top; in the component's page the script reads
-  the index on the local camera track and on the returned video at the same instant, so
-  latency = (local - returned) / 30 fps, unwrapped over the 8 s loop.
+  as black and white blocks in a band at the top; in the component's page a small script
+  reads, for every returned frame shown, its index and the index the local camera track shows
+  at that moment: latency = (local - returned) / 30 fps (the median of each second's frames).
 
 Prints a line per second, a table per 10 s window, and latency at the start vs the end.
 ``--busy-sessions N`` first starts N other sessions streaming the three-people photo on the
@@ -36,31 +36,11 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "tests" / "
 from app_server import AppServer  # noqa: E402
 from chromium import launch_chromium, new_context, warm_up  # noqa: E402
 from demo_page import DemoPage  # noqa: E402
-from fake_camera import CAMERA_FPS, make_y4m, stamp_latency_ms  # noqa: E402
-from webrtc_probe import read_stamps, rtp_stats  # noqa: E402
+from fake_camera import CAMERA_FPS, make_y4m  # noqa: E402
+from webrtc_probe import record_stamps, recorded_latencies_ms, rtp_stats  # noqa: E402
 
 LOOP_S = 8.0
 LOOP_FRAMES = int(LOOP_S * CAMERA_FPS)
-
-
-def unwrap(latency_ms: float | None, previous_ms: float | None) -> float | None:
-    """The stamp repeats every 8 s: pick the candidate nearest the previous reading."""
-    if latency_ms is None or previous_ms is None:
-        return latency_ms
-    loop_ms = 1000.0 * LOOP_S
-    candidates = [latency_ms + k * loop_ms for k in range(0, 8)]
-    return min(candidates, key=lambda c: abs(c - previous_ms))
-
-
-def read_latency(demo, height: int, previous_ms: float | None, tries: int = 3) -> float | None:
-    values = []
-    for _ in range(tries):
-        reading = read_stamps(demo, height)
-        value = stamp_latency_ms(reading, LOOP_FRAMES)
-        if value is not None:
-            values.append(unwrap(value, previous_ms if previous_ms is not None else (values[-1] if values else None)))
-        time.sleep(0.05)
-    return statistics.median(values) if values else None
 
 
 def rate(rows, key, start, end) -> float | None:
@@ -131,7 +111,7 @@ def main() -> int:
 def measure(demo, args) -> list[dict]:
     rows = []
     started = time.monotonic()
-    latency = None
+    record_stamps(demo, args.height, LOOP_FRAMES)
     header = ("t s", 5), ("frames", 7), ("fps", 5), ("srv ms", 7), ("input", 8), ("shown", 6), ("sent", 6)
     print(" ".join(f"{name:>{width}}" for name, width in header), f"{'latency ms':>10} {'jb ms':>6}")
     while True:
@@ -139,7 +119,8 @@ def measure(demo, args) -> list[dict]:
         sample = demo.read()
         video = demo.video_state()
         stats = rtp_stats(demo)
-        latency = read_latency(demo, args.height, latency)
+        shown_behind = recorded_latencies_ms(demo)  # every frame shown since the last row
+        latency = statistics.median(shown_behind) if shown_behind else None
         inbound, outbound = stats.get("inbound", {}), stats.get("outbound", {})
         row = {
             "t": sample.t - started,

@@ -6,7 +6,8 @@ START in each, waits until the camera is sent at full size, then measures for ``
 
 * per-session **distinct processed fps** (the page's "Frames processed" counter over wall time)
   and **fairness** = min / max of those;
-* **glass-to-glass latency** p50 per session (frame stamps read back from the returned video);
+* **glass-to-glass latency** p50 per session (the stamp of every returned frame the page shows,
+  read in the page against the camera's);
 * **server CPU per processed frame** = the app process's CPU time / all sessions' distinct
   frames (ms): the figure that depends least on what else the shared machine is doing;
 * the same CPU split by the server's threads (VP8 decode, PoseNet worker, encoder, event loop,
@@ -33,12 +34,12 @@ import time
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "tests" / "browser"))
 
 from app_server import AppServer  # noqa: E402
-from browser_fps import LOOP_FRAMES, LOOP_S, unwrap  # noqa: E402
+from browser_fps import LOOP_FRAMES, LOOP_S  # noqa: E402
 from chromium import launch_chromium, new_context, warm_up  # noqa: E402
 from demo_page import DemoPage, processed_rate  # noqa: E402
-from fake_camera import make_y4m, stamp_latency_ms  # noqa: E402
-from proc_metrics import cpu_seconds, wait_until_quiet  # noqa: E402
-from webrtc_probe import read_stamps, rtp_stats  # noqa: E402
+from fake_camera import make_y4m  # noqa: E402
+from proc_metrics import cpu_seconds, descendants, wait_until_quiet  # noqa: E402
+from webrtc_probe import record_stamps, recorded_latencies_ms, rtp_stats  # noqa: E402
 
 
 def steal_share(before: list[int], after: list[int]) -> float:
@@ -88,15 +89,47 @@ def cpu_by_thread_group(before: dict, after: dict, names: dict[int, str]) -> dic
     return groups
 
 
+def browser_cpu_seconds(server_pid: int) -> float:
+    """CPU time so far of this script's other child processes: Playwright's driver and Chromium."""
+    server = {server_pid, *descendants(server_pid)}
+    total = 0.0
+    for pid in descendants(os.getpid()):
+        if pid not in server:
+            try:
+                total += cpu_seconds(pid)
+            except OSError:  # a renderer that just ended
+                pass
+    return total
+
+
+def browser_side(before: dict, after: dict, seconds: float) -> dict:
+    """One session's WebRTC stats over the window: where the browser spends the latency.
+
+    ``sent_fps``: camera frames Chromium encoded and sent (fewer than 30: its CPU was short);
+    ``encode_ms``: per sent frame; ``jitter_buffer_ms``: how long a received frame waited in
+    the jitter buffer (grows when frames arrive unevenly); ``decode_ms``: per received frame.
+    """
+
+    def delta(side: str, key: str) -> float:
+        return float(after.get(side, {}).get(key, 0.0)) - float(before.get(side, {}).get(key, 0.0))
+
+    sent, decoded, emitted = (
+        delta("outbound", "framesEncoded"),
+        delta("inbound", "framesDecoded"),
+        delta("inbound", "jitterBufferEmittedCount"),
+    )
+    return {
+        "sent_fps": sent / seconds,
+        "encode_ms": 1e3 * delta("outbound", "totalEncodeTime") / sent if sent else None,
+        "limited_by": after.get("outbound", {}).get("qualityLimitationReason"),
+        "jitter_buffer_ms": 1e3 * delta("inbound", "jitterBufferDelay") / emitted if emitted else None,
+        "decode_ms": 1e3 * delta("inbound", "totalDecodeTime") / decoded if decoded else None,
+    }
+
+
 def pin(pids: list[int], core: int) -> None:
     for pid in pids:
         subprocess.run(["taskset", "-a", "-cp", str(core), str(pid)], capture_output=True, check=False)
-
-
-def latency_ms(demo, height: int, previous: float | None) -> float | None:
-    reading = read_stamps(demo, height)
-    value = stamp_latency_ms(reading, LOOP_FRAMES)
-    return unwrap(value, previous)
 
 
 def wait_full_size(demos, width: int, timeout: float) -> None:
@@ -132,19 +165,17 @@ def measure_k(browser, server, pages, k: int, args, profile_dir: pathlib.Path | 
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
+    for demo in demos:
+        record_stamps(demo, args.height, LOOP_FRAMES)
+        recorded_latencies_ms(demo)  # from the window's start on
     first = [d.read() for d in demos]
+    rtp0, browser0 = [rtp_stats(d) for d in demos], browser_cpu_seconds(pid)
     cpu0, threads0, stat0, t0 = cpu_seconds(pid), thread_times(pid), cpu_line(), time.monotonic()
-    latencies: list[list[float]] = [[] for _ in demos]
-    previous: list[float | None] = [None] * k
-    while time.monotonic() - t0 < args.seconds:
-        for i, demo in enumerate(demos):
-            value = latency_ms(demo, args.height, previous[i])
-            if value is not None:
-                previous[i] = value
-                latencies[i].append(value)
-        time.sleep(0.3)
+    time.sleep(args.seconds)
+    latencies = [recorded_latencies_ms(d) for d in demos]
     last = [d.read() for d in demos]
     cpu1, threads1, stat1, t1 = cpu_seconds(pid), thread_times(pid), cpu_line(), time.monotonic()
+    rtp1, browser1 = [rtp_stats(d) for d in demos], browser_cpu_seconds(pid)
     if spy is not None:
         spy.wait(timeout=60)
     names = python_thread_names(pid)
@@ -157,7 +188,11 @@ def measure_k(browser, server, pages, k: int, args, profile_dir: pathlib.Path | 
         "fps": fps,
         "fairness": min(fps) / max(fps) if max(fps) > 0 else 0.0,
         "latency_p50": [statistics.median(v) if v else None for v in latencies],
+        # Each reading is a whole number of camera frames (33 ms); the mean resolves finer.
+        "latency_mean": [statistics.fmean(v) if v else None for v in latencies],
         "cpu_cores": (cpu1 - cpu0) / (t1 - t0),
+        "browser_cores": (browser1 - browser0) / (t1 - t0),
+        "browser_side": [browser_side(a, b, t1 - t0) for a, b in zip(rtp0, rtp1)],
         "ms_per_frame": 1e3 * (cpu1 - cpu0) / frames if frames else None,
         "threads_ms_per_frame": {g: 1e3 * s / frames for g, s in groups.items() if frames and s > 0.005}
         # Threads that ended within the window (script runs, mostly) are in the total only.
@@ -178,7 +213,8 @@ def print_result(r: dict) -> None:
     lat = [x for x in r["latency_p50"] if x is not None]
     print(
         f"K={r['k']}: fps per session {', '.join(f'{f:.1f}' for f in r['fps'])} (sum {sum(r['fps']):.1f}); "
-        f"fairness {r['fairness']:.2f}; latency p50 {', '.join(f'{x:.0f}' for x in lat) or '-'} ms; "
+        f"fairness {r['fairness']:.2f}; latency p50 {', '.join(f'{x:.0f}' for x in lat) or '-'} ms "
+        f"(mean {', '.join(f'{x:.0f}' for x in r['latency_mean'] if x is not None) or '-'}); "
         f"server {100 * r['cpu_cores']:.0f}% of a core, "
         f"{r['ms_per_frame']:.1f} ms CPU per processed frame; steal {100 * r['steal']:.1f}%; "
         f"camera width {r['size']}; load average {r['loadavg']}",
@@ -186,6 +222,25 @@ def print_result(r: dict) -> None:
     )
     parts = sorted(r["threads_ms_per_frame"].items(), key=lambda kv: -kv[1])
     print("    by thread (ms/frame): " + ", ".join(f"{name} {ms:.1f}" for name, ms in parts), flush=True)
+
+    def ms(value) -> str:
+        return "-" if value is None else f"{value:.1f}"
+
+    sides = r["browser_side"]
+    print(
+        f"    browser: {100 * r['browser_cores']:.0f}% of a core; camera sent at "
+        + ", ".join(f"{b['sent_fps']:.1f}" for b in sides)
+        + " fps (limited by: "
+        + ", ".join(str(b["limited_by"]) for b in sides)
+        + "); encode "
+        + ", ".join(ms(b["encode_ms"]) for b in sides)
+        + " ms; jitter buffer "
+        + ", ".join(ms(b["jitter_buffer_ms"]) for b in sides)
+        + " ms; decode "
+        + ", ".join(ms(b["decode_ms"]) for b in sides)
+        + " ms",
+        flush=True,
+    )
 
 
 def main() -> int:

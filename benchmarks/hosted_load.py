@@ -6,8 +6,8 @@ fake camera (640 x 480, every frame stamped with its index, as in browser_fps.py
 each count in ``--sessions`` is streaming, and for ``--seconds`` at each count prints:
 
 * per session: its replica (HAProxy's cookie), distinct frames PoseNet processed per second
-  (deltas of the page's "Frames processed"), glass-to-glass latency (median of readings of
-  the stamp on the camera track vs on the returned video), the local ICE candidate type;
+  (deltas of the page's "Frames processed"), glass-to-glass latency (median over the returned
+  frames shown, each one's stamp against the camera track's, read in the page), the local ICE candidate type;
 * per replica: CPU in cores (from /proc), and coturn's and the whole machine's;
 * host steal over the window (/proc/stat): the machine is shared, so read the numbers with it.
 
@@ -29,11 +29,12 @@ import time
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "tests" / "browser"))
 
 import hosted  # noqa: E402
-from browser_fps import LOOP_S, read_latency  # noqa: E402
+from browser_fps import LOOP_FRAMES, LOOP_S  # noqa: E402
 from chromium import launch_chromium, warm_up  # noqa: E402
 from demo_page import processed_rate  # noqa: E402
 from fake_camera import make_y4m  # noqa: E402
 from proc_metrics import cpu_seconds, descendants  # noqa: E402
+from webrtc_probe import record_stamps, recorded_latencies_ms  # noqa: E402
 
 WIDTH, HEIGHT = 640, 480
 
@@ -67,16 +68,13 @@ def measure(sessions: list[hosted.Session], stack: hosted.Stack, seconds: float)
     browser = browser_pids(stack)
     browser0 = cpu_of(browser)
     total0, idle0, steal0 = cpu_times()
+    for session in sessions:
+        record_stamps(session.demo, HEIGHT, LOOP_FRAMES)
+        recorded_latencies_ms(session.demo)  # from the window's start on
     first = [s.demo.read() for s in sessions]
     started = time.monotonic()
-    latencies: list[list[float]] = [[] for _ in sessions]
-    previous = [None] * len(sessions)
-    while time.monotonic() - started < seconds:
-        for n, session in enumerate(sessions):
-            previous[n] = read_latency(session.demo, HEIGHT, previous[n], tries=1)
-            if previous[n] is not None:
-                latencies[n].append(previous[n])
-        time.sleep(1.0)
+    time.sleep(seconds)
+    latencies = [recorded_latencies_ms(s.demo) for s in sessions]
     last = [s.demo.read() for s in sessions]
     elapsed = time.monotonic() - started
     total1, idle1, steal1 = cpu_times()

@@ -1,9 +1,10 @@
 """ "Analyse the whole clip": one clip through PoseNet in a background thread, bounded and polite.
 
 Plain Python (no Streamlit). At most ``MAX_JOBS`` run in the server process at once (one
-core is left for the live streams), and a job pauses after each frame while live streams
-run, so their fps hold; LiteRT releases the GIL while the network runs, so the page and
-the streams stay responsive.
+core is left for the live streams). A job takes a fair turn for every frame, like a live
+stream (``frame_budget``), so it never adds to the frames processed at once, and it pauses
+after each frame while live streams run, so their fps hold; LiteRT releases the GIL while
+the network runs, so the page and the streams stay responsive.
 """
 
 from __future__ import annotations
@@ -20,12 +21,14 @@ from collections.abc import Callable
 import posenet_core
 from posenet_core.clip import ClipCancelled, ClipError, ClipProgress, process_clip
 
+from .frame_budget import TURNS
 from .live_tracking import StreamTracker
 from .pipeline import process_frame
 from .settings import DemoSettings
 
 MAX_JOBS = max(1, (os.cpu_count() or 1) - 1)
 PAUSE_WHILE_STREAMING_S = 0.05  # after each frame, while any live stream runs
+TURN_CHECK_S = 0.5  # while waiting for a turn, how often to see whether the job was cancelled
 _slots = threading.BoundedSemaphore(MAX_JOBS)
 
 
@@ -77,7 +80,13 @@ class ClipJob:
         return self.status == "running"
 
     def _analyse(self, image, timestamp: float, wants_picture: bool):
-        picture, report = process_frame(self._net, image, self.settings, self._tracker, timestamp)
+        while not TURNS.acquire(self, timeout=TURN_CHECK_S):
+            if self._cancel.is_set():
+                raise ClipCancelled
+        try:
+            picture, report = process_frame(self._net, image, self.settings, self._tracker, timestamp)
+        finally:
+            TURNS.release()
         return report.poses, picture
 
     def _pause(self) -> float:

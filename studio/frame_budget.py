@@ -21,8 +21,11 @@ import weakref
 
 
 def default_slots(cpus: int | None = None) -> int:
-    """Frames processed at once: all cores but one (that one decodes, encodes and sends)."""
-    cpus = cpus or os.cpu_count() or 1
+    """Frames processed at once: all cores but one (that one decodes, encodes and sends).
+
+    The cores this process may run on (``taskset``, a container's cpuset), not the machine's.
+    """
+    cpus = cpus or len(os.sched_getaffinity(0)) or 1
     return max(1, cpus - 1)
 
 

@@ -1,6 +1,7 @@
 """The live stream's frame callback: a camera frame in, the annotated frame out.
 
-Per frame it takes a fair turn (``frame_budget``), notes that the stream is alive (the
+Per frame it takes a fair turn (``frame_budget``), then the newest camera frame (one may
+have come while it waited: ``fresh_frames.newest_since``), notes that the stream is alive (the
 admission count, ``admission``), runs ``pipeline.process_frame`` (with the stream's
 tracker and the frame's time, for IDs and smoothing) and hands the picture back as YUV
 4:2:0, the format the VP8 encoder wants. streamlit-webrtc re-sends the last processed frame
@@ -17,6 +18,7 @@ import posenet_core
 
 from .admission import ADMISSION
 from .frame_budget import TURNS
+from .fresh_frames import newest_since
 from .live_stats import LiveStats
 from .live_tracking import StreamTracker
 from .pipeline import process_frame
@@ -46,13 +48,18 @@ def make_frame_callback(
 ):
     """``tracker``: this stream's IDs and smoothing (kept by the page), fed each frame's time in seconds."""
 
+    last = {"camera": None, "picture": None}  # the newest frame processed, and what it gave
+
     def on_frame(frame: av.VideoFrame) -> av.VideoFrame:
         if not ADMISSION.keep_alive(stats):  # started past the limit (two STARTs at once): not served
             stats.record_error(FULL_MESSAGE)
             return frame
+        if newest_since(frame) is last["camera"]:  # taken already while an earlier call waited: nothing new
+            return last["picture"]  # the same object: it is not sent again (fresh_frames)
         with TURNS.turn(stats, timeout=TURN_TIMEOUT_S) as granted:
             if not granted:
                 return frame
+            frame = newest_since(frame)
             image = frame.to_ndarray(format="rgb24")
             try:
                 picture, report = process_frame(net, image, settings.get(), tracker, float(frame.time or 0.0))
@@ -60,6 +67,7 @@ def make_frame_callback(
                 stats.record_error(str(error))
                 return frame
         stats.record(report, image, picture)  # kept by reference: only a snapshot encodes them
-        return to_video_frame(picture, frame)
+        last["camera"], last["picture"] = frame, to_video_frame(picture, frame)
+        return last["picture"]
 
     return on_frame

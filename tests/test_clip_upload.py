@@ -223,6 +223,26 @@ def test_cancel_stops_a_job_within_a_second(net):
     assert job.status == "cancelled" and job.progress.done < 65 and not job.video_path.exists()
 
 
+def test_a_job_takes_fair_turns_with_the_live_streams(net, monkeypatch):
+    from studio import clip_jobs
+    from studio.frame_budget import FairTurns
+
+    turns = FairTurns(slots=1)
+    monkeypatch.setattr(clip_jobs, "TURNS", turns)
+    live_stream = LiveStats()  # what a live stream takes its turns as
+    assert turns.acquire(live_stream)  # a live stream is processing a frame: the job must wait
+    sample = SAMPLES["squats"].path
+    job = ClipJob(sample, sample.name, net, DemoSettings.for_page(True))
+    job.start()
+    time.sleep(0.5)
+    assert job.progress is None or job.progress.done == 0  # not one frame while the turn was taken
+    turns.release()
+    while job.progress is None or job.progress.done < 2:
+        time.sleep(0.01)
+    job.cancel()
+    assert job.join(timeout=2) and job.status == "cancelled"
+
+
 def test_jobs_per_process_are_bounded(net, monkeypatch):
     from studio import clip_jobs
 

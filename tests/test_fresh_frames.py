@@ -1,9 +1,12 @@
 """Each processed frame goes to the encoder once, however often the library repeats it."""
 
+import gc
+import weakref
+
 import pytest
 from aiortc.mediastreams import MediaStreamError
 
-from studio.fresh_frames import FreshFramesOnly
+from studio.fresh_frames import FreshFramesOnly, newest_since
 from tests.conftest import run_coroutine
 
 
@@ -61,3 +64,33 @@ def test_stopping_stops_the_source():
     fresh = FreshFramesOnly(source)
     fresh.stop()
     assert source.stopped and fresh.readyState == "ended"
+
+
+def test_a_frame_leads_to_the_newest_one_its_source_passed_on_since():
+    a, b, c = Frame("a"), Frame("b"), Frame("c")
+    fresh = FreshFramesOnly(RepeatingTrack([a, b, c]))
+
+    async def read(n):
+        return [await fresh.recv() for _ in range(n)]
+
+    run_coroutine(read(1))
+    assert newest_since(a) is a  # nothing newer yet
+    run_coroutine(read(2))
+    assert newest_since(a) is c and newest_since(b) is c and newest_since(c) is c
+
+
+def test_frames_from_elsewhere_are_their_own_newest():
+    loose = Frame("made here")
+    assert newest_since(loose) is loose
+    loose.opaque = "someone else's data"
+    assert newest_since(loose) is loose
+
+
+def test_a_frame_does_not_keep_its_consumer_alive():
+    frame = Frame("a")
+    fresh = FreshFramesOnly(RepeatingTrack([frame]))
+    run_coroutine(fresh.recv())
+    gone = weakref.ref(fresh)
+    del fresh
+    gc.collect()
+    assert gone() is None and newest_since(frame) is frame

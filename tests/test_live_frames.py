@@ -7,9 +7,11 @@ import numpy as np
 import pytest
 
 from studio import admission
+from studio.fresh_frames import FreshFramesOnly
 from studio.live_frames import FULL_MESSAGE, make_frame_callback, to_video_frame
 from studio.live_stats import LiveStats
 from studio.settings import DemoSettings, SettingsBox
+from tests.conftest import run_coroutine
 
 
 def camera_frame(rgb) -> av.VideoFrame:
@@ -60,3 +62,32 @@ def test_odd_sizes_stay_rgb():
     like = av.VideoFrame.from_ndarray(rgb)
     assert to_video_frame(rgb, like).format.name == "rgb24"
     assert to_video_frame(np.zeros((4, 6, 3), np.uint8), like).format.name == "yuv420p"
+
+
+def test_the_newest_camera_frame_is_processed_and_a_frame_never_twice(net, three_people_image, fresh_admission):
+    """Frames that came while the callback waited for its turn: it takes the newest, and when
+    the worker then hands it that one again it answers with the same picture (not sent twice)."""
+    older, newer = camera_frame(three_people_image), camera_frame(three_people_image[:, ::-1])
+    newer.pts = older.pts + 3000
+    consumer = FreshFramesOnly(ListTrack([older, newer]))
+    run_coroutine(consumer.recv())
+    run_coroutine(consumer.recv())  # both arrived; the worker still holds the older one
+    stats = LiveStats()
+    on_frame = make_frame_callback(net, SettingsBox(DemoSettings(multi_pose=True)), stats)
+    out = on_frame(older)
+    assert out.pts == newer.pts and stats.snapshot().frames_processed == 1
+    assert np.array_equal(stats.snapshot().last_frame, newer.to_ndarray(format="rgb24"))
+    assert on_frame(newer) is out and stats.snapshot().frames_processed == 1
+
+
+class ListTrack:
+    kind = "video"
+
+    def __init__(self, frames):
+        self.frames = list(frames)
+
+    async def recv(self):
+        return self.frames.pop(0)
+
+    def stop(self):
+        pass

@@ -96,11 +96,3 @@ def make_y4m(
                 out.write(plain)
                 index += 1
     return path
-
-
-def stamp_latency_ms(reading: dict, loop_frames: int) -> float | None:
-    """How far the output video is behind the camera, from one ``webrtc_probe.read_stamps`` reading."""
-    if reading.get("local") is None or reading.get("remote") is None:
-        return None
-    behind = (reading["local"] - reading["remote"]) % loop_frames
-    return 1000.0 * behind / CAMERA_FPS
