@@ -38,7 +38,7 @@ from browser_fps import LOOP_FRAMES, LOOP_S  # noqa: E402
 from chromium import launch_chromium, new_context, warm_up  # noqa: E402
 from demo_page import DemoPage, processed_rate  # noqa: E402
 from fake_camera import make_y4m  # noqa: E402
-from proc_metrics import cpu_seconds, descendants, wait_until_quiet  # noqa: E402
+from proc_metrics import cpu_seconds, descendants, python_thread_names, wait_until_quiet  # noqa: E402
 from webrtc_probe import record_stamps, recorded_latencies_ms, rtp_stats  # noqa: E402
 
 
@@ -67,12 +67,6 @@ def thread_times(pid: int) -> dict[int, tuple[str, float]]:
         fields = text.rsplit(")", 1)[1].split()
         found[int(stat.parent.name)] = (name, (int(fields[11]) + int(fields[12])) / tick)
     return found
-
-
-def python_thread_names(pid: int) -> dict[int, str]:
-    """{tid: Python thread name} from ``py-spy dump`` (the OS only knows them all as "python")."""
-    dump = subprocess.run(["py-spy", "dump", "--pid", str(pid)], capture_output=True, text=True, check=False)
-    return {int(m.group(1)): m.group(2) for m in re.finditer(r'^Thread (\d+) \(.*?\): "(.*)"', dump.stdout, re.M)}
 
 
 def thread_group(name: str) -> str:

@@ -16,6 +16,7 @@ wait is one or two other frames' processing, and the picture would be that much 
 
 from __future__ import annotations
 
+import contextlib
 import time
 import weakref
 
@@ -46,7 +47,8 @@ class FreshFramesOnly(MediaStreamTrack):
             frame = await self._track.recv()  # raises MediaStreamError when the source ends
             if frame is not self._last:
                 self._last = frame
-                frame.opaque = self._handle
+                with contextlib.suppress(AttributeError):  # not a PyAV frame (a test's stand-in)
+                    frame.opaque = self._handle
                 return frame
 
     def stop(self) -> None:

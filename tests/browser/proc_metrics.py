@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import os
 import pathlib
+import re
+import subprocess
 import time
 
 
@@ -53,6 +55,14 @@ def thread_names(pid: int) -> dict[str, int]:
             name = comm.read_text().strip()
             names[name] = names.get(name, 0) + 1
     return dict(sorted(names.items()))
+
+
+def python_thread_names(pid: int) -> dict[int, str]:
+    """{tid: Python thread name} from ``py-spy dump`` (before 3.14 the OS knows them all as "python")."""
+    dump = subprocess.run(["py-spy", "dump", "--pid", str(pid)], capture_output=True, text=True, check=False)
+    if dump.returncode != 0:
+        raise RuntimeError(f"py-spy dump --pid {pid} failed: {dump.stderr.strip()}")
+    return {int(m.group(1)): m.group(2) for m in re.finditer(r'^Thread (\d+) \(.*?\): "(.*)"', dump.stdout, re.M)}
 
 
 def cpu_seconds(pid: int) -> float:
