@@ -193,6 +193,8 @@ def measure_k(browser, server, pages, k: int, args, profile_dir: pathlib.Path | 
         | ({"ended threads": 1e3 * (cpu1 - cpu0 - sum(groups.values())) / frames} if frames else {}),
         "steal": steal_share(stat0, stat1),
         "size": rtp_stats(demos[0]).get("outbound", {}).get("frameWidth"),
+        # A session whose stream ended (its page shows START again) processes nothing: say so.
+        "streaming": [d.is_streaming() for d in demos],
         "server_stage_ms": last[0].total_ms,
         # Other work on the machine (the browser, other jobs) shows here, not in steal.
         "loadavg": pathlib.Path("/proc/loadavg").read_text().split()[0],
@@ -214,6 +216,9 @@ def print_result(r: dict) -> None:
         f"camera width {r['size']}; load average {r['loadavg']}",
         flush=True,
     )
+    stopped = [i + 1 for i, up in enumerate(r["streaming"]) if not up]
+    if stopped:
+        print(f"    sessions no longer streaming at the end (START shown): {stopped}", flush=True)
     parts = sorted(r["threads_ms_per_frame"].items(), key=lambda kv: -kv[1])
     print("    by thread (ms/frame): " + ", ".join(f"{name} {ms:.1f}" for name, ms in parts), flush=True)
 
@@ -246,6 +251,7 @@ def main() -> int:
     parser.add_argument("--height", type=int, default=480)
     parser.add_argument("--pin", action="store_true", help="browser on core 0, server on core 1")
     parser.add_argument("--profile", type=pathlib.Path, help="write py-spy speedscope profiles here")
+    parser.add_argument("--log", type=pathlib.Path, help="keep the server's log here")
     args = parser.parse_args()
     ks = [int(k) for k in args.sessions.split(",")]
 
@@ -258,7 +264,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="posenet-load-") as tmp:
         tmp = pathlib.Path(tmp)
         camera = make_y4m(tmp / "camera.y4m", args.width, args.height, seconds=LOOP_S, stamp=True)
-        with AppServer(tmp / "streamlit.log") as server:
+        with AppServer(args.log or tmp / "streamlit.log") as server:
             if args.pin:
                 pin([server.process.pid], 1)
             limit = os.environ.get("POSENET_MAX_STREAMS", "(default)")

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 
-import streamlit.components.v1 as components
+import streamlit as st
 
 FROZEN_AFTER_MS = 3000
 MESSAGE = (
@@ -71,4 +71,10 @@ _WATCH_JS = """
 
 def watch_connection() -> None:
     """Render the watcher (zero height). Call once per page run, after the streamer."""
-    components.html(_WATCH_JS % {"frozen": FROZEN_AFTER_MS, "message": json.dumps(MESSAGE)}, height=0)
+    # st.iframe, not components.html (deprecated in Streamlit 1.67, a warning in the log on every
+    # run): HTML given as a string runs in a same-origin iframe, sized to its content (none).
+    st.iframe(
+        _WATCH_JS % {"frozen": FROZEN_AFTER_MS, "message": json.dumps(MESSAGE)},
+        height="content",
+        alt="Connection watch (shows a message over the video if the server is lost)",
+    )
