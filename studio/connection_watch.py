@@ -4,7 +4,7 @@ When a replica dies (or restarts), Streamlit's websocket reconnects within a sec
 through the load balancer to a live replica, which knows nothing of the stream; the
 browser keeps showing the last picture with a STOP button for ~10 s until its peer
 connection gives up, and then a bare START. No server can say what happened, because the
-one that knew is gone, so the browser watches for itself: a small script (rendered once
+one that knew is gone, so the browser watches for itself: a small script (mounted once
 next to the streamer) polls the output video, and when a stream that was showing frames
 gets none for ``FROZEN_AFTER_MS`` it lays a message over the video saying the connection
 to the server was lost and to reload. The message goes when frames come again. A stopped
@@ -14,29 +14,28 @@ repeats its last frame at the camera's rate while it is busy.
 
 from __future__ import annotations
 
-import json
-
 import streamlit as st
+
+from .session_keys import DemoKeys
 
 FROZEN_AFTER_MS = 3000
 MESSAGE = (
     "The connection to the server was lost: no video has arrived for a few seconds. Reload the page to connect again."
 )
 
-# Runs in a same-origin srcdoc iframe; its state lives on the parent window so a re-mounted
-# watcher picks up where the last one was.
+# A st.components.v2 component: its script runs in the page itself (no iframe, no room taken;
+# components.html is deprecated and logged a warning on every run, st.iframe takes ~160 px).
+# Its state lives on the window, so a re-mounted watcher picks up where the last one was.
 _WATCH_JS = """
-<script>
-(() => {
-  const top = window.parent;
-  const FROZEN_AFTER_MS = %(frozen)d, MESSAGE = %(message)s;
-  const state = top.__posenetConnectionWatch = top.__posenetConnectionWatch || {videos: new WeakMap()};
+export default function (component) {
+  const { frozen_after_ms: FROZEN_AFTER_MS, message: MESSAGE } = component.data;
+  const state = window.__posenetConnectionWatch = window.__posenetConnectionWatch || {videos: new WeakMap()};
   const check = () => {
-    if (top.document.hidden) {  // a background tab may not render frames: start afresh when it is back
+    if (document.hidden) {  // a background tab may not render frames: start afresh when it is back
       state.videos = new WeakMap();
       return;
     }
-    const frame = top.document.querySelector('iframe[title="streamlit_webrtc.component.webrtc_streamer"]');
+    const frame = document.querySelector('iframe[title="streamlit_webrtc.component.webrtc_streamer"]');
     const doc = frame && frame.contentDocument;
     if (!doc || !doc.body) return;
     const video = doc.querySelector('video');
@@ -63,18 +62,17 @@ _WATCH_JS = """
       note.remove();
     }
   };
-  window.setInterval(check, 500);  // this iframe's timer: it ends with the iframe
-})();
-</script>
+  const timer = window.setInterval(check, 500);
+  return () => window.clearInterval(timer);  // unmounted with the component
+}
 """
 
+_watch = None
 
-def watch_connection() -> None:
-    """Render the watcher (zero height). Call once per page run, after the streamer."""
-    # st.iframe, not components.html (deprecated in Streamlit 1.67, a warning in the log on every
-    # run): HTML given as a string runs in a same-origin iframe, sized to its content (none).
-    st.iframe(
-        _WATCH_JS % {"frozen": FROZEN_AFTER_MS, "message": json.dumps(MESSAGE)},
-        height="content",
-        alt="Connection watch (shows a message over the video if the server is lost)",
-    )
+
+def watch_connection(keys: DemoKeys) -> None:
+    """Mount the watcher (nothing to see until the server is lost). Call once per page run, after the streamer."""
+    global _watch
+    if _watch is None:
+        _watch = st.components.v2.component("studio_connection_watch", js=_WATCH_JS)
+    _watch(key=keys.connection_watch, data={"frozen_after_ms": FROZEN_AFTER_MS, "message": MESSAGE})

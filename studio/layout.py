@@ -34,8 +34,8 @@ APP_CSS = """
 /* The live numbers beside the video: compact, one row when they fit. */
 [class*="st-key-live-numbers"] [data-testid="stMetricValue"] { font-size: 1.35rem; }
 [class*="st-key-live-numbers"] [data-testid="stMetric"] { min-width: 3rem; }
-/* The helper has nothing to show. */
-[class*="st-key-streamer-helper"] { display: none; }
+/* The streamer's helper and the connection watch have nothing to show. */
+[class*="st-key-streamer-helper"], [class*="st-key-connection-watch"] { display: none; }
 @media (max-width: 640px) {
   [class*="st-key-live-numbers"] [data-testid="stMetricValue"] { font-size: 1rem; }
   [class*="st-key-live-numbers"] [data-testid="stMetricLabel"] p { font-size: 0.75rem; }

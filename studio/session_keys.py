@@ -99,6 +99,12 @@ class DemoKeys:
         return f"streamer-helper-{self.page}"
 
     @property
+    def connection_watch(self) -> str:
+        """The script that tells the user when the server is lost (studio/connection_watch.py).
+        Also its CSS class (``st-key-connection-watch-...``), which the app's CSS hides."""
+        return f"connection-watch-{self.page}"
+
+    @property
     def live_numbers(self) -> str:
         """The row of live metrics: a container's key, for its CSS class (``st-key-live-numbers-...``)."""
         return f"live-numbers-{self.page}"

@@ -109,5 +109,5 @@ def start_streamer(
         video_html_attrs={"autoPlay": True, "controls": False, "muted": True, "style": {"width": "100%"}},
     )
     session_watch.watch(context)  # a closed tab stops its stream within seconds
-    watch_connection()  # the browser says so when the server it streamed from is gone
+    watch_connection(keys)  # the browser says so when the server it streamed from is gone
     return context
