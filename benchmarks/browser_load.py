@@ -38,20 +38,15 @@ from browser_fps import LOOP_FRAMES, LOOP_S  # noqa: E402
 from chromium import launch_chromium, new_context, warm_up  # noqa: E402
 from demo_page import DemoPage, processed_rate  # noqa: E402
 from fake_camera import make_y4m  # noqa: E402
-from proc_metrics import cpu_seconds, descendants, python_thread_names, wait_until_quiet  # noqa: E402
+from proc_metrics import (  # noqa: E402
+    cpu_seconds,
+    cpu_seconds_of,
+    host_cpu_jiffies,
+    other_descendants,
+    python_thread_names,
+    wait_until_quiet,
+)
 from webrtc_probe import record_stamps, recorded_latencies_ms, rtp_stats  # noqa: E402
-
-
-def steal_share(before: list[int], after: list[int]) -> float:
-    """Share of all CPU time the host took away between two /proc/stat "cpu" lines."""
-    deltas = [b - a for a, b in zip(before, after)]
-    total = sum(deltas[:8])
-    return deltas[7] / total if total > 0 else 0.0
-
-
-def cpu_line() -> list[int]:
-    with open("/proc/stat") as stat:
-        return [int(x) for x in stat.readline().split()[1:]]
 
 
 def thread_times(pid: int) -> dict[int, tuple[str, float]]:
@@ -81,19 +76,6 @@ def cpu_by_thread_group(before: dict, after: dict, names: dict[int, str]) -> dic
         group = thread_group(names[tid]) if tid in names else "native (no Python)"
         groups[group] = groups.get(group, 0.0) + seconds - before.get(tid, ("", 0.0))[1]
     return groups
-
-
-def browser_cpu_seconds(server_pid: int) -> float:
-    """CPU time so far of this script's other child processes: Playwright's driver and Chromium."""
-    server = {server_pid, *descendants(server_pid)}
-    total = 0.0
-    for pid in descendants(os.getpid()):
-        if pid not in server:
-            try:
-                total += cpu_seconds(pid)
-            except OSError:  # a renderer that just ended
-                pass
-    return total
 
 
 def browser_side(before: dict, after: dict, seconds: float) -> dict:
@@ -163,13 +145,13 @@ def measure_k(browser, server, pages, k: int, args, profile_dir: pathlib.Path | 
         record_stamps(demo, args.height, LOOP_FRAMES)
         recorded_latencies_ms(demo)  # from the window's start on
     first = [d.read() for d in demos]
-    rtp0, browser0 = [rtp_stats(d) for d in demos], browser_cpu_seconds(pid)
-    cpu0, threads0, stat0, t0 = cpu_seconds(pid), thread_times(pid), cpu_line(), time.monotonic()
+    rtp0, browser0 = [rtp_stats(d) for d in demos], cpu_seconds_of(other_descendants(pid))
+    cpu0, threads0, stat0, t0 = cpu_seconds(pid), thread_times(pid), host_cpu_jiffies(), time.monotonic()
     time.sleep(args.seconds)
     latencies = [recorded_latencies_ms(d) for d in demos]
     last = [d.read() for d in demos]
-    cpu1, threads1, stat1, t1 = cpu_seconds(pid), thread_times(pid), cpu_line(), time.monotonic()
-    rtp1, browser1 = [rtp_stats(d) for d in demos], browser_cpu_seconds(pid)
+    cpu1, threads1, stat1, t1 = cpu_seconds(pid), thread_times(pid), host_cpu_jiffies(), time.monotonic()
+    rtp1, browser1 = [rtp_stats(d) for d in demos], cpu_seconds_of(other_descendants(pid))
     if spy is not None:
         spy.wait(timeout=60)
     names = python_thread_names(pid)
@@ -191,7 +173,7 @@ def measure_k(browser, server, pages, k: int, args, profile_dir: pathlib.Path | 
         "threads_ms_per_frame": {g: 1e3 * s / frames for g, s in groups.items() if frames and s > 0.005}
         # Threads that ended within the window (script runs, mostly) are in the total only.
         | ({"ended threads": 1e3 * (cpu1 - cpu0 - sum(groups.values())) / frames} if frames else {}),
-        "steal": steal_share(stat0, stat1),
+        "steal": (stat1[2] - stat0[2]) / max(1, stat1[0] - stat0[0]),
         "size": rtp_stats(demos[0]).get("outbound", {}).get("frameWidth"),
         # A session whose stream ended (its page shows START again) processes nothing: say so.
         "streaming": [d.is_streaming() for d in demos],

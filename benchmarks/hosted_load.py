@@ -33,41 +33,19 @@ from browser_fps import LOOP_FRAMES, LOOP_S  # noqa: E402
 from chromium import launch_chromium, warm_up  # noqa: E402
 from demo_page import processed_rate  # noqa: E402
 from fake_camera import make_y4m  # noqa: E402
-from proc_metrics import cpu_seconds, descendants  # noqa: E402
+from proc_metrics import cpu_seconds, cpu_seconds_of, host_cpu_jiffies, other_descendants  # noqa: E402
 from webrtc_probe import record_stamps, recorded_latencies_ms  # noqa: E402
 
 WIDTH, HEIGHT = 640, 480
-
-
-def cpu_times() -> tuple[int, int, int]:
-    """(all, idle + iowait, steal) jiffies of the machine so far."""
-    fields = [int(x) for x in pathlib.Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    return sum(fields[:8]), fields[3] + fields[4], fields[7]
-
-
-def browser_pids(stack: hosted.Stack) -> list[int]:
-    """Chromium's processes: this script's descendants that are not the stack's."""
-    stack_pids = {stack.process.pid, *descendants(stack.process.pid)}
-    return [pid for pid in descendants(os.getpid()) if pid not in stack_pids]
-
-
-def cpu_of(pids: list[int]) -> float:
-    total = 0.0
-    for pid in pids:
-        try:
-            total += cpu_seconds(pid)
-        except OSError:  # a renderer that went away
-            pass
-    return total
 
 
 def measure(sessions: list[hosted.Session], stack: hosted.Stack, seconds: float) -> dict:
     pids = {r["name"]: r["pid"] for r in stack.info["replicas"]}
     pids["coturn"] = stack.info["turn"]["pid"]
     cpu0 = {name: cpu_seconds(pid) for name, pid in pids.items()}
-    browser = browser_pids(stack)
-    browser0 = cpu_of(browser)
-    total0, idle0, steal0 = cpu_times()
+    browser = other_descendants(stack.process.pid)  # Chromium's processes
+    browser0 = cpu_seconds_of(browser)
+    total0, idle0, steal0 = host_cpu_jiffies()
     for session in sessions:
         record_stamps(session.demo, HEIGHT, LOOP_FRAMES)
         recorded_latencies_ms(session.demo)  # from the window's start on
@@ -77,9 +55,9 @@ def measure(sessions: list[hosted.Session], stack: hosted.Stack, seconds: float)
     latencies = [recorded_latencies_ms(s.demo) for s in sessions]
     last = [s.demo.read() for s in sessions]
     elapsed = time.monotonic() - started
-    total1, idle1, steal1 = cpu_times()
+    total1, idle1, steal1 = host_cpu_jiffies()
     cores = {name: (cpu_seconds(pid) - cpu0[name]) / elapsed for name, pid in pids.items()}
-    cores["chromium"] = (cpu_of(browser) - browser0) / elapsed
+    cores["chromium"] = (cpu_seconds_of(browser) - browser0) / elapsed
     cores["machine busy"] = (os.cpu_count() or 1) * (1 - (idle1 - idle0) / max(1, total1 - total0))
     return {
         "fps": [processed_rate([a, b]) for a, b in zip(first, last)],

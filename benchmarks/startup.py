@@ -30,7 +30,7 @@ sys.path.insert(0, str(REPO_ROOT / "tests" / "browser"))
 
 from app_server import AppServer  # noqa: E402
 from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from proc_metrics import tree_rss_mb  # noqa: E402
+from proc_metrics import host_cpu_jiffies, tree_rss_mb  # noqa: E402
 
 # Run in a fresh interpreter inside the checkout under test.
 LOAD_PROBE = """
@@ -54,12 +54,6 @@ print(json.dumps({
     "tensorflow": "tensorflow" in sys.modules,
 }))
 """
-
-
-def cpu_ticks() -> tuple[int, int]:
-    """(all, steal) jiffies of the host's CPU line in /proc/stat."""
-    fields = [int(v) for v in pathlib.Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    return sum(fields), fields[7]
 
 
 def rss_mb(pid: int) -> float:
@@ -149,11 +143,11 @@ def main() -> None:
     log_dir.mkdir(parents=True, exist_ok=True)
 
     print(f"code under test: {root}; {os.cpu_count()} cores; logs in {log_dir}", flush=True)
-    total_before, steal_before = cpu_ticks()
+    total_before, _, steal_before = host_cpu_jiffies()
     measure_load(root, args.runs)
     measure_idle_app(root, log_dir, args.settle)
     measure_first_page(root, log_dir, args.page_runs, args.settle)
-    total_after, steal_after = cpu_ticks()
+    total_after, _, steal_after = host_cpu_jiffies()
     steal = 100 * (steal_after - steal_before) / max(1, total_after - total_before)
     print(f"host steal time during the run: {steal:.1f}%")
 

@@ -10,7 +10,6 @@ the network runs, so the page and the streams stay responsive.
 from __future__ import annotations
 
 import json
-import os
 import pathlib
 import shutil
 import tempfile
@@ -21,12 +20,12 @@ from collections.abc import Callable
 import posenet_core
 from posenet_core.clip import ClipCancelled, ClipError, ClipProgress, process_clip
 
-from .frame_budget import TURNS
+from .frame_budget import TURNS, default_slots
 from .live_tracking import StreamTracker
 from .pipeline import process_frame
 from .settings import DemoSettings
 
-MAX_JOBS = max(1, (os.cpu_count() or 1) - 1)
+MAX_JOBS = default_slots()  # all cores but one, as for the live streams' turns
 PAUSE_WHILE_STREAMING_S = 0.05  # after each frame, while any live stream runs
 TURN_CHECK_S = 0.5  # while waiting for a turn, how often to see whether the job was cancelled
 _slots = threading.BoundedSemaphore(MAX_JOBS)

@@ -71,6 +71,27 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def cpu_seconds_of(pids) -> float:
+    """User + system CPU time of several processes so far; one that has ended counts nothing."""
+    total = 0.0
+    for pid in pids:
+        with contextlib.suppress(OSError):  # a renderer that just went away
+            total += cpu_seconds(pid)
+    return total
+
+
+def other_descendants(pid: int) -> list[int]:
+    """This process's descendants outside ``pid``'s tree: beside the app, Playwright's driver and Chromium."""
+    outside = {pid, *descendants(pid)}
+    return [child for child in descendants(os.getpid()) if child not in outside]
+
+
+def host_cpu_jiffies() -> tuple[int, int, int]:
+    """The machine's CPU time so far from /proc/stat, in jiffies: (all, idle + iowait, steal)."""
+    fields = [int(x) for x in pathlib.Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return sum(fields[:8]), fields[3] + fields[4], fields[7]
+
+
 def cpu_share(pid: int, seconds: float) -> float:
     """Cores' worth of CPU the process uses over the next ``seconds``."""
     start = cpu_seconds(pid)
