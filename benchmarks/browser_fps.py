@@ -16,7 +16,7 @@ squats clip, letterboxed), presses START with default settings and then, once a 
 Prints a line per second, a table per 10 s window, and latency at the start vs the end.
 ``--busy-sessions N`` first starts N other sessions streaming the three-people photo on the
 multi-pose page, so the measured stream shares the server (latency must stay flat even when
-the server cannot keep up: every stage skips to the newest frame, see studio/relay.py).
+the server cannot keep up: every stage skips to the newest frame, see studio/live/relay.py).
 ``--skip-run-cleanup`` runs Streamlit without its after-every-run keras/gc clean-up (see
 tests/browser/) to measure what that costs.
 """

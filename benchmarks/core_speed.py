@@ -21,8 +21,8 @@ import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 
 import posenet_core  # noqa: E402
-from studio.pipeline import process_frame  # noqa: E402
-from studio.settings import DemoSettings  # noqa: E402
+from studio.live.pipeline import process_frame  # noqa: E402
+from studio.settings.demo import DemoSettings  # noqa: E402
 
 SAMPLE = pathlib.Path(__file__).resolve().parent.parent / "studio" / "samples" / "three_people.jpg"
 

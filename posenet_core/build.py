@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import pathlib
 
 import numpy as np
@@ -34,6 +35,11 @@ CHECKSUMS_NAME = "SHA256SUMS"
 
 # Strides of Conv2d_1 .. Conv2d_13 in the trained (native stride 16) network.
 _NATIVE_BLOCK_STRIDES = (1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1, 1, 1)
+# TensorFlow's own CPU kernel for a dilated depthwise conv exists only in its oneDNN build, which
+# TensorFlow turns on by itself only on some processors (seen off on an AVX2-only AMD EPYC:
+# "Current kernel implementation does not support dilations"). Conversion never runs the graph,
+# but the tests and anyone comparing against it do: ask for oneDNN before TensorFlow is imported.
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
 _HEADS = ("heatmap_2", "offset_2", "displacement_fwd_2", "displacement_bwd_2")
 
 

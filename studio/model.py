@@ -5,8 +5,7 @@ import gc
 import streamlit as st
 
 import posenet_core
-
-from .frame_budget import NETWORK_THREADS
+from studio.live.turns import NETWORK_THREADS
 
 # Shown (after Streamlit's half-second delay) while a cold server loads the model: with LiteRT
 # and the vendored .tflite files that takes well under a second, so it is seldom seen at all.

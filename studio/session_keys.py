@@ -68,7 +68,7 @@ class DemoKeys:
         """The StreamTracker of that source's stream (``live_tracking``): its IDs and smoothing."""
         return f"{self.page}:tracker:{source}"
 
-    # A visitor's own clip (studio/clip_panel.py).
+    # A visitor's own clip (studio/clips/panel.py).
     @property
     def clip(self) -> str:
         """The session's SessionClip: the uploaded file."""
@@ -94,13 +94,13 @@ class DemoKeys:
 
     @property
     def streamer_helper(self) -> str:
-        """The layout helper beside the streamer (studio/layout.py); its state holds a refused camera's error.
+        """The layout helper beside the streamer (studio/ui/layout.py); its state holds a refused camera's error.
         Also its CSS class (``st-key-streamer-helper-...``), which the app's CSS hides."""
         return f"streamer-helper-{self.page}"
 
     @property
     def connection_watch(self) -> str:
-        """The script that tells the user when the server is lost (studio/connection_watch.py).
+        """The script that tells the user when the server is lost (studio/ui/connection_watch.py).
         Also its CSS class (``st-key-connection-watch-...``), which the app's CSS hides."""
         return f"connection-watch-{self.page}"
 
@@ -128,7 +128,7 @@ class TeachKeys:
     COMPARE_MODE = "teach:compare_mode"
     WALK_STEP = "teach:walk_step"
     WALK_SIGNATURE = "teach:walk_signature"
-    STEPPER = "teach-stepper"  # the walk's buttons' row: a container's key, for its CSS class (studio/layout.py)
+    STEPPER = "teach-stepper"  # the walk's buttons' row: a container's key, for its CSS class (studio/ui/layout.py)
 
     @staticmethod
     def walk_button(label: str) -> str:

@@ -73,7 +73,7 @@ def squat_reference():
 
 class FakeWorker:
     """Stands in for streamlit-webrtc's WebRtcWorker: all the app calls (through
-    studio.webrtc_compat.reset_context) is ``stop``."""
+    studio.live.webrtc_compat.reset_context) is ``stop``."""
 
     def __init__(self):
         self.stopped = False
@@ -103,7 +103,7 @@ def streaming_context():
 def webrtc_without_server(monkeypatch):
     """AppTest runs scripts without a Streamlit server; streamlit-webrtc then asks it for the
     session's run count and gets a mock. With no session info it skips that bookkeeping."""
-    from studio import webrtc_compat
+    from studio.live import webrtc_compat
 
     webrtc_compat.without_session_info(monkeypatch)
 

@@ -4,8 +4,8 @@ import gc
 
 import pytest
 
-from studio import admission
-from studio.admission import CONNECTING_FOR_S, DEFAULT_LIMIT, IDLE_AFTER_S, StreamAdmission, limit_from_env
+from studio.hosting import admission
+from studio.hosting.admission import CONNECTING_FOR_S, DEFAULT_LIMIT, IDLE_AFTER_S, StreamAdmission, limit_from_env
 
 
 class Stream:

@@ -3,8 +3,8 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from studio import admission
-from studio.admission import ADMISSION
+from studio.hosting import admission
+from studio.hosting.admission import ADMISSION
 from tests.conftest import REPO_ROOT
 
 

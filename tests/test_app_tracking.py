@@ -3,10 +3,10 @@
 import pytest
 from test_app_pages import open_page, value
 
-from studio.deep_link import read_link, write_link
 from studio.session_keys import DemoKeys
-from studio.settings import DemoSettings
-from studio.widgets import SOURCES
+from studio.settings.demo import DemoSettings
+from studio.settings.link import read_link, write_link
+from studio.ui.widgets import SOURCES
 
 pytestmark = pytest.mark.usefixtures("webrtc_without_server")
 

@@ -1,11 +1,11 @@
-"""studio.clip_track: a file played as a WebRTC track loops with time stamps that keep going forward."""
+"""studio.live.clip_track: a file played as a WebRTC track loops with time stamps that keep going forward."""
 
 import time
 
 import pytest
 from aiortc.mediastreams import MediaStreamError
 
-from studio.clip_track import CLOCK_RATE, LoopingClipTrack
+from studio.live.clip_track import CLOCK_RATE, LoopingClipTrack
 from tests.clips import short_clip
 from tests.conftest import run_coroutine
 

@@ -1,4 +1,4 @@
-"""A visitor's own clip on the live pages (studio/clip_files.py, clip_jobs.py, clip_panel.py):
+"""A visitor's own clip on the live pages (studio/clips/files.py, clip_jobs.py, clip_panel.py):
 limits, private per-session files, analysis with downloads, snapshots."""
 
 import json
@@ -13,14 +13,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from posenet_core.clip import ClipInfo
-from studio import clip_panel
-from studio.clip_files import ClipRefused, SessionClip, check_limits
-from studio.clip_jobs import ClipJob
-from studio.clip_track import LoopingClipTrack
-from studio.live_stats import LiveStats
-from studio.pipeline import process_frame
+from studio.clips import panel as clip_panel
+from studio.clips.files import ClipRefused, SessionClip, check_limits
+from studio.clips.jobs import ClipJob
+from studio.live.clip_track import LoopingClipTrack
+from studio.live.pipeline import process_frame
+from studio.live.stats import LiveStats
 from studio.session_keys import DemoKeys, TeachKeys
-from studio.settings import DemoSettings
+from studio.settings.demo import DemoSettings
 from studio.sources import CAMERA, SAMPLES, UPLOAD
 from tests.clips import corrupt_clip, frame_count, short_clip, video_without_frames
 from tests.conftest import REPO_ROOT, run_coroutine
@@ -224,8 +224,8 @@ def test_cancel_stops_a_job_within_a_second(net):
 
 
 def test_a_job_takes_fair_turns_with_the_live_streams(net, monkeypatch):
-    from studio import clip_jobs
-    from studio.frame_budget import FairTurns
+    from studio.clips import jobs as clip_jobs
+    from studio.live.turns import FairTurns
 
     turns = FairTurns(slots=1)
     monkeypatch.setattr(clip_jobs, "TURNS", turns)
@@ -244,7 +244,7 @@ def test_a_job_takes_fair_turns_with_the_live_streams(net, monkeypatch):
 
 
 def test_jobs_per_process_are_bounded(net, monkeypatch):
-    from studio import clip_jobs
+    from studio.clips import jobs as clip_jobs
 
     monkeypatch.setattr(clip_jobs, "_slots", threading.BoundedSemaphore(1))
     sample = SAMPLES["squats"].path
@@ -264,7 +264,7 @@ def test_jobs_per_process_are_bounded(net, monkeypatch):
 
 
 def published(net, image):
-    """What the live worker publishes for one frame (studio.live_frames.make_frame_callback)."""
+    """What the live worker publishes for one frame (studio.live.callback.make_frame_callback)."""
     stats = LiveStats()
     picture, report = process_frame(net, image, DemoSettings.for_page(True))
     stats.record(report, image, picture)

@@ -2,9 +2,9 @@
 
 import pytest
 
-from studio.deep_link import read_link, write_link
-from studio.settings import DemoSettings
-from studio.widgets import SOURCES
+from studio.settings.demo import DemoSettings
+from studio.settings.link import read_link, write_link
+from studio.ui.widgets import SOURCES
 
 SINGLE = DemoSettings(min_pose_confidence=0.1)
 MULTI = DemoSettings(multi_pose=True, min_pose_confidence=0.15)

@@ -182,7 +182,7 @@ def test_the_encoder_refuses_a_loop_that_restarts_its_stamps():
 
 
 def test_a_looping_sample_video_is_restamped_and_encodes_past_the_loop(tmp_path):
-    from studio.clip_track import LoopingClipTrack
+    from studio.live.clip_track import LoopingClipTrack
     from tests.clips import short_clip
 
     track = LoopingClipTrack(short_clip(tmp_path / "clip.mp4", frames=3, rate=30))
@@ -199,8 +199,8 @@ def test_a_looping_sample_video_is_restamped_and_encodes_past_the_loop(tmp_path)
 
 
 def test_the_squats_sample_plays_through_the_restamping_track():
-    from studio.clip_track import LoopingClipTrack
-    from studio.sources import make_player
+    from studio.live.clip_track import LoopingClipTrack
+    from studio.live.players import make_player
 
     player = make_player("squats")
     assert isinstance(player.video, LoopingClipTrack)

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from studio.frame_budget import FairTurns, default_slots
+from studio.live.turns import FairTurns, default_slots
 
 
 class Stream:

@@ -6,7 +6,7 @@ import weakref
 import pytest
 from aiortc.mediastreams import MediaStreamError
 
-from studio.fresh_frames import FreshFramesOnly, newest_since
+from studio.live.fresh_frames import FreshFramesOnly, newest_since
 from tests.conftest import run_coroutine
 
 

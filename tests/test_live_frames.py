@@ -6,11 +6,11 @@ import av
 import numpy as np
 import pytest
 
-from studio import admission
-from studio.fresh_frames import FreshFramesOnly
-from studio.live_frames import FULL_MESSAGE, make_frame_callback, to_video_frame
-from studio.live_stats import LiveStats
-from studio.settings import DemoSettings, SettingsBox
+from studio.hosting import admission
+from studio.live.callback import FULL_MESSAGE, make_frame_callback, to_video_frame
+from studio.live.fresh_frames import FreshFramesOnly
+from studio.live.stats import LiveStats
+from studio.settings.demo import DemoSettings, SettingsBox
 from tests.conftest import run_coroutine
 
 
@@ -25,7 +25,7 @@ def camera_frame(rgb) -> av.VideoFrame:
 @pytest.fixture
 def fresh_admission(monkeypatch):
     gate = admission.StreamAdmission(1)
-    monkeypatch.setattr("studio.live_frames.ADMISSION", gate)
+    monkeypatch.setattr("studio.live.callback.ADMISSION", gate)
     return gate
 
 

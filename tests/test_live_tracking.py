@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 from test_tracking import TEMPLATE, person
 
-from studio.live_tracking import StreamTracker, min_cutoff
-from studio.pipeline import process_frame
-from studio.settings import DemoSettings
+from studio.live.pipeline import process_frame
+from studio.live.stream_tracker import StreamTracker, min_cutoff
+from studio.settings.demo import DemoSettings
 
 MULTI = DemoSettings(multi_pose=True, min_pose_confidence=0.15)
 FRAME = 1 / 30

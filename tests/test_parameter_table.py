@@ -1,4 +1,4 @@
-"""One table of parameters (studio/parameters.py) drives the demo widgets, the share links and the teaching page."""
+"""One table of parameters (studio/settings/table.py) drives the demo widgets, the share links and the teaching page."""
 
 import dataclasses
 
@@ -6,12 +6,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from posenet_core import params
-from studio import parameters
-from studio.deep_link import read_link
-from studio.parameters import PARAMETERS
 from studio.session_keys import DemoKeys, TeachKeys
-from studio.settings import DemoSettings
-from studio.widgets import SOURCES
+from studio.settings import table as parameters
+from studio.settings.demo import DemoSettings
+from studio.settings.link import read_link
+from studio.settings.table import PARAMETERS
+from studio.ui.widgets import SOURCES
 from tests.conftest import REPO_ROOT
 from tests.test_app_teaching import go_to, open_page
 

@@ -7,9 +7,9 @@ import socket
 
 import pytest
 
-from studio import replica_agent
-from studio.admission import ADMISSION
-from studio.replica_agent import address_from_env, agent_reply, start_from_env
+from studio.hosting import replica_agent
+from studio.hosting.admission import ADMISSION
+from studio.hosting.replica_agent import address_from_env, agent_reply, start_from_env
 
 
 @pytest.mark.parametrize(

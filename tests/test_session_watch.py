@@ -1,11 +1,11 @@
-"""Streams are released when their browser is gone, and only then (studio/session_watch.py)."""
+"""Streams are released when their browser is gone, and only then (studio/live/session_watch.py)."""
 
 import pytest
 
-from studio import session_watch, webrtc_compat
+from studio.live import session_watch, webrtc_compat
+from studio.live.streamer import stop_other_sources
 from studio.session_keys import DemoKeys
 from studio.sources import CAMERA
-from studio.streamer import stop_other_sources
 
 GONE = session_watch.GONE_AFTER_S
 

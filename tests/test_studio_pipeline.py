@@ -6,10 +6,10 @@ import threading
 import numpy as np
 import pytest
 
-from studio import ice
-from studio.live_stats import LiveStats
-from studio.pipeline import process_frame
-from studio.settings import DemoSettings, SettingsBox
+from studio.hosting import ice
+from studio.live.pipeline import process_frame
+from studio.live.stats import LiveStats
+from studio.settings.demo import DemoSettings, SettingsBox
 from tests.conftest import run_coroutine
 
 MULTI = DemoSettings(multi_pose=True, min_pose_confidence=0.3)
@@ -137,7 +137,8 @@ def test_live_stats_rate_is_not_overstated_by_bursts(net, pose_image, clock):
 def test_still_image_track_stamps_real_time_and_never_exceeds_30_fps():
     import time
 
-    from studio.sources import SAMPLES, StillImageTrack, read_rgb
+    from studio.live.players import StillImageTrack
+    from studio.sources import SAMPLES, read_rgb
 
     track = StillImageTrack(read_rgb(SAMPLES["yoga"].path))
 
@@ -162,7 +163,8 @@ def test_a_stopped_still_image_track_ends_its_readers():
     making frames after STOP kept a whole stream running for nobody."""
     from aiortc.mediastreams import MediaStreamError
 
-    from studio.sources import SAMPLES, make_player
+    from studio.live.players import make_player
+    from studio.sources import SAMPLES
 
     track = make_player("yoga").video
     assert SAMPLES["yoga"].is_video is False
@@ -200,7 +202,7 @@ def test_the_live_relay_hands_a_slow_stage_the_newest_frame(latest_only):
     must skip to the newest frame, or frames pile up (memory and latency grow without end)."""
     from aiortc.contrib.media import MediaRelay
 
-    from studio.relay import LatestFrameRelay
+    from studio.live.relay import LatestFrameRelay
 
     async def slow_reader():
         source = CountingTrack()
@@ -222,7 +224,7 @@ def test_the_live_relay_stops_a_source_nobody_reads_any_more():
     """aiortc's relay never stops its sources; streamlit-webrtc leaves the PoseNet stage
     running after a stream ends (a worker thread per stream ever started). Ours stops a
     source whose consumers stopped reading, and only then."""
-    from studio.relay import LatestFrameRelay
+    from studio.live.relay import LatestFrameRelay
 
     async def scenario():
         relay = LatestFrameRelay(abandoned_s=0.3, never_read_s=0.3, check_every_s=0.05)

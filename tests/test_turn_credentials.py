@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from studio import ice, webrtc_compat
+from studio.hosting import ice
+from studio.live import webrtc_compat
 
 SECRET = "north-wind"
 ENV = {"POSENET_TURN_URLS": "turn:127.0.0.1:3478?transport=udp", "POSENET_TURN_SECRET": SECRET}

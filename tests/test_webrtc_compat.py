@@ -1,4 +1,4 @@
-"""streamlit-webrtc's private parts are reached through studio/webrtc_compat.py only, for the pinned version."""
+"""streamlit-webrtc's private parts are reached through studio/live/webrtc_compat.py only, for the pinned version."""
 
 import importlib
 import importlib.metadata
@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from studio import webrtc_compat
+from studio.live import webrtc_compat
 from tests.conftest import REPO_ROOT
 
 

@@ -12,12 +12,11 @@ import pandas as pd
 import streamlit as st
 
 import posenet_core
-
-from ..model import get_model
-from ..sources import SAMPLES
-from . import canvas as cv
-from .frames import Frame
-from .lesson import TrackingLesson, tracking_lesson
+from studio.model import get_model
+from studio.sources import SAMPLES
+from studio.teaching import canvas as cv
+from studio.teaching.frames import Frame
+from studio.teaching.lesson import TrackingLesson, tracking_lesson
 
 VIDEO = "squats"
 LAST_FRAME = 3  # frames 0..3 go through the tracker, so frame t-1 = 2 and t = 3 (the person's velocity is known)

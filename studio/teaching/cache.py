@@ -9,12 +9,11 @@ from __future__ import annotations
 import streamlit as st
 
 import posenet_core
-
-from ..model import get_model
-from ..parameters import PARAMETERS
-from ..session_keys import TeachKeys
-from .frames import Frame, decode_sample, decode_upload
-from .lesson import MultiPoseSettings, StrideRun, run_at_stride
+from studio.model import get_model
+from studio.session_keys import TeachKeys
+from studio.settings.table import PARAMETERS
+from studio.teaching.frames import Frame, decode_sample, decode_upload
+from studio.teaching.lesson import MultiPoseSettings, StrideRun, run_at_stride
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

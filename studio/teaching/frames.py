@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
-from ..sources import SAMPLES, read_rgb
+from studio.sources import SAMPLES, read_rgb
 
 FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
 MAX_SIDE = 2000  # pixels on the long side; larger pictures are downscaled to this

@@ -26,8 +26,7 @@ from posenet_core import (
     offset_vectors,
     params,
 )
-
-from ..settings import from_table
+from studio.settings.demo import from_table
 
 NUM_PARTS = len(PART_NAMES)
 

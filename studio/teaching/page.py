@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..model import get_model
-from ..plain_text import shown
-from ..session_keys import TeachKeys
-from ..sources import CAMERA, SAMPLES
-from . import across, steps, walk
-from .cache import sample_frame, upload_frame
-from .frames import MAX_SIDE, MAX_UPLOAD_MB, SAMPLE_PHOTOS, Frame, FrameError, digest_of
-from .text import size
+from studio.model import get_model
+from studio.plain_text import shown
+from studio.session_keys import TeachKeys
+from studio.sources import CAMERA, SAMPLES
+from studio.teaching import across, steps, walk
+from studio.teaching.cache import sample_frame, upload_frame
+from studio.teaching.frames import MAX_SIDE, MAX_UPLOAD_MB, SAMPLE_PHOTOS, Frame, FrameError, digest_of
+from studio.teaching.text import size
 
 # The uploader takes any file up to this (above .streamlit/config.toml's server.maxUploadSize), so that
 # a refused file gets its reason on the page: frames.decode_upload refuses anything over MAX_UPLOAD_MB,

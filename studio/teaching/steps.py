@@ -10,17 +10,16 @@ import streamlit as st
 
 import posenet_core
 from posenet_core import PART_NAMES, argmax_cells
-
-from ..parameters import PARAMETERS
-from ..session_keys import TeachKeys
-from ..settings import DemoSettings
-from ..widgets import parameter_slider
-from . import canvas as cv
-from .cache import input_settings, multi_pose_settings, outputs_for, stride_run
-from .charts import heatmap_over_image
-from .frames import Frame
-from .lesson import input_arithmetic, single_pose_lesson
-from .text import ms, size, yx
+from studio.session_keys import TeachKeys
+from studio.settings.demo import DemoSettings
+from studio.settings.table import PARAMETERS
+from studio.teaching import canvas as cv
+from studio.teaching.cache import input_settings, multi_pose_settings, outputs_for, stride_run
+from studio.teaching.charts import heatmap_over_image
+from studio.teaching.frames import Frame
+from studio.teaching.lesson import input_arithmetic, single_pose_lesson
+from studio.teaching.text import ms, size, yx
+from studio.ui.widgets import parameter_slider
 
 STRIDES = PARAMETERS["output_stride"].options
 EVERY_STEP = "Applies to every step."

@@ -10,16 +10,23 @@ import streamlit as st
 
 import posenet_core
 from posenet_core import PART_NAMES, NetworkOutputs, pose_colour
-
-from ..parameters import PARAMETERS
-from ..session_keys import TeachKeys
-from ..widgets import parameter_slider
-from . import canvas as cv
-from .cache import input_settings, multi_pose_settings, outputs_for
-from .frames import Frame
-from .lesson import MultiPoseLesson, MultiPoseSettings, WalkEvent, distance, edge_name, multi_pose_lesson, yx_of
-from .steps import MIN_POSE_SCORE_DRAWN, metric_row, settings_caption
-from .text import yx
+from studio.session_keys import TeachKeys
+from studio.settings.table import PARAMETERS
+from studio.teaching import canvas as cv
+from studio.teaching.cache import input_settings, multi_pose_settings, outputs_for
+from studio.teaching.frames import Frame
+from studio.teaching.lesson import (
+    MultiPoseLesson,
+    MultiPoseSettings,
+    WalkEvent,
+    distance,
+    edge_name,
+    multi_pose_lesson,
+    yx_of,
+)
+from studio.teaching.steps import MIN_POSE_SCORE_DRAWN, metric_row, settings_caption
+from studio.teaching.text import yx
+from studio.ui.widgets import parameter_slider
 
 NOT_REACHED = "not reached"
 MAX_ZOOM_CELLS = 8.0

@@ -4,7 +4,7 @@ Each session is a separate browser context (a separate Streamlit session) stream
 three-people sample photo, so no camera is involved. The server's resident memory is read
 from /proc (VmRSS of the streamlit process and any children) before, during and after.
 Two cores cannot process three 30 fps streams, so the live path must skip frames: memory
-stays flat while streaming (studio/relay.py). When the tabs close, studio/session_watch.py
+stays flat while streaming (studio/live/relay.py). When the tabs close, studio/live/session_watch.py
 stops their streams (a few seconds of grace for a reconnecting browser) and hands the freed
 heap back: the server must then go quiet and its memory must come back within 10% of before.
 """
@@ -33,7 +33,7 @@ RSS_WAIT_S = 45  # the watch's grace (5 s) + stopping and freeing, with room for
 # ~890 MB (TensorFlow) to ~300 MB (LiteRT); a stream left running holds hundreds of MB.
 RSS_ALLOWANCE_MB = 100
 # Each stream runs a PoseNet worker thread ("async_media_processor_N"), which streamlit-webrtc
-# never stopped (three sessions left 14 threads); studio/relay.py stops it: none may be left.
+# never stopped (three sessions left 14 threads); studio/live/relay.py stops it: none may be left.
 WORKER_THREAD = "async_media_processor"
 # Other threads may stay: pools that grew with three streams and keep idle threads (asyncio's
 # executor, up to cores + 4, where the encoders run; AnyIO's, for 10 s). Seen: 1 to 3 more.

@@ -29,7 +29,7 @@ from chromium import launch_chromium, new_context, warm_up
 from demo_page import STREAMER_IFRAME, DemoPage, processed_rate
 from paths import ARTIFACTS, REPO_ROOT
 
-from studio import ice
+from studio.hosting import ice
 
 pytestmark = pytest.mark.browser
 

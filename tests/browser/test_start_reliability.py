@@ -2,7 +2,7 @@
 
 streamlit-webrtc 0.79.0 tore down about one stream in seven about 0.5 s after it connected
 ("Context ... was not rendered for 1 script runs; resetting stale state"), and the button
-fell back to START 5-6 s later (TESTING.md). studio/streamer.py works around it; this test
+fell back to START 5-6 s later (TESTING.md). studio/live/streamer.py works around it; this test
 presses START in 20 fresh sessions in a row and requires every stream to still be up, and
 still processing, well after the moment that failure struck.
 """

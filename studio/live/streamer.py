@@ -9,15 +9,16 @@ import streamlit as st
 from streamlit_webrtc import WebRtcMode, WebRtcStreamerContext, webrtc_streamer
 
 import posenet_core
-
-from . import ice, session_watch, sources, webrtc_compat
-from .connection_watch import watch_connection
-from .live_frames import make_frame_callback
-from .live_stats import LiveStats
-from .live_tracking import StreamTracker
-from .relay import use_latest_frame_relay
-from .session_keys import APP_PAGE, APP_PAGE_VISITS, DemoKeys
-from .settings import SettingsBox
+from studio import sources
+from studio.hosting import ice
+from studio.live import players, session_watch, webrtc_compat
+from studio.live.callback import make_frame_callback
+from studio.live.relay import use_latest_frame_relay
+from studio.live.stats import LiveStats
+from studio.live.stream_tracker import StreamTracker
+from studio.session_keys import APP_PAGE, APP_PAGE_VISITS, DemoKeys
+from studio.settings.demo import SettingsBox
+from studio.ui.connection_watch import watch_connection
 
 # The worker drops frames it cannot keep up with (latency stays flat) and logs a
 # warning for each one; dropping is the intended behaviour, so keep the log clean.
@@ -103,7 +104,7 @@ def start_streamer(
         media_stream_constraints={"video": {"width": {"ideal": 640}, "height": {"ideal": 480}}, "audio": False}
         if from_camera
         else {"video": True, "audio": False},
-        player_factory=None if from_camera else (lambda: sources.make_player(source, clip)),
+        player_factory=None if from_camera else (lambda: players.make_player(source, clip)),
         video_frame_callback=make_frame_callback(net, settings, stats, tracker),
         async_processing=True,
         video_html_attrs={"autoPlay": True, "controls": False, "muted": True, "style": {"width": "100%"}},

@@ -20,7 +20,7 @@ import os
 import socketserver
 import threading
 
-from .admission import ADMISSION
+from studio.hosting.admission import ADMISSION
 
 PORT_ENV = "POSENET_AGENT_PORT"
 DEFAULT_HOST = "127.0.0.1"

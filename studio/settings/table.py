@@ -207,7 +207,7 @@ _TABLE = (
     ),
     Parameter("show_boxes", "Bounding boxes", "boundingBoxes", False),
     Parameter("show_scores", "Pose scores", "poseScores", True, multi_pose_only=True),
-    # Across frames (posenet_core.PoseTracker, studio/live_tracking.py): one ID and colour per person,
+    # Across frames (posenet_core.PoseTracker, studio/live/stream_tracker.py): one ID and colour per person,
     # steadier keypoints.
     Parameter(
         "track_people",

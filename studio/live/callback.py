@@ -15,14 +15,13 @@ import av
 import cv2
 
 import posenet_core
-
-from .admission import ADMISSION
-from .frame_budget import TURNS
-from .fresh_frames import newest_since
-from .live_stats import LiveStats
-from .live_tracking import StreamTracker
-from .pipeline import process_frame
-from .settings import SettingsBox
+from studio.hosting.admission import ADMISSION
+from studio.live.fresh_frames import newest_since
+from studio.live.pipeline import process_frame
+from studio.live.stats import LiveStats
+from studio.live.stream_tracker import StreamTracker
+from studio.live.turns import TURNS
+from studio.settings.demo import SettingsBox
 
 # A turn never takes longer than this unless the server is hopelessly overloaded; then the
 # frame goes back as it came rather than stalling the stream.

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from .session_keys import DemoKeys
+from studio.session_keys import DemoKeys
 
 FROZEN_AFTER_MS = 3000
 MESSAGE = (

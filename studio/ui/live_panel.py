@@ -7,12 +7,12 @@ import time
 import streamlit as st
 from streamlit_webrtc import WebRtcStreamerContext
 
-from . import ice
-from .capacity_gate import server_load_line
-from .live_stats import LiveStats
-from .session_keys import DemoKeys
+from studio.hosting import ice
+from studio.live.stats import LiveStats
+from studio.session_keys import DemoKeys
+from studio.ui.capacity_gate import server_load_line
 
-# What the browser said when it refused the camera, in plain words (see studio/layout.py).
+# What the browser said when it refused the camera, in plain words (see studio/ui/layout.py).
 _ALLOW_CAMERA = (
     "Click the camera (or lock) icon at the left of the address bar, set Camera to **Allow** for this site, "
     "then press START again. In Safari: Settings for This Website, Camera, Allow. On a phone, the browser app "

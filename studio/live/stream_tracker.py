@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import posenet_core
 from posenet_core import Pose, PoseTracker
-
-from .settings import DemoSettings
+from studio.settings.demo import DemoSettings
 
 # Smoothing strength 0..1 -> the 1-euro filter's cutoff for a still person: 2 Hz (light),
 # 0.5 Hz at the default 0.5 (the library's default), 0.125 Hz (strong).

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .pipeline import FrameReport
+from studio.live.pipeline import FrameReport
 
 _RATE_WINDOW_S = 2.0
 

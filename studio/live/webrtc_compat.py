@@ -54,7 +54,7 @@ INSTALLED_VERSION = _installed_version()
 if INSTALLED_VERSION != PINNED_VERSION:
     warnings.warn(
         f"PoseNet Studio is tested with streamlit-webrtc {PINNED_VERSION} and uses some of its private parts "
-        f"(see studio/webrtc_compat.py); installed: {INSTALLED_VERSION or 'unknown'}. "
+        f"(see studio/live/webrtc_compat.py); installed: {INSTALLED_VERSION or 'unknown'}. "
         f"Install streamlit-webrtc=={PINNED_VERSION} if streams misbehave.",
         RuntimeWarning,
         stacklevel=2,
@@ -67,14 +67,14 @@ try:
 except ImportError as error:  # pragma: no cover - only with another streamlit-webrtc
     raise ImportError(
         f"streamlit-webrtc {INSTALLED_VERSION} lacks a private part PoseNet Studio needs ({error}); "
-        f"install streamlit-webrtc=={PINNED_VERSION} (see studio/webrtc_compat.py)"
+        f"install streamlit-webrtc=={PINNED_VERSION} (see studio/live/webrtc_compat.py)"
     ) from error
 
 for _name in ("_get_worker", "_last_rendered_run_count"):
     if not hasattr(WebRtcStreamerContext, _name) and _name not in WebRtcStreamerContext.__annotations__:
         raise ImportError(
             f"streamlit-webrtc {INSTALLED_VERSION}'s WebRtcStreamerContext has no {_name}; "
-            f"install streamlit-webrtc=={PINNED_VERSION} (see studio/webrtc_compat.py)"
+            f"install streamlit-webrtc=={PINNED_VERSION} (see studio/live/webrtc_compat.py)"
         )
 
 __all__ = [

@@ -27,8 +27,8 @@ import time
 from aiortc.contrib.media import MediaRelay
 from streamlit.runtime import Runtime
 
-from .fresh_frames import FreshFramesOnly
-from .webrtc_compat import event_loop, loop_context, set_shared_relay, shared_relay
+from studio.live.fresh_frames import FreshFramesOnly
+from studio.live.webrtc_compat import event_loop, loop_context, set_shared_relay, shared_relay
 
 ABANDONED_S = 10.0  # no read for this long: the consumer's connection is gone
 NEVER_READ_S = 60.0  # a consumer that never read: its connection never came up (ICE can take a while)

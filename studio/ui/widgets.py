@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from .parameters import ALL_PARTS, PARAMETERS, VIEWS, available_views
-from .session_keys import DemoKeys
-from .settings import DemoSettings
-from .sources import CAMERA, SAMPLES, UPLOAD
+from studio.session_keys import DemoKeys
+from studio.settings.demo import DemoSettings
+from studio.settings.table import ALL_PARTS, PARAMETERS, VIEWS, available_views
+from studio.sources import CAMERA, SAMPLES, UPLOAD
 
 SOURCES = {CAMERA: "Webcam", **{key: sample.label for key, sample in SAMPLES.items()}, UPLOAD: "Upload a clip"}
 

@@ -8,7 +8,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit_webrtc import WebRtcStreamerContext
 
-from .admission import ADMISSION
+from studio.hosting.admission import ADMISSION
 
 RETRY_EVERY_S = 2.0
 TEACHING_PAGE = "pages/how_decoding_works.py"

@@ -3,9 +3,8 @@
 import streamlit as st
 
 import posenet_core
-
-from .model import get_model
-from .sources import SAMPLES, read_rgb
+from studio.model import get_model
+from studio.sources import SAMPLES, read_rgb
 
 
 @st.cache_data(show_spinner=False)

@@ -29,7 +29,7 @@ from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit_webrtc import WebRtcStreamerContext
 
-from . import webrtc_compat
+from studio.live import webrtc_compat
 
 # Long enough to ride out a websocket reconnect (a flaky network, a laptop waking up),
 # short enough that a closed tab stops costing CPU almost at once.

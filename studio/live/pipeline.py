@@ -13,9 +13,8 @@ import numpy as np
 
 import posenet_core
 from posenet_core import Pose
-
-from .live_tracking import StreamTracker
-from .settings import DemoSettings
+from studio.live.stream_tracker import StreamTracker
+from studio.settings.demo import DemoSettings
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from .session_keys import DemoKeys
+from studio.session_keys import DemoKeys
 
 # The names getUserMedia rejects with (see the Media Capture spec), as the component prints them.
 CAMERA_ERRORS = ("NotAllowedError", "NotFoundError", "NotReadableError", "OverconstrainedError", "SecurityError")

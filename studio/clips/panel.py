@@ -10,16 +10,15 @@ import cv2
 import streamlit as st
 
 import posenet_core
-
-from . import webrtc_compat
-from .admission import ADMISSION
-from .clip_files import MAX_UPLOAD_MB, UPLOAD_TYPES, ClipRefused, SessionClip
-from .clip_jobs import ClipJob, ServerBusy
-from .live_stats import LiveStats
-from .plain_text import shown
-from .session_keys import DemoKeys, TeachKeys
-from .settings import DemoSettings
-from .sources import SAMPLES, UPLOAD
+from studio.clips.files import MAX_UPLOAD_MB, UPLOAD_TYPES, ClipRefused, SessionClip
+from studio.clips.jobs import ClipJob, ServerBusy
+from studio.hosting.admission import ADMISSION
+from studio.live import webrtc_compat
+from studio.live.stats import LiveStats
+from studio.plain_text import shown
+from studio.session_keys import DemoKeys, TeachKeys
+from studio.settings.demo import DemoSettings
+from studio.sources import SAMPLES, UPLOAD
 
 TEACHING_PAGE = "pages/how_decoding_works.py"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field, replace
 
-from .parameters import PARAMETERS, page_defaults
+from studio.settings.table import PARAMETERS, page_defaults
 
 
 def from_table(name: str):
@@ -37,7 +37,7 @@ class DemoSettings:
     # Across frames (posenet_core.PoseTracker): one ID and colour per person, steadier keypoints.
     track_people: bool = from_table("track_people")
     smooth_keypoints: bool = from_table("smooth_keypoints")
-    smoothing_strength: float = from_table("smoothing_strength")  # 0 light to 1 strong (see studio/live_tracking.py)
+    smoothing_strength: float = from_table("smoothing_strength")  # 0 light to 1 strong (stream_tracker.py)
 
     @classmethod
     def for_page(cls, multi_pose: bool) -> DemoSettings:

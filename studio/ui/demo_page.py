@@ -6,17 +6,19 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from . import clip_panel, deep_link, widgets
-from .capacity_gate import admitted_streamer
-from .layout import streamer_helper
-from .live_panel import camera_error_notice, camera_help, live_panel
-from .live_stats import LiveStats
-from .live_tracking import StreamTracker
-from .model import get_model
-from .session_keys import DemoKeys
-from .settings import DemoSettings, SettingsBox
-from .sources import CAMERA, UPLOAD
-from .streamer import rtc_configuration, start_streamer, stop_other_sources
+from studio.clips import panel as clip_panel
+from studio.live.stats import LiveStats
+from studio.live.stream_tracker import StreamTracker
+from studio.live.streamer import rtc_configuration, start_streamer, stop_other_sources
+from studio.model import get_model
+from studio.session_keys import DemoKeys
+from studio.settings import link as deep_link
+from studio.settings.demo import DemoSettings, SettingsBox
+from studio.sources import CAMERA, UPLOAD
+from studio.ui import widgets
+from studio.ui.capacity_gate import admitted_streamer
+from studio.ui.layout import streamer_helper
+from studio.ui.live_panel import camera_error_notice, camera_help, live_panel
 
 INTRO = {
     False: "PoseNet finds one person: for each of the 17 body parts it takes the heatmap cell that scores "

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
-from .parameters import ALL_PARTS, PARAMETERS, Parameter
-from .plain_text import MAX_SHOWN, cut, shown
-from .settings import DemoSettings
-from .sources import CAMERA
+from studio.plain_text import MAX_SHOWN, cut, shown
+from studio.settings.demo import DemoSettings
+from studio.settings.table import ALL_PARTS, PARAMETERS, Parameter
+from studio.sources import CAMERA
 
 SOURCE_KEY = "source"
 STREAMLIT_QUERY_KEYS = ("embed", "embed_options")  # Streamlit's own: not ours to judge
