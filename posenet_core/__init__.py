@@ -22,6 +22,7 @@ from .draw import (
     draw_stride_grid,
 )
 from .estimator import NetworkOutputs, PoseNet, load
+from .estimators import DEFAULT_MODEL, MODEL_NAMES, MODELS, ModelInfo, check_model, load_estimator
 from .multi_pose import Candidate, MultiPoseTrace, WalkStep, candidate_roots, decode_multiple_poses
 from .one_euro import OneEuroFilter
 from .params import network_input_size, output_resolution, valid_input_size
@@ -35,6 +36,12 @@ __all__ = [
     "load",
     "PoseNet",
     "NetworkOutputs",
+    "load_estimator",
+    "check_model",
+    "ModelInfo",
+    "MODELS",
+    "MODEL_NAMES",
+    "DEFAULT_MODEL",
     "Pose",
     "Keypoint",
     "Position",
