@@ -18,6 +18,7 @@ from .draw import (
     draw_offset_vectors,
     draw_pose_scores,
     draw_poses,
+    draw_score_legend,
     draw_skeleton,
     draw_stride_grid,
 )
@@ -72,6 +73,7 @@ __all__ = [
     "draw_heatmap_legend",
     "draw_offset_legend",
     "draw_displacement_legend",
+    "draw_score_legend",
     "pose_colour",
     "style",
     "params",

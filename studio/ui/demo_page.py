@@ -88,9 +88,10 @@ def render_demo_page(multi_pose: bool) -> None:
         # Snapshot and whole-clip analysis, filled in once the stream is known: next to the source,
         # so that on a phone (columns stacked) they do not push the controls below the video.
         tools = st.container()
-        chosen = widgets.view_picker(keys, multi_pose)
+        model = widgets.model_picker(keys, multi_pose)
+        chosen = {"model": model} | widgets.view_picker(keys, multi_pose, model)
         with st.expander("PoseNet parameters", expanded=True):
-            chosen |= widgets.parameter_widgets(keys, multi_pose)
+            chosen |= widgets.parameter_widgets(keys, multi_pose, model)
         with st.expander("Across frames", expanded=True):
             chosen |= widgets.tracking_widgets(keys)
         settings = defaults.with_changes(**chosen)

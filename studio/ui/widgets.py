@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from posenet_core import MODELS
 from studio.session_keys import DemoKeys
 from studio.settings.demo import DemoSettings
-from studio.settings.table import ALL_PARTS, PARAMETERS, VIEWS, available_views
+from studio.settings.table import ALL_PARTS, PARAMETERS, VIEWS, available_views, models_for
 from studio.sources import CAMERA, SAMPLES, UPLOAD
 
 SOURCES = {CAMERA: "Webcam", **{key: sample.label for key, sample in SAMPLES.items()}, UPLOAD: "Upload a clip"}
@@ -62,15 +63,27 @@ def _checkbox(keys: DemoKeys, field: str) -> bool:
     return st.checkbox(p.label, key=keys.widget(field), help=p.help)
 
 
-def view_picker(keys: DemoKeys, multi_pose: bool) -> dict:
+def model_picker(keys: DemoKeys, multi_pose: bool) -> str:
+    """The models that fit the page; a change reaches the running stream at its next frame."""
+    p = PARAMETERS["model"]
+    return st.selectbox(
+        p.label, models_for(multi_pose), format_func=lambda m: MODELS[m].label, key=keys.widget("model"), help=p.help
+    )
+
+
+def view_picker(keys: DemoKeys, multi_pose: bool, model: str) -> dict:
     view, part = PARAMETERS["view"], PARAMETERS["heatmap_part"]
+    offered = available_views(multi_pose, model)
+    if st.session_state.get(keys.widget("view")) not in offered:  # the model just changed: it lacks that view
+        st.session_state[keys.widget("view")] = view.default
     chosen = {
         "view": st.radio(
             view.label,
-            available_views(multi_pose),
+            offered,
             format_func=VIEWS.get,
             key=keys.widget("view"),
             horizontal=True,
+            help=view.help,
         )
     }
     if chosen["view"] == "heatmap":
@@ -86,19 +99,30 @@ def view_picker(keys: DemoKeys, multi_pose: bool) -> dict:
     return chosen
 
 
-def parameter_widgets(keys: DemoKeys, multi_pose: bool) -> dict:
-    """The article's knobs; returns the chosen values by DemoSettings field name."""
+NOT_FOR_SUCCESSORS = "PoseNet's own: {label} takes a fixed {size} input and decodes inside its network."
+
+
+def parameter_widgets(keys: DemoKeys, multi_pose: bool, model: str = "posenet") -> dict:
+    """The article's knobs; returns the chosen values by DemoSettings field name. With a model
+    other than PoseNet its own knobs (input size, decoding) are shown greyed out, saying why."""
     stride = PARAMETERS["output_stride"]
+    info = MODELS[model]
+    fixed = None if info.tunable else NOT_FOR_SUCCESSORS.format(label=info.label, size=info.input_note)
     chosen = {
-        "scale_factor": _slider(keys, "scale_factor"),
+        "scale_factor": parameter_slider("scale_factor", keys.widget("scale_factor"), help=fixed, disabled=bool(fixed)),
         "flip_horizontal": _checkbox(keys, "flip_horizontal"),
         "output_stride": st.radio(
-            stride.label, stride.options, horizontal=True, key=keys.widget("output_stride"), help=stride.help
+            stride.label,
+            stride.options,
+            horizontal=True,
+            key=keys.widget("output_stride"),
+            help=fixed or stride.help,
+            disabled=bool(fixed),
         ),
     }
     if multi_pose:
         for field in ("max_detections", "score_threshold", "nms_radius"):
-            chosen[field] = _slider(keys, field)
+            chosen[field] = parameter_slider(field, keys.widget(field), help=fixed, disabled=bool(fixed))
     for field in ("min_pose_confidence", "min_part_confidence"):
         chosen[field] = _slider(keys, field)
     chosen["show_boxes"] = _checkbox(keys, "show_boxes")
