@@ -34,3 +34,27 @@ def draw_movenet_heatmap(image, outputs: MoveNetOutputs, part: str | None = None
 def draw_movenet_centres(image, outputs: MoveNetOutputs) -> np.ndarray:
     """MoveNet's person-centre heatmap over the frame: where it thinks each person's middle is."""
     return blend_scores(image, outputs.centre_scores, _to_image(outputs))
+
+
+def draw_centre_out(image, outputs: MoveNetOutputs, walk) -> np.ndarray:
+    """Single-pose decoding over the frame: the centre heatmap, a ring on the chosen centre, an arrow
+    from it to where the regression puts each part (``CentreOutWalk``), a dot where each part ends up."""
+    import cv2
+
+    from .. import style
+
+    picture = draw_movenet_centres(image, outputs)
+    to_image = _to_image(outputs)
+
+    def px(yx) -> tuple[int, int]:
+        x, y = to_image @ [yx[1], yx[0], 1.0]
+        return round(float(x)), round(float(y))
+
+    thickness = max(1, round(style.text_scale(picture) * 2))
+    centre = px(walk.centre_cell)
+    for part, (regressed, final) in enumerate(zip(walk.regressed_yx, walk.positions_yx)):
+        colour = style.PART_COLOURS[part]
+        cv2.arrowedLine(picture, centre, px(regressed), colour, thickness, cv2.LINE_AA, tipLength=0.08)
+        cv2.circle(picture, px(final), 2 * thickness + 1, colour, -1, cv2.LINE_AA)
+    cv2.circle(picture, centre, 5 * thickness, style.WHITE, thickness, cv2.LINE_AA)
+    return picture
