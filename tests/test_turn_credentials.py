@@ -133,9 +133,9 @@ def test_the_server_side_gets_the_relay_only_policy():
 def webrtc_without_runtime(monkeypatch):
     # As in test_app_pages: AppTest has no Streamlit server, so streamlit-webrtc must skip
     # asking it for the session's run count.
-    import streamlit_webrtc.component
+    from studio.live import webrtc_compat
 
-    monkeypatch.setattr(streamlit_webrtc.component, "get_this_session_info", lambda: None)
+    webrtc_compat.without_session_info(monkeypatch)
 
 
 def _demo_page_with(secrets: dict):

@@ -25,8 +25,8 @@ import contextlib
 import time
 
 from aiortc.contrib.media import MediaRelay
-from streamlit.runtime import Runtime
 
+from studio.live import streamlit_compat
 from studio.live.fresh_frames import FreshFramesOnly
 from studio.live.webrtc_compat import event_loop, loop_context, set_shared_relay, shared_relay
 
@@ -70,12 +70,12 @@ class LatestFrameRelay(MediaRelay):
 
 def use_latest_frame_relay() -> None:
     """Make the streamers created from now on relay the newest frame only (idempotent)."""
-    if not Runtime.exists():  # bare Python: no streams
+    runtime = streamlit_compat.runtime()
+    if runtime is None:  # bare Python: no streams
         return
     loop = event_loop()
     if not isinstance(loop, asyncio.AbstractEventLoop):  # AppTest's stand-in runtime: no streams
         return
-    runtime = Runtime.instance()
     if type(shared_relay(runtime)).__name__ != LatestFrameRelay.__name__:
         with loop_context(loop):  # the relay's tasks run on the streams' loop
             set_shared_relay(runtime, LatestFrameRelay())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import pathlib
 
 import streamlit as st
@@ -20,9 +19,8 @@ from studio.session_keys import APP_PAGE, APP_PAGE_VISITS, DemoKeys
 from studio.settings.demo import SettingsBox
 from studio.ui.connection_watch import watch_connection
 
-# The worker drops frames it cannot keep up with (latency stays flat) and logs a
-# warning for each one; dropping is the intended behaviour, so keep the log clean.
-logging.getLogger("streamlit_webrtc.process").setLevel(logging.ERROR)
+# The worker drops frames it cannot keep up with (latency stays flat): keep the log clean.
+webrtc_compat.quiet_dropped_frames()
 
 
 def note_page(page_name: str) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit_webrtc import WebRtcStreamerContext
 
 from studio.hosting.admission import ADMISSION
+from studio.live.streamlit_compat import current_session_id
 
 RETRY_EVERY_S = 2.0
 TEACHING_PAGE = "pages/how_decoding_works.py"
@@ -46,8 +46,7 @@ def admitted_streamer(holder, start: Callable[[], WebRtcStreamerContext]) -> Web
     place in the run START causes and gives it back in the run STOP causes; a closed tab or
     a left page frees it when its frames stop (``admission``).
     """
-    run = get_script_run_ctx()
-    owner = run.session_id if run else None
+    owner = current_session_id()
     if not ADMISSION.has_room_for(holder, owner):
         full_notice(holder)  # no streamer rendered: no START to press, and a stream that lost a race stops
         return None

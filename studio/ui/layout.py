@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from studio.live.webrtc_compat import STREAMER_IFRAME
 from studio.session_keys import DemoKeys
 
 # The names getUserMedia rejects with (see the Media Capture spec), as the component prints them.
@@ -40,7 +41,7 @@ APP_CSS = """
   [class*="st-key-live-numbers"] [data-testid="stMetricValue"] { font-size: 1rem; }
   [class*="st-key-live-numbers"] [data-testid="stMetricLabel"] p { font-size: 0.75rem; }
   /* The video's and the controls' columns stack: the live numbers close under STOP, the source in reach. */
-  [data-testid="stHorizontalBlock"]:has(iframe[title="streamlit_webrtc.component.webrtc_streamer"]) {
+  [data-testid="stHorizontalBlock"]:has(STREAMER_IFRAME) {
     row-gap: 1rem !important;
   }
   .st-key-teach-stepper { flex-wrap: nowrap; gap: 0.25rem; }
@@ -49,12 +50,12 @@ APP_CSS = """
   [data-testid="stImageCaption"], [data-testid="stCaptionContainer"] { overflow-wrap: anywhere; }
 }
 </style>
-"""
+""".replace("STREAMER_IFRAME", STREAMER_IFRAME)
 
 _HELPER_JS = """
 export default function (component) {
   const { setStateValue, data } = component;
-  const IFRAME = 'iframe[title="streamlit_webrtc.component.webrtc_streamer"]';
+  const IFRAME = data.iframe;
   const ERROR = new RegExp('\\\\b(' + data.errors.join('|') + ')\\\\b');
   // Report changes only: a state change reruns the script, and a rerun while the page is
   // still loading once reset freshly seeded sliders to their minimum.
@@ -103,6 +104,7 @@ export default function (component) {
 
 HELPER_SETTINGS = {
     "errors": list(CAMERA_ERRORS),
+    "iframe": STREAMER_IFRAME,
     "buttons_px": 72,  # START/STOP row under the video, and a margin
     "screen_share": 0.75,
     "phone_share": 0.5,
