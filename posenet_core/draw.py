@@ -15,7 +15,7 @@ import numpy as np
 
 from . import style
 from .estimator import NetworkOutputs
-from .multi_pose import nearest_cell
+from .grid import nearest_cell
 from .parts import NUM_EDGES, NUM_KEYPOINTS, PART_IDS, POSE_CHAIN, SKELETON
 from .pose import Pose
 

@@ -243,11 +243,6 @@ class PoseTracker:
         if not hasattr(self, "_next_id"):
             self._next_id = 1
 
-    @property
-    def track_count(self) -> int:
-        """People followed now, seen or not in the last frame, confirmed or not."""
-        return len(self._tracks)
-
     def update(self, poses, timestamp: float, *, trace: MatchTrace | None = None) -> list[Pose]:
         """Match one frame's poses to the people followed so far.
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# The app as a whole (streamer.note_page): the page shown, and how often the user changed pages.
+# The app as a whole (site_map.note_page): the page shown, and how often the user changed pages.
 APP_PAGE = "studio:page"
 APP_PAGE_VISITS = "studio:page_visit"
+ICE_SETUP = "studio:ice_setup"  # the IceSetup the page used (hosting.ice), for the live panel's advice
+TURN_CREDENTIALS = "studio:turn_credentials"  # this session's TURN username and password (hosting.ice)
 
 
 @dataclass(frozen=True)

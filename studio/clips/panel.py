@@ -18,9 +18,8 @@ from studio.live.stats import LiveStats
 from studio.plain_text import shown
 from studio.session_keys import DemoKeys, TeachKeys
 from studio.settings.demo import DemoSettings
+from studio.site_map import TEACHING
 from studio.sources import SAMPLES, UPLOAD
-
-TEACHING_PAGE = "pages/how_decoding_works.py"
 
 
 def _session_clip(keys: DemoKeys) -> SessionClip:
@@ -195,12 +194,10 @@ def snapshot_panel(keys: DemoKeys, stats: LiveStats, streaming: bool) -> None:
         ("PNG", shot["picture_png"], f"{shot['name']}.png", "image/png", "snapshot_png"),
         ("Poses (JSON)", shot["poses_json"], f"{shot['name']}.json", "application/json", "snapshot_json"),
     )
-    if st.button(
-        "Study this frame on the teaching page", key=keys.clip_tool("snapshot_teach"), icon=":material/school:"
-    ):
+    if st.button("Study this frame on the teaching page", key=keys.clip_tool("snapshot_teach"), icon=TEACHING.icon):
         st.session_state[TeachKeys.FROM_LIVE] = (shot["frame_png"], f"{shot['name']}.png")
         st.session_state[TeachKeys.SOURCE] = "live"
-        st.switch_page(TEACHING_PAGE)
+        st.switch_page(TEACHING.path)
 
 
 def _download_buttons(keys: DemoKeys, *downloads: tuple) -> None:

@@ -29,11 +29,6 @@ def default_slots(cpus: int | None = None) -> int:
     return max(1, cpus - 1)
 
 
-# One TFLite thread per frame: several interpreters with several threads each oversubscribe
-# the cores (their pools spin while waiting), and the turns already keep every core busy.
-NETWORK_THREADS = 1
-
-
 class FairTurns:
     """Who processes the next frame; thread safe. A stream is any object that can be weakly
     referenced (the live demo uses the stream's ``LiveStats``), so a stream that ends is forgotten."""

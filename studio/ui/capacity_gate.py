@@ -9,9 +9,9 @@ from streamlit_webrtc import WebRtcStreamerContext
 
 from studio.hosting.admission import ADMISSION
 from studio.live.streamlit_compat import current_session_id
+from studio.site_map import TEACHING
 
 RETRY_EVERY_S = 2.0
-TEACHING_PAGE = "pages/how_decoding_works.py"
 
 
 def server_load_line() -> str:
@@ -35,7 +35,7 @@ def full_notice(holder) -> None:
         "step by step, without a stream.",
         icon=":material/group:",
     )
-    st.page_link(TEACHING_PAGE, label="How decoding works", icon=":material/school:")
+    st.page_link(TEACHING.path, label=TEACHING.title, icon=TEACHING.icon)
     st.fragment(_retry_when_room, run_every=RETRY_EVERY_S)(holder)
 
 

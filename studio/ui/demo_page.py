@@ -9,7 +9,7 @@ import streamlit as st
 from studio.clips import panel as clip_panel
 from studio.live.stats import LiveStats
 from studio.live.stream_tracker import StreamTracker
-from studio.live.streamer import rtc_configuration, start_streamer, stop_other_sources
+from studio.live.streamer import start_streamer, stop_other_sources
 from studio.model import get_model
 from studio.session_keys import DemoKeys
 from studio.settings import link as deep_link
@@ -17,6 +17,8 @@ from studio.settings.demo import DemoSettings, SettingsBox
 from studio.sources import CAMERA, UPLOAD
 from studio.ui import widgets
 from studio.ui.capacity_gate import admitted_streamer
+from studio.ui.connection_watch import watch_connection
+from studio.ui.ice_setup import session_ice_config
 from studio.ui.layout import streamer_helper
 from studio.ui.live_panel import camera_error_notice, camera_help, live_panel
 
@@ -109,13 +111,15 @@ def render_demo_page(multi_pose: bool) -> None:
         if source == UPLOAD and uploaded is None:  # nothing to play yet
             stop_other_sources(st.session_state, keys, source)
             return
-        config, ice_origin = rtc_configuration()
+        config, ice_origin = session_ice_config()
         camera_error = streamer_helper(keys)  # fits the video to the screen; names a refused camera
         camera_error_notice(camera_error)
         played = uploaded and uploaded[0]
         ctx = admitted_streamer(
             stats, lambda: start_streamer(keys, source, get_model(), box, stats, config, tracker, clip=played)
         )
+        if ctx is not None:
+            watch_connection(keys)  # the browser says so when the server it streamed from is gone
         if source == CAMERA:
             camera_help(ice_origin, len(config["iceServers"]))
     with tools:

@@ -9,7 +9,7 @@ from streamlit_webrtc import WebRtcStreamerContext
 
 from studio.hosting import ice
 from studio.live.stats import LiveStats
-from studio.session_keys import DemoKeys
+from studio.session_keys import ICE_SETUP, DemoKeys
 from studio.ui.capacity_gate import server_load_line
 
 # What the browser said when it refused the camera, in plain words (see studio/ui/layout.py).
@@ -44,7 +44,7 @@ def _connection_notice(keys: DemoKeys, ctx: WebRtcStreamerContext, snapshot) -> 
         if time.monotonic() - since > STALL_AFTER_S:
             st.warning(
                 f"Still connecting after {time.monotonic() - since:.0f} s. "
-                f"{ice.stall_advice(st.session_state.get(ice.SETUP_KEY))} "
+                f"{ice.stall_advice(st.session_state.get(ICE_SETUP))} "
                 "Press STOP, then START to try again, or pick a sample source."
             )
         return

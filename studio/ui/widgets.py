@@ -11,6 +11,7 @@ import streamlit as st
 
 from studio.session_keys import DemoKeys
 from studio.settings.demo import DemoSettings
+from studio.settings.slider import parameter_slider
 from studio.settings.table import ALL_PARTS, PARAMETERS, VIEWS, available_views
 from studio.sources import CAMERA, SAMPLES, UPLOAD
 
@@ -44,13 +45,6 @@ def source_picker(keys: DemoKeys) -> str:
         key=keys.source,
         help="No camera, or rather not? The samples run through exactly the same pipeline, played by the server.",
     )
-
-
-def parameter_slider(field: str, key: str, where=st, help: str | None = None, **options):
-    """A slider for a number of the parameter table (label, range, step, help text from there)
-    in ``where`` (a column, or ``st``); ``help`` replaces the table's, ``options`` go to ``st.slider``."""
-    p = PARAMETERS[field]
-    return where.slider(p.label, **p.slider_range(), key=key, help=help or p.help, **options)
 
 
 def _slider(keys: DemoKeys, field: str):
@@ -96,14 +90,11 @@ def parameter_widgets(keys: DemoKeys, multi_pose: bool) -> dict:
             stride.label, stride.options, horizontal=True, key=keys.widget("output_stride"), help=stride.help
         ),
     }
-    if multi_pose:
-        for field in ("max_detections", "score_threshold", "nms_radius"):
-            chosen[field] = _slider(keys, field)
-    for field in ("min_pose_confidence", "min_part_confidence"):
+    sliders = ("max_detections", "score_threshold", "nms_radius", "min_pose_confidence", "min_part_confidence")
+    for field in (f for f in sliders if multi_pose or not PARAMETERS[f].multi_pose_only):
         chosen[field] = _slider(keys, field)
-    chosen["show_boxes"] = _checkbox(keys, "show_boxes")
-    if multi_pose:
-        chosen["show_scores"] = _checkbox(keys, "show_scores")
+    for field in (f for f in ("show_boxes", "show_scores") if multi_pose or not PARAMETERS[f].multi_pose_only):
+        chosen[field] = _checkbox(keys, field)
     return chosen
 
 
