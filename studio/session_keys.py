@@ -62,13 +62,9 @@ class DemoKeys:
         """The page visit in which that streamer was last rendered."""
         return f"{self.stream(source)}:visit"
 
-    def stats(self, source: str) -> str:
-        """The LiveStats of that source's stream."""
-        return f"{self.page}:stats:{source}"
-
-    def tracker(self, source: str) -> str:
-        """The StreamTracker of that source's stream (``live_tracking``): its IDs and smoothing."""
-        return f"{self.page}:tracker:{source}"
+    def live_stream(self, source: str) -> str:
+        """The LiveStream of that source (studio.live.stream): settings box, stats and tracker."""
+        return f"{self.page}:live:{source}"
 
     # A visitor's own clip (studio/clips/panel.py).
     @property

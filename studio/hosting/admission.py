@@ -45,7 +45,7 @@ def limit_from_env(environ=os.environ) -> int:
 
 
 class StreamAdmission:
-    """Thread safe. A holder is any object that can be weakly referenced (the stream's ``LiveStats``)."""
+    """Thread safe. A holder is any object that can be weakly referenced (the live demo's ``LiveStream``)."""
 
     def __init__(self, limit: int, clock=time.monotonic):
         self.limit = limit

@@ -12,10 +12,8 @@ from studio import sources
 from studio.live import players, session_watch, webrtc_compat
 from studio.live.callback import make_frame_callback
 from studio.live.relay import use_latest_frame_relay
-from studio.live.stats import LiveStats
-from studio.live.stream_tracker import StreamTracker
+from studio.live.stream import LiveStream
 from studio.session_keys import DemoKeys
-from studio.settings.demo import SettingsBox
 from studio.site_map import page_visits
 
 # The worker drops frames it cannot keep up with (latency stays flat): keep the log clean.
@@ -58,15 +56,15 @@ def start_streamer(
     keys: DemoKeys,
     source: str,
     net: posenet_core.PoseNet,
-    settings: SettingsBox,
-    stats: LiveStats,
+    stream: LiveStream,
     config: dict,
-    tracker: StreamTracker | None = None,
     clip: pathlib.Path | None = None,
 ) -> WebRtcStreamerContext:
-    """``source``: ``sources.CAMERA``, ``sources.UPLOAD`` (``clip``, the uploaded file) or a key of
-    ``sources.SAMPLES`` (played by the server); ``config``: the RTCConfiguration (``studio.ui.ice_setup``);
-    ``tracker``: this stream's, kept by the page."""
+    """Render the streamer of ``source`` on this page; its frames go through PoseNet as ``stream``.
+
+    ``source``: ``sources.CAMERA``, ``sources.UPLOAD`` (``clip``, the uploaded file) or a key of
+    ``sources.SAMPLES`` (played by the server); ``stream``: the page's ``LiveStream`` of that
+    source; ``config``: the RTCConfiguration (``studio.ui.ice_setup``)."""
     use_latest_frame_relay()  # a slow stage skips frames instead of queueing them
     webrtc_compat.honour_server_transport_policy()  # a relay-only configuration reaches aiortc too
     stop_other_sources(st.session_state, keys, source)
@@ -80,7 +78,7 @@ def start_streamer(
         if from_camera
         else {"video": True, "audio": False},
         player_factory=None if from_camera else (lambda: players.make_player(source, clip)),
-        video_frame_callback=make_frame_callback(net, settings, stats, tracker),
+        video_frame_callback=make_frame_callback(net, stream),
         async_processing=True,
         video_html_attrs={"autoPlay": True, "controls": False, "muted": True, "style": {"width": "100%"}},
     )

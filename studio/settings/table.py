@@ -1,7 +1,7 @@
 """Every setting the pages offer, described once: label, range or options, step, default,
 name in the share link and help text.
 
-The demo widgets (``widgets``), the share links (``deep_link``), the settings' defaults
+The demo widgets (``widgets``), the share links (``settings.link``), the settings' defaults
 (``settings.DemoSettings``) and the teaching page's sliders all read ``PARAMETERS``, so a
 range changed here changes each of them. The article's defaults and the allowed output
 strides are posenet_core's own, never typed again. Plain Python.

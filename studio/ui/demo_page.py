@@ -7,8 +7,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from studio.clips import panel as clip_panel
-from studio.live.stats import LiveStats
-from studio.live.stream_tracker import StreamTracker
+from studio.live.stream import LiveStream
 from studio.live.streamer import start_streamer, stop_other_sources
 from studio.model import get_model
 from studio.session_keys import DemoKeys
@@ -104,8 +103,8 @@ def render_demo_page(multi_pose: bool) -> None:
     box = session_object(keys.settings, lambda: SettingsBox(settings))
     box.set(settings)
     st.session_state[keys.last_source] = source
-    stats = session_object(keys.stats(source), LiveStats)
-    tracker = session_object(keys.tracker(source), StreamTracker)  # the video worker's, one per stream
+    stream = session_object(keys.live_stream(source), lambda: LiveStream(box))  # one per source
+    stats = stream.stats
 
     with video_col:
         if source == UPLOAD and uploaded is None:  # nothing to play yet
@@ -115,9 +114,7 @@ def render_demo_page(multi_pose: bool) -> None:
         camera_error = streamer_helper(keys)  # fits the video to the screen; names a refused camera
         camera_error_notice(camera_error)
         played = uploaded and uploaded[0]
-        ctx = admitted_streamer(
-            stats, lambda: start_streamer(keys, source, get_model(), box, stats, config, tracker, clip=played)
-        )
+        ctx = admitted_streamer(stream, lambda: start_streamer(keys, source, get_model(), stream, config, clip=played))
         if ctx is not None:
             watch_connection(keys)  # the browser says so when the server it streamed from is gone
         if source == CAMERA:

@@ -1,4 +1,4 @@
-"""The demo pages' widgets, with the article's names, ranges and defaults (``parameters``' table).
+"""The demo pages' widgets, with the article's names, ranges and defaults (``settings.table``).
 
 Widgets take their starting values from session state (``seed``), not from ``value=``
 arguments: that is how a link's settings, or the settings a user left the page with,
