@@ -10,7 +10,7 @@ import cv2
 import streamlit as st
 
 import posenet_core
-from studio.clips.files import MAX_UPLOAD_MB, UPLOAD_TYPES, ClipRefused, SessionClip
+from studio.clips.files import UPLOAD_TYPES, ClipRefused, SessionClip
 from studio.clips.jobs import ClipJob, ServerBusy
 from studio.hosting.admission import ADMISSION
 from studio.live import webrtc_compat
@@ -44,11 +44,11 @@ def forget_clip(keys: DemoKeys) -> None:
 
 def clip_picker(keys: DemoKeys) -> tuple[pathlib.Path, str] | None:
     """The uploader; the session's clip (path, the visitor's file name) once one is accepted."""
+    # No max_upload_size: the cap is .streamlit/config.toml's server.maxUploadSize.
     uploaded = st.file_uploader(
         "Your clip (MP4, WebM or MOV)",
         type=list(UPLOAD_TYPES),
         key=keys.clip_upload,
-        max_upload_size=MAX_UPLOAD_MB,
         help="Up to 60 s and 1920x1080. It stays on this app's server for this visit only, and is deleted "
         "when you leave or choose another file or source.",
     )

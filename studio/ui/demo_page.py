@@ -39,7 +39,7 @@ def session_object(name: str, make):
 def _starting_point(keys: DemoKeys, defaults: DemoSettings) -> tuple[DemoSettings, str, list[deep_link.LinkNotice]]:
     """Where this visit's widgets start: the link's settings, else those the user left with."""
     if st.query_params:
-        return deep_link.read_link(st.query_params.to_dict(), defaults, widgets.SOURCES)
+        return deep_link.read_link(st.query_params.to_dict(), defaults, widgets.SOURCE_LABELS)
     box = st.session_state.get(keys.settings)
     if box is None:
         return defaults, CAMERA, []

@@ -5,12 +5,12 @@ import streamlit as st
 import posenet_core
 from studio.model import get_model
 from studio.site_map import MULTI_POSE, SINGLE_POSE, TEACHING
-from studio.sources import SAMPLES, read_rgb
+from studio.sources import SAMPLES, THREE_PEOPLE, read_rgb
 
 
 @st.cache_data(show_spinner=False)
 def _example_picture():
-    image = read_rgb(SAMPLES["three_people"].path)
+    image = read_rgb(SAMPLES[THREE_PEOPLE].path)
     poses = [p for p in get_model().estimate_multiple_poses(image) if p.score >= 0.3]
     return posenet_core.draw_poses(image, poses, boxes=True, scores=True), len(poses)
 

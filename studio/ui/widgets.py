@@ -15,7 +15,7 @@ from studio.settings.slider import parameter_slider
 from studio.settings.table import ALL_PARTS, PARAMETERS, VIEWS, available_views
 from studio.sources import CAMERA, SAMPLES, UPLOAD
 
-SOURCES = {CAMERA: "Webcam", **{key: sample.label for key, sample in SAMPLES.items()}, UPLOAD: "Upload a clip"}
+SOURCE_LABELS = {CAMERA: "Webcam", **{key: sample.label for key, sample in SAMPLES.items()}, UPLOAD: "Upload a clip"}
 
 
 def is_seeded(keys: DemoKeys) -> bool:
@@ -40,8 +40,8 @@ def changed_since(keys: DemoKeys, start: dict) -> set[str]:
 def source_picker(keys: DemoKeys) -> str:
     return st.radio(
         "Video source",
-        list(SOURCES),
-        format_func=SOURCES.get,
+        list(SOURCE_LABELS),
+        format_func=SOURCE_LABELS.get,
         key=keys.source,
         help="No camera, or rather not? The samples run through exactly the same pipeline, played by the server.",
     )
@@ -74,7 +74,7 @@ def view_picker(keys: DemoKeys, multi_pose: bool) -> dict:
             format_func=lambda p: "All parts (max)" if p == ALL_PARTS else p,
             key=keys.widget("heatmap_part"),
         )
-        chosen["heatmap_part"] = None if picked == part.none_option else picked
+        chosen["heatmap_part"] = part.from_option(picked)
     elif chosen["view"] == "offsets":
         chosen["vector_min_score"] = _slider(keys, "vector_min_score")
     return chosen
