@@ -1,7 +1,7 @@
 """The arrows between the app's rooms point one way (read from the import statements).
 
 pages -> teaching -> ui -> clips / model -> live -> settings -> {sources, site_map, hosting, plain_text}
--> session_keys -> posenet_core. A module may import its own room and any room below it, never one
+-> {session_keys, timing} -> posenet_core. A module may import its own room and any room below it, never one
 above it nor a neighbour at its own level (a room of the same rank).
 """
 
@@ -20,7 +20,7 @@ ORDER = (
     ("live",),
     ("settings",),
     ("sources", "site_map", "hosting", "plain_text"),
-    ("session_keys",),
+    ("session_keys", "timing"),
     ("posenet_core",),
 )
 RANK = {room: rank for rank, rooms in enumerate(ORDER) for room in rooms}

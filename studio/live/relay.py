@@ -26,12 +26,13 @@ import time
 
 from aiortc.contrib.media import MediaRelay
 
+from studio import timing
 from studio.live import streamlit_compat
 from studio.live.fresh_frames import FreshFramesOnly
 from studio.live.webrtc_compat import event_loop, loop_context, set_shared_relay, shared_relay
 
-ABANDONED_S = 10.0  # no read for this long: the consumer's connection is gone
-NEVER_READ_S = 60.0  # a consumer that never read: its connection never came up (ICE can take a while)
+ABANDONED_S = timing.UNREAD_S  # no read for this long: the consumer's connection is gone
+NEVER_READ_S = timing.NEVER_READ_S  # a consumer that never read: its connection never came up
 CHECK_EVERY_S = 2.0
 
 

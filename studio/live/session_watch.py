@@ -27,11 +27,12 @@ from dataclasses import dataclass
 
 from streamlit_webrtc import WebRtcStreamerContext
 
+from studio import timing
 from studio.live import streamlit_compat, webrtc_compat
 
 # Long enough to ride out a websocket reconnect (a flaky network, a laptop waking up),
 # short enough that a closed tab stops costing CPU almost at once.
-GONE_AFTER_S = 5.0
+GONE_AFTER_S = timing.TAB_GONE_S
 CHECK_EVERY_S = 1.0
 # A stopped stream's peer connection, codec threads and frames are freed over the next
 # seconds (measured: most within 3 s, some later), so one trim right away is not enough.

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from studio import timing
 from studio.live.webrtc_compat import STREAMER_IFRAME
 from studio.session_keys import DemoKeys
 
-FROZEN_AFTER_MS = 3000
+FROZEN_AFTER_MS = round(timing.FROZEN_VIDEO_S * 1000)
 MESSAGE = (
     "The connection to the server was lost: no video has arrived for a few seconds. Reload the page to connect again."
 )

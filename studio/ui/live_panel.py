@@ -7,6 +7,7 @@ import time
 import streamlit as st
 from streamlit_webrtc import WebRtcStreamerContext
 
+from studio import timing
 from studio.hosting import ice
 from studio.live.stats import LiveStats
 from studio.session_keys import ICE_SETUP, DemoKeys
@@ -32,8 +33,8 @@ CAMERA_ERROR_WORDS = {
     "persists, try another camera with SELECT DEVICE.",
 }
 
-STALL_AFTER_S = 8.0  # connecting this long means no network path (no TURN when hosted?)
-NO_FRAMES_AFTER_S = 5.0
+STALL_AFTER_S = timing.STALLED_CONNECTING_S  # connecting this long means no network path (no TURN when hosted?)
+NO_FRAMES_AFTER_S = timing.NO_FRAMES_NOTICE_S
 
 
 def _connection_notice(keys: DemoKeys, ctx: WebRtcStreamerContext, snapshot) -> None:
