@@ -29,6 +29,8 @@ IDLE_AFTER_S = timing.IDLE_PLACE_S
 CONNECTING_FOR_S = timing.CONNECTING_PLACE_S  # not up by then: failed (the page said so at STALLED_CONNECTING_S)
 
 LOGGER = logging.getLogger(__name__)
+# What "full" means, for the page's message and for a stream turned away mid-start.
+FULL = "the live demo is full: as many streams as this server serves smoothly"
 
 
 def limit_from_env(environ=os.environ) -> int:

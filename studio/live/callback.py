@@ -16,7 +16,7 @@ import cv2
 
 import posenet_core
 from studio import timing
-from studio.hosting.admission import ADMISSION
+from studio.hosting.admission import ADMISSION, FULL
 from studio.live.fresh_frames import newest_since
 from studio.live.pipeline import process_frame
 from studio.live.stream import LiveStream
@@ -25,7 +25,7 @@ from studio.live.turns import TURNS
 # A turn never takes longer than this unless the server is hopelessly overloaded; then the
 # frame goes back as it came rather than stalling the stream.
 TURN_TIMEOUT_S = timing.TURN_WAIT_S
-FULL_MESSAGE = "the demo is full (as many streams as this server serves smoothly): press STOP and try again shortly"
+FULL_MESSAGE = f"{FULL}; press STOP and try again shortly"
 
 
 def to_video_frame(rgb, like: av.VideoFrame) -> av.VideoFrame:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import streamlit as st
 from streamlit_webrtc import WebRtcStreamerContext
 
-from studio.hosting.admission import ADMISSION
+from studio.hosting.admission import ADMISSION, FULL
 from studio.live.streamlit_compat import current_session_id
 from studio.site_map import TEACHING
 
@@ -29,8 +29,8 @@ def full_notice(stream) -> None:
     live = ADMISSION.live()
     people = "person is" if live == 1 else "people are"
     st.warning(
-        f"**The live demo is full right now.** {live} {people} streaming on this server, as many as it can "
-        "serve smoothly. Please try again shortly: this page checks every few seconds and shows START "
+        f"**{FULL.capitalize()}.** {live} {people} streaming on this server right now. "
+        "Please try again shortly: this page checks every few seconds and shows START "
         "as soon as there is room. Meanwhile, the teaching page shows how PoseNet decodes a picture, "
         "step by step, without a stream.",
         icon=":material/group:",
