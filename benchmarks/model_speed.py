@@ -109,10 +109,11 @@ def main() -> int:
     load = os.getloadavg()
     found = accuracy(models, all_frames)
     print(f"host steal {100 * (steal1 - steal0) / max(1, total1 - total0):.1f}% during the timing; load {load}")
-    print("| model | input | squats median error | within 5% | people (three_people / pose) | network | decode | total |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    header = ("model", "input", "squats median error", "within 5%", "people (three_people / pose)", "network")
+    print("| " + " | ".join((*header, "decode", "total")) + " |")
+    print("| --- " * (len(header) + 2) + "|")
     for name, runs in times.items():
-        network, decode, total = (statistics.median(column) for column in zip(*runs))
+        network, decode, total = (statistics.median(column) for column in zip(*runs)) if runs else (np.nan,) * 3
         median, within, people = found[name]
         info = models[name].info
         size = "641x361 (scale 0.5)" if name == "posenet" else info.input_note.replace(" ", "")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..draw import blend_scores
+from ..draw_outputs import blend_scores
 from ..parts import PART_IDS
 from .movenet import MoveNetOutputs
 
