@@ -20,7 +20,6 @@ from posenet_core import Pose
 from posenet_core.successors.draw import draw_movenet_centres, draw_movenet_heatmap
 from posenet_core.successors.movenet import MoveNetOutputs
 from studio.live.stream_tracker import StreamTracker
-from studio.live.turns import NETWORK_THREADS
 from studio.settings.demo import DemoSettings
 
 
@@ -54,7 +53,8 @@ def predict_and_estimate(net: posenet_core.PoseNet, image: np.ndarray, s: DemoSe
         outputs = net.predict(image, s.scale_factor, s.output_stride)
         decode_started = time.perf_counter()
         return outputs, estimate(net, outputs, s), decode_started
-    successor = posenet_core.load_estimator(s.model, num_threads=NETWORK_THREADS)
+    # As many threads as the app gave PoseNet (studio.model): the turns keep every core busy.
+    successor = posenet_core.load_estimator(s.model, num_threads=net.network.num_threads)
     outputs = successor.predict(image)
     decode_started = time.perf_counter()
     return outputs, successor.poses_from(outputs), decode_started
