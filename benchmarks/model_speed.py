@@ -115,8 +115,8 @@ def main() -> int:
     for name, runs in times.items():
         network, decode, total = (statistics.median(column) for column in zip(*runs)) if runs else (np.nan,) * 3
         median, within, people = found[name]
-        info = models[name].info
-        size = "641x361 (scale 0.5)" if name == "posenet" else info.input_note.replace(" ", "")
+        height, width = models[name].predict(all_frames[0]).input_size  # PoseNet: scale 0.5, stride 16
+        size = f"{width}x{height}"
         print(
             f"| {name} | {size} | {median:.1f} px | {within:.1f}% | {people} | {network:.1f} ms | {decode:.2f} ms "
             f"| {total:.1f} ms |"
