@@ -31,8 +31,8 @@ from .runner import Runner
 
 MULTI_POSE_ROWS = 6
 _ROW_LENGTH = 3 * NUM_KEYPOINTS + 5  # 17 x (y, x, score), then box (y_min, x_min, y_max, x_max) and score
-# Rows of MultiPose's result scoring less are empty slots (six rows always come back): TF.js
-# pose-detection drops them below the same score by default.
+# Rows of MultiPose's result scoring less are empty slots (six rows always come back). Our choice:
+# on the sample photos the real people score 0.36-0.79 and the empty slots under 0.01.
 MIN_PERSON_SCORE = 0.25
 # In the graph: a part's heatmap score is divided by (distance in cells from the regressed point + this).
 DISTANCE_BIAS = 1.8
