@@ -6,7 +6,8 @@ pose = net.estimate_single_pose(rgb_image)
 poses = net.estimate_multiple_poses(rgb_image, max_detections=5)
 """
 
-from . import clip, params, style
+from . import angles, clip, export, params, reps, style
+from .angles import draw_joint_angles, joint_angles
 from .draw import (
     draw_bounding_boxes,
     draw_displacement_legend,
@@ -22,11 +23,13 @@ from .draw import (
     draw_stride_grid,
 )
 from .estimator import NetworkOutputs, PoseNet, load
+from .export import pose_from_dict
 from .multi_pose import Candidate, MultiPoseTrace, WalkStep, candidate_roots, decode_multiple_poses
 from .one_euro import OneEuroFilter
 from .params import network_input_size, output_resolution, valid_input_size
 from .parts import PART_NAMES, POSE_CHAIN, SKELETON
 from .pose import Keypoint, Pose, Position
+from .reps import RepCounter, RepRule
 from .single_pose import argmax_cells, decode_single_pose, offset_vectors
 from .style import pose_colour
 from .tracking import MatchTrace, PoseTracker, box_iou, object_keypoint_similarity
@@ -73,4 +76,12 @@ __all__ = [
     "box_iou",
     "object_keypoint_similarity",
     "clip",
+    "angles",
+    "joint_angles",
+    "draw_joint_angles",
+    "export",
+    "pose_from_dict",
+    "reps",
+    "RepCounter",
+    "RepRule",
 ]
