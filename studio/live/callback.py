@@ -20,6 +20,7 @@ from studio.live.fresh_frames import newest_since
 from studio.live.pipeline import process_frame
 from studio.live.stats import LiveStats
 from studio.live.stream_tracker import StreamTracker
+from studio.live.timeline import LiveTimeline
 from studio.live.turns import TURNS
 from studio.settings.demo import SettingsBox
 
@@ -43,9 +44,14 @@ def to_video_frame(rgb, like: av.VideoFrame) -> av.VideoFrame:
 
 
 def make_frame_callback(
-    net: posenet_core.PoseNet, settings: SettingsBox, stats: LiveStats, tracker: StreamTracker | None = None
+    net: posenet_core.PoseNet,
+    settings: SettingsBox,
+    stats: LiveStats,
+    tracker: StreamTracker | None = None,
+    timeline: LiveTimeline | None = None,
 ):
-    """``tracker``: this stream's IDs and smoothing (kept by the page), fed each frame's time in seconds."""
+    """``tracker``: this stream's IDs and smoothing (kept by the page), fed each frame's time in seconds;
+    ``timeline``: gets each processed frame's picture and poses (chart, repetitions, recording)."""
 
     last = {"camera": None, "picture": None}  # the newest frame processed, and what it gave
 
@@ -60,12 +66,15 @@ def make_frame_callback(
                 return frame
             frame = newest_since(frame)
             image = frame.to_ndarray(format="rgb24")
+            chosen = settings.get()
             try:
-                picture, report = process_frame(net, image, settings.get(), tracker, float(frame.time or 0.0))
+                picture, report = process_frame(net, image, chosen, tracker, float(frame.time or 0.0))
             except ValueError as error:  # e.g. a scale factor too small for this frame: say so, keep streaming
                 stats.record_error(str(error))
                 return frame
         stats.record(report, image, picture)  # kept by reference: only a snapshot encodes them
+        if timeline is not None:
+            timeline.add(picture, report.poses, chosen.min_part_confidence)
         last["camera"], last["picture"] = frame, to_video_frame(picture, frame)
         return last["picture"]
 

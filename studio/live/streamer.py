@@ -16,6 +16,7 @@ from studio.live.callback import make_frame_callback
 from studio.live.relay import use_latest_frame_relay
 from studio.live.stats import LiveStats
 from studio.live.stream_tracker import StreamTracker
+from studio.live.timeline import LiveTimeline
 from studio.session_keys import APP_PAGE, APP_PAGE_VISITS, DemoKeys
 from studio.settings.demo import SettingsBox
 from studio.ui.connection_watch import watch_connection
@@ -89,10 +90,11 @@ def start_streamer(
     config: dict,
     tracker: StreamTracker | None = None,
     clip: pathlib.Path | None = None,
+    timeline: LiveTimeline | None = None,
 ) -> WebRtcStreamerContext:
     """``source``: ``sources.CAMERA``, ``sources.UPLOAD`` (``clip``, the uploaded file) or a key of
     ``sources.SAMPLES`` (played by the server); ``config``: the RTCConfiguration (see ``rtc_configuration``);
-    ``tracker``: this stream's, kept by the page."""
+    ``tracker`` and ``timeline`` (chart, repetitions, recording): this stream's, kept by the page."""
     use_latest_frame_relay()  # a slow stage skips frames instead of queueing them
     stop_other_sources(st.session_state, keys, source)
     _forget_render_history(keys, source)
@@ -105,7 +107,7 @@ def start_streamer(
         if from_camera
         else {"video": True, "audio": False},
         player_factory=None if from_camera else (lambda: players.make_player(source, clip)),
-        video_frame_callback=make_frame_callback(net, settings, stats, tracker),
+        video_frame_callback=make_frame_callback(net, settings, stats, tracker, timeline),
         async_processing=True,
         video_html_attrs={"autoPlay": True, "controls": False, "muted": True, "style": {"width": "100%"}},
     )

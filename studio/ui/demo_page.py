@@ -10,6 +10,7 @@ from studio.clips import panel as clip_panel
 from studio.live.stats import LiveStats
 from studio.live.stream_tracker import StreamTracker
 from studio.live.streamer import rtc_configuration, start_streamer, stop_other_sources
+from studio.live.timeline import LiveTimeline
 from studio.model import get_model
 from studio.session_keys import DemoKeys
 from studio.settings import link as deep_link
@@ -19,6 +20,8 @@ from studio.ui import widgets
 from studio.ui.capacity_gate import admitted_streamer
 from studio.ui.layout import streamer_helper
 from studio.ui.live_panel import camera_error_notice, camera_help, live_panel
+from studio.ui.over_time import over_time_panel
+from studio.ui.recording_panel import recording_panel
 
 INTRO = {
     False: "PoseNet finds one person: for each of the 17 body parts it takes the heatmap cell that scores "
@@ -104,6 +107,7 @@ def render_demo_page(multi_pose: bool) -> None:
     st.session_state[keys.last_source] = source
     stats = session_object(keys.stats(source), LiveStats)
     tracker = session_object(keys.tracker(source), StreamTracker)  # the video worker's, one per stream
+    timeline = session_object(keys.over_time(f"timeline:{source}"), LiveTimeline)  # chart, reps, recording
 
     with video_col:
         if source == UPLOAD and uploaded is None:  # nothing to play yet
@@ -114,12 +118,19 @@ def render_demo_page(multi_pose: bool) -> None:
         camera_error_notice(camera_error)
         played = uploaded and uploaded[0]
         ctx = admitted_streamer(
-            stats, lambda: start_streamer(keys, source, get_model(), box, stats, config, tracker, clip=played)
+            stats,
+            lambda: start_streamer(
+                keys, source, get_model(), box, stats, config, tracker, clip=played, timeline=timeline
+            ),
         )
+        if ctx is not None:
+            over_time_panel(keys, timeline, ctx.state.playing, settings.min_part_confidence)
         if source == CAMERA:
             camera_help(ice_origin, len(config["iceServers"]))
+    streaming = ctx is not None and ctx.state.playing
     with tools:
-        clip_panel.snapshot_panel(keys, stats, streaming=ctx is not None and ctx.state.playing)
+        recording_panel(keys, source, timeline, streaming)
+        clip_panel.snapshot_panel(keys, stats, streaming=streaming)
         clip = clip_panel.clip_of_source(source, uploaded)
         if clip is not None:
             clip_panel.analyse_panel(keys, clip, get_model(), settings)

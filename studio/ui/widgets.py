@@ -83,6 +83,8 @@ def view_picker(keys: DemoKeys, multi_pose: bool) -> dict:
         chosen["heatmap_part"] = None if picked == part.none_option else picked
     elif chosen["view"] == "offsets":
         chosen["vector_min_score"] = _slider(keys, "vector_min_score")
+    elif chosen["view"] == "overlay":  # an option of the skeleton view
+        chosen["show_angles"] = _checkbox(keys, "show_angles")
     return chosen
 
 
