@@ -63,10 +63,9 @@ def _downloads(keys: DemoKeys, recording: Recording) -> None:
         ("Keypoints (CSV)", recording.csv_path, "csv", "text/csv"),
     ]
     for label, path, suffix, mime in files:
-        # Read when clicked, not on every rerun (a video can be tens of MB).
         row.download_button(
             label,
-            path.read_bytes,
+            path.read_bytes(),
             file_name=f"{name}.{suffix}",
             mime=mime,
             icon=":material/download:",
