@@ -54,8 +54,15 @@ def joint_angle(pose: Pose, joint: str, min_part_confidence: float = 0.1) -> flo
 
 
 def joint_angles(pose: Pose, min_part_confidence: float = 0.1) -> dict[str, float | None]:
-    """Every joint of ``JOINTS`` -> its angle in degrees, None where a keypoint scores under
-    ``min_part_confidence`` (0..1)."""
+    """The angle at every joint of ``JOINTS``.
+
+    Args:
+        pose: A ``Pose``, in any pixels (angles do not depend on the scale).
+        min_part_confidence: A joint's three keypoints must each score at least this (0..1).
+
+    Returns:
+        ``{joint: degrees (0..180, 180 = straight) or None where a keypoint is not confident}``.
+    """
     return {joint: joint_angle(pose, joint, min_part_confidence) for joint in JOINTS}
 
 

@@ -18,9 +18,8 @@ from typing import Protocol
 
 import numpy as np
 
-from posenet_core import Pose
+from posenet_core import PART_NAMES, Pose
 from posenet_core.angles import JOINTS, joint_angle
-from posenet_core.parts import PART_IDS, PART_NAMES
 from posenet_core.reps import RepCounter, RepRule
 
 KEEP_S = 12.0  # history kept for the chart (which shows the last ~10 s)
@@ -52,7 +51,7 @@ def value_of(sample: Sample, series: tuple[str, str], min_part_confidence: float
     if kind == ANGLE:
         angle = joint_angle(sample.pose, part, min_part_confidence)
         return math.nan if angle is None else angle
-    keypoint = sample.pose.keypoints[PART_IDS[part]]
+    keypoint = sample.pose.keypoint(part)
     return sample.frame_height - keypoint.position.y if keypoint.score >= min_part_confidence else math.nan
 
 
