@@ -33,9 +33,7 @@ import posenet_core  # noqa: E402
 from studio.clips.recording import Recording  # noqa: E402
 from studio.hosting import admission  # noqa: E402
 from studio.live import callback  # noqa: E402
-from studio.live.stats import LiveStats  # noqa: E402
-from studio.live.stream_tracker import StreamTracker  # noqa: E402
-from studio.live.timeline import LiveTimeline  # noqa: E402
+from studio.live.stream import LiveStream  # noqa: E402
 from studio.settings.demo import DemoSettings, SettingsBox  # noqa: E402
 from studio.sources import SAMPLES  # noqa: E402
 
@@ -60,14 +58,11 @@ def vp8_encoder():
 
 
 def run(net, frames, seconds: float, record: bool, directory: pathlib.Path) -> dict:
-    admission_gate = admission.StreamAdmission(1)
-    callback.ADMISSION = admission_gate
-    stats, timeline = LiveStats(), LiveTimeline()
-    on_frame = callback.make_frame_callback(
-        net, SettingsBox(DemoSettings.for_page(False)), stats, StreamTracker(), timeline
-    )
+    callback.ADMISSION = admission.StreamAdmission(1)  # this stream alone, as in the app
+    stream = LiveStream(SettingsBox(DemoSettings.for_page(False)))
+    on_frame = callback.make_frame_callback(net, stream)
     recording = Recording(directory) if record else None
-    timeline.recorder = recording
+    stream.timeline.recorder = recording
     encoder = vp8_encoder()
     count, started, cpu = 0, time.monotonic(), time.process_time()
     while time.monotonic() - started < seconds:
