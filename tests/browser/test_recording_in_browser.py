@@ -24,8 +24,8 @@ RECORD_S = 5.0
 @pytest.mark.timeout(400)
 def test_record_five_seconds_of_the_webcam_and_download_video_json_csv(open_demo, tmp_path):
     demo = open_demo("Single pose")
-    demo.start()
-    demo.wait_for_frames(10, timeout=60)
+    demo.start(timeout=90)  # generous: a loaded shared machine
+    demo.wait_for_frames(10, timeout=90)
     connections = demo.peer_connections()
     record = demo.page.get_by_role("button", name=re.compile(r"^.?\s*Record$"))
     assert demo.page.get_by_text(re.compile(r"up to 60 s and 50 MB")).count() >= 1  # the bounds, on the page
@@ -56,7 +56,9 @@ def test_record_five_seconds_of_the_webcam_and_download_video_json_csv(open_demo
     assert len(frames) <= processed + 2
     assert all(b > a for a, b in zip(times, times[1:])) and times[-1] >= RECORD_S - 0.5  # monotonic, >= ~5 s
     assert len(frames) >= times[-1] - times[0]  # at least a frame a second, even on a loaded machine
-    assert all(len(f["poses"]) == 1 and "leftKnee" in f["poses"][0]["angles"] for f in frames)
+    seen = [f for f in frames if f["poses"]]  # a frame under the minimum pose confidence has none
+    assert len(seen) >= 0.8 * len(frames) and all(len(f["poses"]) == 1 for f in seen)
+    assert all("leftKnee" in f["poses"][0]["angles"] for f in seen)
     assert "repetitions" in result and all("reps" in f for f in frames)
 
     video = download(demo, re.compile(r"Video \(MP4\)"), tmp_path / "rec.mp4")
@@ -69,6 +71,6 @@ def test_record_five_seconds_of_the_webcam_and_download_video_json_csv(open_demo
 
     table = download(demo, re.compile(r"Keypoints \(CSV\)"), tmp_path / "rec.csv")
     rows = list(csv.DictReader(table.open()))
-    assert len(rows) == len(PART_NAMES) * len(frames)
-    assert [(r["frame"], r["part"]) for r in rows] == [(str(f["frame"]), p) for f in frames for p in PART_NAMES]
+    assert len(rows) == len(PART_NAMES) * len(seen)  # a row per frame, pose and part
+    assert [(r["frame"], r["part"]) for r in rows] == [(str(f["frame"]), p) for f in seen for p in PART_NAMES]
     assert {"time", "id", "x", "y", "score", "angle", "reps"} <= set(rows[0])
