@@ -6,7 +6,7 @@ pose = net.estimate_single_pose(rgb_image)
 poses = net.estimate_multiple_poses(rgb_image, max_detections=5)
 """
 
-from . import angles, clip, export, params, reps, style
+from . import angles, clip, export, params, reps, style, successors
 from .angles import draw_joint_angles, joint_angles
 from .draw import draw_bounding_boxes, draw_keypoints, draw_pose_scores, draw_poses, draw_skeleton
 from .draw_outputs import draw_displacement_vectors, draw_heatmap, draw_offset_vectors, draw_stride_grid
@@ -80,6 +80,7 @@ __all__ = [
     "export",
     "pose_from_dict",
     "reps",
+    "successors",
     "RepCounter",
     "RepRule",
 ]

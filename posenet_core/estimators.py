@@ -76,6 +76,13 @@ _FILES = {
 def check_model(name: str, *, multi_pose: bool | None = None) -> ModelInfo:
     """The model called ``name``; with ``multi_pose`` given, one that can find one (False) or several (True) people.
 
+    Args:
+        name: The model's name, one of ``MODEL_NAMES``.
+        multi_pose: None for any model; True or False for one that finds several people or one.
+
+    Returns:
+        The model's ``ModelInfo``.
+
     Raises:
         ValueError: No such model, or it cannot do what ``multi_pose`` asks (the message says which can).
     """
@@ -160,6 +167,13 @@ _lock = threading.Lock()
 def load_estimator(name: str = DEFAULT_MODEL, *, num_threads: int | None = None):
     """The estimator for ``name`` (one of ``MODEL_NAMES``), loaded once per process and shared
     (every estimator is thread safe).
+
+    Args:
+        name: The model, e.g. ``"posenet"`` or ``"movenet-thunder"``.
+        num_threads: LiteRT threads for its network (the first load of a model decides).
+
+    Returns:
+        An estimator with ``estimate_poses(rgb)``, ``predict`` and ``poses_from``.
 
     Raises:
         ValueError: ``name`` is not a model.

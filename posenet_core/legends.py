@@ -87,7 +87,15 @@ def draw_heatmap_legend(image, part: str | None = None) -> np.ndarray:
 
 
 def draw_score_legend(image, title: str) -> np.ndarray:
-    """The key to ``blend_scores``: ``title``, then the colour map from 0 to 1, in the top left corner."""
+    """The key to ``blend_scores``: ``title``, then the colour map from 0 to 1, in the top left corner.
+
+    Args:
+        image: An RGB picture (H x W x 3 uint8); it is not changed.
+        title: What the scores are, e.g. "Person centres".
+
+    Returns:
+        A copy of ``image`` with the legend.
+    """
     return _legend(image, [[title], ["0", (5.0, _colour_bar), "1"]])
 
 
