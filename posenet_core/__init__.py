@@ -29,7 +29,7 @@ from .parts import PART_NAMES, POSE_CHAIN, SKELETON
 from .pose import Keypoint, Pose, Position
 from .single_pose import argmax_cells, decode_single_pose, offset_vectors
 from .style import pose_colour
-from .tracking import MatchTrace, PoseTracker, box_iou, object_keypoint_similarity
+from .tracking import LeftOut, MatchTrace, PoseTracker, box_iou, object_keypoint_similarity
 
 __all__ = [
     "load",
@@ -45,6 +45,7 @@ __all__ = [
     "candidate_roots",
     "MultiPoseTrace",
     "MatchTrace",
+    "LeftOut",
     "Candidate",
     "WalkStep",
     "network_input_size",

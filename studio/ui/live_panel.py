@@ -8,7 +8,9 @@ import streamlit as st
 from streamlit_webrtc import WebRtcStreamerContext
 
 from studio.hosting import ice
+from studio.live.pipeline import FrameReport
 from studio.live.stats import LiveStats
+from studio.live.stream_tracker import MAX_TRACKS, MIN_HITS
 from studio.session_keys import DemoKeys
 from studio.ui.capacity_gate import server_load_line
 
@@ -69,6 +71,37 @@ def camera_error_notice(error: str | None) -> None:
         )
 
 
+def _scores(scores) -> str:
+    return ", ".join(f"{score:.2f}" for score in scores)
+
+
+def _people(count: int) -> str:
+    return "1 person" if count == 1 else f"{count} people"
+
+
+def pose_lines(report: FrameReport) -> str:
+    """The drawn poses' scores, then every pose found but not drawn, with the reason (Markdown lines)."""
+    hidden_scores = [score for score in report.all_pose_scores if score < report.min_pose_confidence]
+    left_out = report.left_out
+    not_drawn = []
+    if hidden_scores:
+        not_drawn.append(
+            f"{len(hidden_scores)} under the minimum pose confidence {report.min_pose_confidence:.2f} "
+            f"({_scores(hidden_scores)})"
+        )
+    if left_out.waiting:
+        not_drawn.append(
+            f"{_people(left_out.waiting)} new, drawn once seen in {MIN_HITS} processed frames in a row "
+            "(across frames: one-frame ghosts never show)"
+        )
+    if left_out.over_limit:
+        not_drawn.append(f"{_people(left_out.over_limit)} past the {MAX_TRACKS} people followed at once")
+    lines = [f"Pose scores: {_scores(p.score for p in report.poses) or 'none drawn'}"]
+    if not_drawn:
+        lines.append("Not drawn: " + " · ".join(not_drawn))
+    return "  \n".join(lines)
+
+
 def _numbers(keys: DemoKeys, ctx: WebRtcStreamerContext, stats: LiveStats) -> None:
     snapshot = stats.snapshot()
     _connection_notice(keys, ctx, snapshot)
@@ -84,11 +117,10 @@ def _numbers(keys: DemoKeys, ctx: WebRtcStreamerContext, stats: LiveStats) -> No
     if report:
         t = report.timings_ms
         (h, w), (gh, gw) = report.input_size, report.output_resolution
-        scores = ", ".join(f"{p.score:.2f}" for p in report.poses) or "none above the minimum pose confidence"
         st.caption(
             f"Frames processed: {snapshot.frames_processed} · network input {w}x{h} → {gw}x{gh} cells · "
             f"resize {t['resize']:.1f} ms · render {t['render']:.1f} ms · total {t['total']:.1f} ms  \n"
-            f"Pose scores: {scores}"
+            + pose_lines(report)
         )
     st.caption(server_load_line())
 
