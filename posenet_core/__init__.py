@@ -20,6 +20,7 @@ from .draw import (
     draw_poses,
     draw_skeleton,
     draw_stride_grid,
+    pose_tag,
 )
 from .estimator import NetworkOutputs, PoseNet, load
 from .multi_pose import Candidate, MultiPoseTrace, WalkStep, candidate_roots, decode_multiple_poses
@@ -59,6 +60,7 @@ __all__ = [
     "draw_skeleton",
     "draw_bounding_boxes",
     "draw_pose_scores",
+    "pose_tag",
     "draw_heatmap",
     "draw_offset_vectors",
     "draw_displacement_vectors",
