@@ -1,0 +1,85 @@
+"""What a teacher and students hit in front of a class (issue 22), where only a browser shows it:
+a taller window (a projector) keeps STOP on screen, a phone keeps the view switches and START/STOP
+by the video, the live numbers above the fold, the teaching page without sideways scrolling,
+plain words beside every view, and no blank page on a cold start.
+
+Screenshots go to tests/artifacts/class-*.png.
+"""
+
+from __future__ import annotations
+
+import pathlib
+import time
+
+import pytest
+from chromium import new_context
+from demo_page import STREAMER_IFRAME, DemoPage
+from paths import ARTIFACTS
+
+pytestmark = pytest.mark.browser
+
+LAPTOP, PROJECTOR, PHONE = (1366, 768), (1366, 1080), (390, 844)
+SQUATS = "Sample video: one person doing squats"
+
+
+def shot(page, name: str) -> pathlib.Path:
+    path = ARTIFACTS / f"class-{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path))
+    print(f"screenshot: {path}")
+    return path
+
+
+def box_in_page(locator) -> dict:
+    box = locator.bounding_box()
+    assert box is not None, f"{locator} is not on the page"
+    return box
+
+
+def assert_on_screen(name: str, box: dict, height: int) -> None:
+    top, bottom = box["y"], box["y"] + box["height"]
+    assert 0 <= top and bottom <= height + 1, f"{name} spans y = {top:.0f}..{bottom:.0f}; the screen is {height} px"
+
+
+@pytest.fixture
+def contexts():
+    opened = []
+    yield opened
+    for context in opened:
+        try:
+            context.close()
+        except Exception as error:  # closed by the test itself
+            print(f"closing a browser context: {error}")
+
+
+def open_demo_at(browser, app_server, app_pages, title: str, viewport, contexts: list) -> DemoPage:
+    context = new_context(browser, viewport)
+    contexts.append(context)
+    return DemoPage(context, app_server.url, app_pages[title]).open()
+
+
+def stop_inside_its_frame(demo: DemoPage) -> tuple[dict, dict]:
+    """STOP's box and the streamer iframe's box, in the page."""
+    return box_in_page(demo.stop_button), box_in_page(demo.page.locator(STREAMER_IFRAME))
+
+
+# Item 4: the video's cap follows the window's height ----------------------------------------------
+
+
+@pytest.mark.timeout(240)
+def test_a_taller_window_keeps_stop_on_screen_and_inside_the_video_frame(browser, app_server, app_pages, contexts):
+    demo = open_demo_at(browser, app_server, app_pages, "Single pose", LAPTOP, contexts)
+    demo.start(timeout=40)
+    demo.wait_for_frames(3, 30)
+    for viewport in (LAPTOP, PROJECTOR, LAPTOP, PROJECTOR):
+        demo.page.set_viewport_size({"width": viewport[0], "height": viewport[1]})
+        time.sleep(2.0)  # the helper re-measures every 0.3 s
+        demo.page.evaluate("() => window.scrollTo(0, 0)")
+        stop, frame = stop_inside_its_frame(demo)
+        video = box_in_page(demo.video)
+        shot(demo.page, f"resized-{viewport[0]}x{viewport[1]}")
+        print(f"\n{viewport}: video {video['height']:.0f} px, frame {frame['height']:.0f} px, STOP y={stop['y']:.0f}")
+        assert stop["y"] + stop["height"] <= frame["y"] + frame["height"] + 1, "STOP is cut off by its frame"
+        assert_on_screen("STOP", stop, viewport[1])
+        assert_on_screen("the video", video, viewport[1])
+    assert video["height"] > 0.5 * PROJECTOR[1], "the video did not grow with the window"
