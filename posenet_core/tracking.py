@@ -26,6 +26,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from .one_euro import OneEuroFilter
+from .params import DEFAULT_MIN_POSE_CONFIDENCE
 from .parts import NUM_KEYPOINTS
 from .pose import Keypoint, Pose, Position
 
@@ -233,7 +234,7 @@ class PoseTracker:
         max_age_frames: int = 5,
         min_hits: int = 3,
         max_tracks: int = 10,
-        min_pose_score: float = 0.15,
+        min_pose_score: float = DEFAULT_MIN_POSE_CONFIDENCE,
         min_keypoint_score: float = 0.1,
         min_similarity: float = 0.15,
         oks_weight: float = 0.5,

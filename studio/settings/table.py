@@ -170,7 +170,7 @@ _TABLE = (
         "min_pose_confidence",
         "Minimum pose confidence",
         "minPoseConfidence",
-        0.15,
+        params.DEFAULT_MIN_POSE_CONFIDENCE,
         "Poses scoring less are not drawn.",
         low=0.0,
         high=1.0,
