@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# The app as a whole (streamer.note_page): the page shown, and how often the user changed pages.
+# The app as a whole (ui.page_visits.note_page): the page shown, and how often the user changed pages.
 APP_PAGE = "studio:page"
 APP_PAGE_VISITS = "studio:page_visit"
 

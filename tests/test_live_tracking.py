@@ -5,9 +5,10 @@ import pytest
 from test_tracking import TEMPLATE, person
 
 from studio.live.pipeline import FrameReport, process_frame
+from studio.live.stats import LiveStats
 from studio.live.stream_tracker import StreamTracker, min_cutoff
 from studio.settings.demo import DemoSettings
-from studio.ui.live_panel import pose_lines
+from studio.ui.live_panel import pose_lines, waiting_words
 
 MULTI = DemoSettings(multi_pose=True, min_pose_confidence=0.15)
 FRAME = 1 / 30
@@ -102,3 +103,14 @@ def test_the_live_numbers_say_when_new_people_wait_for_an_id(net, three_people_i
     assert f"{report.left_out.waiting} people new, drawn once seen in 3 processed frames in a row" in pose_lines(report)
     nobody = FrameReport([], {}, (0, 0), (0, 0), [0.1], 0.15)
     assert pose_lines(nobody) == "Pose scores: none drawn  \nNot drawn: 1 under the minimum pose confidence 0.15 (0.10)"
+
+
+def test_the_waiting_notice_speaks_only_when_no_processed_frame_comes():
+    stats = LiveStats(clock=lambda: now[0])
+    now = [0.0]
+    assert "waiting for the first frame" in waiting_words(stats.snapshot())
+    stats.record(FrameReport([], {}, (0, 0), (0, 0)))
+    now[0] = 4.0  # a slow server: frames 4 s apart, the video playing the last result
+    assert waiting_words(stats.snapshot()) is None
+    now[0] = 7.0
+    assert waiting_words(stats.snapshot()).startswith("No new frame processed for 7 s")

@@ -10,7 +10,7 @@ import cv2
 import streamlit as st
 
 import posenet_core
-from studio.clips.files import MAX_UPLOAD_MB, UPLOAD_TYPES, ClipRefused, SessionClip
+from studio.clips.files import MAX_DURATION_S, MAX_UPLOAD_MB, UPLOAD_TYPES, ClipRefused, SessionClip
 from studio.clips.jobs import ClipJob, ServerBusy
 from studio.hosting.admission import ADMISSION
 from studio.live import webrtc_compat
@@ -21,6 +21,11 @@ from studio.settings.demo import DemoSettings
 from studio.sources import SAMPLES, UPLOAD
 
 TEACHING_PAGE = "pages/how_decoding_works.py"
+UPLOAD_FIRST = (
+    "**Choose a video file** in *Your clip*, under *Video source* (beside this; below it on a phone): "
+    f"MP4, WebM or MOV, up to {MAX_UPLOAD_MB} MB and {MAX_DURATION_S:.0f} s. It then plays here through PoseNet, "
+    "like the samples, and *Analyse the whole clip* annotates every frame."
+)
 
 
 def _session_clip(keys: DemoKeys) -> SessionClip:
@@ -56,7 +61,6 @@ def clip_picker(keys: DemoKeys) -> tuple[pathlib.Path, str] | None:
     clip = _session_clip(keys)
     if uploaded is None:
         forget_clip(keys)
-        st.info("Choose a video file to play it through PoseNet.", icon=":material/upload:")
         return None
     if clip.upload_id != uploaded.file_id:
         _cancel_job(keys)
@@ -107,6 +111,9 @@ def _progress(keys: DemoKeys) -> None:
         st.rerun(scope="app")
     if job.status == "done":
         stem = pathlib.Path(job.name).stem
+        # The result in the page first: a class sees it without downloading anything.
+        st.video(str(job.video_path), format="video/mp4", loop=True, muted=True)
+        st.caption(f"{shown(job.name)}, every frame through PoseNet at the settings it was started with.")
         _download_buttons(
             keys,
             ("Annotated video (MP4)", job.video_path.read_bytes(), f"{stem}_posenet.mp4", "video/mp4", "video"),

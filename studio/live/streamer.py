@@ -16,20 +16,13 @@ from studio.live.callback import make_frame_callback
 from studio.live.relay import use_latest_frame_relay
 from studio.live.stats import LiveStats
 from studio.live.stream_tracker import StreamTracker
-from studio.session_keys import APP_PAGE, APP_PAGE_VISITS, DemoKeys
+from studio.session_keys import APP_PAGE_VISITS, DemoKeys
 from studio.settings.demo import SettingsBox
 from studio.ui.connection_watch import watch_connection
 
 # The worker drops frames it cannot keep up with (latency stays flat) and logs a
 # warning for each one; dropping is the intended behaviour, so keep the log clean.
 logging.getLogger("streamlit_webrtc.process").setLevel(logging.ERROR)
-
-
-def note_page(page_name: str) -> None:
-    """Called by the entry script on every run: counts how often the user changed pages."""
-    if st.session_state.get(APP_PAGE) != page_name:
-        st.session_state[APP_PAGE] = page_name
-        st.session_state[APP_PAGE_VISITS] = st.session_state.get(APP_PAGE_VISITS, 0) + 1
 
 
 def rtc_configuration() -> tuple[dict, str]:
@@ -55,7 +48,7 @@ def _forget_render_history(keys: DemoKeys, source: str) -> None:
     it, meant for "the user left the page and came back". But runs are also cut short
     by the quick reruns of connection set-up and skipped by fragment reruns, so about
     one START in seven was torn down half a second after connecting. Here the page
-    change is detected exactly (``note_page``) and the library's guess is switched off.
+    change is detected exactly (``studio.ui.page_visits.note_page``) and the library's guess is switched off.
     """
     context = st.session_state.get(keys.stream(source))
     if context is None:

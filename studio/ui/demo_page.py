@@ -106,8 +106,9 @@ def render_demo_page(multi_pose: bool) -> None:
     tracker = session_object(keys.tracker(source), StreamTracker)  # the video worker's, one per stream
 
     with video_col:
-        if source == UPLOAD and uploaded is None:  # nothing to play yet
+        if source == UPLOAD and uploaded is None:  # nothing to play yet: say what to do, where the video goes
             stop_other_sources(st.session_state, keys, source)
+            st.info(clip_panel.UPLOAD_FIRST, icon=":material/upload:")
             return
         config, ice_origin = rtc_configuration()
         camera_error = streamer_helper(keys)  # fits the video to the screen; names a refused camera

@@ -48,8 +48,13 @@ def render_landing() -> None:
             "pose = net.estimate_single_pose(rgb_image)\n"
             "print(pose.to_dict())                # {'score': ..., 'keypoints': [...]}",
             language="python",
+            wrap_lines=True,  # half a laptop's width: a long line wraps instead of cutting its comment
         )
-        st.code("python -m posenet_core photo.jpg --multi --json poses.json --out annotated.png", language="bash")
+        st.code(
+            "python -m posenet_core photo.jpg --multi --json poses.json --out annotated.png",
+            language="bash",
+            wrap_lines=True,
+        )
     with picture_col:
         get_model()  # on a cold start the page above shows at once, any progress here
         picture, count = _example_picture()

@@ -38,6 +38,22 @@ STALL_AFTER_S = 8.0  # connecting this long means no network path (no TURN when 
 NO_FRAMES_AFTER_S = 5.0
 
 
+def waiting_words(snapshot) -> str | None:
+    """While streaming: what to say when no processed frame came (yet, or for a while), else None."""
+    waited = snapshot.seconds_since_last_frame
+    if snapshot.frames_processed == 0:
+        return (
+            "Connected, waiting for the first frame PoseNet processes. If this lasts, the camera may be in use "
+            "by another app, or the connection stalled: press STOP, then START."
+        )
+    if waited is not None and waited > NO_FRAMES_AFTER_S:  # the video shows the last result meanwhile
+        return (
+            f"No new frame processed for {waited:.0f} s: the video shows the last result. The server may be "
+            "busy (see below), or the camera stopped sending: if this lasts, press STOP, then START."
+        )
+    return None
+
+
 def _connection_notice(keys: DemoKeys, ctx: WebRtcStreamerContext, snapshot) -> None:
     state = ctx.state
     started_key = keys.connecting_since
@@ -52,12 +68,9 @@ def _connection_notice(keys: DemoKeys, ctx: WebRtcStreamerContext, snapshot) -> 
         return
     st.session_state.pop(started_key, None)
     if state.playing:
-        waited = snapshot.seconds_since_last_frame
-        if snapshot.frames_processed == 0 or (waited is not None and waited > NO_FRAMES_AFTER_S):
-            st.info(
-                "Connected, waiting for video frames. If this lasts, the camera may be in use by another "
-                "app, or the connection stalled: press STOP, then START."
-            )
+        words = waiting_words(snapshot)
+        if words:
+            st.info(words)
     elif snapshot.frames_processed:
         st.info(f"Stream stopped after {snapshot.frames_processed} frames. Press START to resume.")
 
