@@ -44,9 +44,10 @@ def render_landing() -> None:
         st.subheader("From Python")
         st.code(
             "import posenet_core\n"
-            "net = posenet_core.load()            # weights ship with the package\n"
+            "net = posenet_core.load()  # weights included\n"
             "pose = net.estimate_single_pose(rgb_image)\n"
-            "print(pose.to_dict())                # {'score': ..., 'keypoints': [...]}",
+            "# {'score': ..., 'keypoints': [...]}\n"
+            "print(pose.to_dict())",
             language="python",
             wrap_lines=True,  # half a laptop's width: a long line wraps instead of cutting its comment
         )

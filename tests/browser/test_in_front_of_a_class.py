@@ -83,3 +83,63 @@ def test_a_taller_window_keeps_stop_on_screen_and_inside_the_video_frame(browser
         assert_on_screen("STOP", stop, viewport[1])
         assert_on_screen("the video", video, viewport[1])
     assert video["height"] > 0.5 * PROJECTOR[1], "the video did not grow with the window"
+
+
+# Item 8: small things ------------------------------------------------------------------------------
+
+# Every text the main area showed, in order, as the browser drew it (a MutationObserver from the start).
+RECORD_TEXTS = """
+(() => {
+  window.__texts = [];
+  const note = () => {
+    const main = document.querySelector('[data-testid="stMain"]');
+    const text = main ? main.innerText.trim() : '';
+    if (text && window.__texts[window.__texts.length - 1] !== text) window.__texts.push(text);
+  };
+  new MutationObserver(note).observe(document, {subtree: true, childList: true, characterData: true});
+})();
+"""
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("path", ["/", "/single_pose"], ids=["home", "single_pose"])
+def test_a_cold_start_says_it_is_starting_instead_of_a_blank_page(browser, tmp_path, path):
+    from app_server import AppServer
+
+    from studio.ui.cold_start import STARTING_TEXT
+
+    server = AppServer(tmp_path / "cold.log")
+    server.start()
+    context = browser.new_context(viewport={"width": LAPTOP[0], "height": LAPTOP[1]})
+    context.add_init_script(RECORD_TEXTS)
+    try:
+        page = context.new_page()
+        page.goto(server.url + path, wait_until="domcontentloaded")
+        done = "Start here" if path == "/" else "Video source"
+        page.get_by_text(done, exact=True).first.wait_for(timeout=120_000)
+        time.sleep(1)
+        texts = page.evaluate("() => window.__texts")
+        shot(page, f"cold-start-{path.strip('/') or 'home'}")
+        print(f"\ncold start {path}: first texts drawn {[t[:60] for t in texts[:3]]}")
+        assert texts and texts[0].startswith(STARTING_TEXT.rstrip("…")), texts[:3]
+        assert STARTING_TEXT not in texts[-1], "the notice stayed after the page was drawn"
+    finally:
+        context.close()
+        server.stop()
+
+
+@pytest.mark.timeout(120)
+def test_the_home_pages_code_is_not_cut_at_1366(browser, app_server, contexts):
+    context = new_context(browser, LAPTOP)
+    contexts.append(context)
+    page = context.new_page()
+    page.goto(app_server.url, wait_until="domcontentloaded")
+    page.get_by_test_id("stImage").first.wait_for(timeout=60_000)
+    blocks = page.get_by_test_id("stCode")
+    assert blocks.count() == 2
+    blocks.first.scroll_into_view_if_needed()
+    shot(page, "home-code-1366")
+    for block in blocks.all():
+        overflow = block.locator("pre").evaluate("e => [e.scrollWidth, e.clientWidth]")
+        assert overflow[0] <= overflow[1] + 1, f"a code block scrolls sideways: {overflow}"
+        assert "keypoints" in block.inner_text() or "annotated.png" in block.inner_text()
