@@ -26,7 +26,7 @@ from .estimator import NetworkOutputs, PoseNet, load
 from .multi_pose import Candidate, MultiPoseTrace, WalkStep, candidate_roots, decode_multiple_poses
 from .one_euro import OneEuroFilter
 from .params import network_input_size, output_resolution, valid_input_size
-from .parts import PART_NAMES, POSE_CHAIN, SKELETON
+from .parts import PART_NAMES, PART_WORDS, POSE_CHAIN, SKELETON, part_words
 from .pose import Keypoint, Pose, Position
 from .single_pose import argmax_cells, decode_single_pose, offset_vectors
 from .style import pose_colour
@@ -53,6 +53,8 @@ __all__ = [
     "valid_input_size",
     "output_resolution",
     "PART_NAMES",
+    "PART_WORDS",
+    "part_words",
     "POSE_CHAIN",
     "SKELETON",
     "draw_poses",

@@ -16,7 +16,7 @@ import numpy as np
 from . import style
 from .estimator import NetworkOutputs
 from .multi_pose import nearest_cell
-from .parts import NUM_EDGES, NUM_KEYPOINTS, PART_IDS, POSE_CHAIN, SKELETON
+from .parts import NUM_EDGES, NUM_KEYPOINTS, PART_IDS, POSE_CHAIN, SKELETON, part_words
 from .pose import Pose
 
 
@@ -385,7 +385,7 @@ def draw_heatmap_legend(image, part: str | None = None) -> np.ndarray:
     Returns:
         A new image with the legend in its top left corner.
     """
-    title = "part score" if part is None else f"{part} score"
+    title = "part score" if part is None else f"{part_words(part)} score"
     return _legend(image, [[title], ["0", (5.0, _colour_bar), "1"]])
 
 

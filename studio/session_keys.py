@@ -109,6 +109,12 @@ class DemoKeys:
         """The row of live metrics: a container's key, for its CSS class (``st-key-live-numbers-...``)."""
         return f"live-numbers-{self.page}"
 
+    @property
+    def watch_controls(self) -> str:
+        """The live numbers' slot and the view switch: a container whose CSS class
+        (``st-key-watch-controls-...``) puts it right under the video on a phone."""
+        return f"watch-controls-{self.page}"
+
 
 class TeachKeys:
     """The teaching page's keys: one page, one set."""

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 import posenet_core
-from posenet_core import PART_NAMES, argmax_cells
+from posenet_core import PART_NAMES, PART_WORDS, argmax_cells, part_words
 from studio.session_keys import TeachKeys
 from studio.settings.demo import DemoSettings
 from studio.settings.table import PARAMETERS
@@ -36,7 +36,9 @@ def settings_caption() -> None:
 
 
 def part_picker(label: str, key: str, default: str) -> int:
-    name = st.pills(label, PART_NAMES, default=default, required=True, key=key, persist_state="session")
+    name = st.pills(
+        label, PART_NAMES, default=default, required=True, key=key, persist_state="session", format_func=part_words
+    )
     return PART_NAMES.index(name)
 
 
@@ -127,7 +129,7 @@ def heatmaps_step(frame: Frame) -> None:
         "for *how likely is this part in this cell*. Pick a part; hover a cell to read its score."
     )
     part = part_picker("Part", TeachKeys.HEATMAP_PART, "leftWrist")
-    name = PART_NAMES[part]
+    name = PART_WORDS[part]
     cell = argmax_cells(outputs.heatmap_scores)[part]
     metric_row(
         {
@@ -154,9 +156,9 @@ def heatmaps_step(frame: Frame) -> None:
             scores = outputs.heatmap_scores[:, :, k]
             column.image(
                 cv.heatmap_thumbnail(scores),
-                caption=f"{PART_NAMES[k]} {scores.max():.2f}",
+                caption=f"{PART_WORDS[k]} {scores.max():.2f}",
                 width="stretch",
-                alt=f"Heatmap of the {PART_NAMES[k]}: highest score {scores.max():.2f}.",
+                alt=f"Heatmap of the {PART_WORDS[k]}: highest score {scores.max():.2f}.",
             )
 
 
@@ -198,7 +200,7 @@ def _pose_score_formula(lesson, per_line: int = 4) -> str:
 def _keypoint_table(lesson) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "part": [r.name for r in lesson.readings],
+            "part": [part_words(r.name) for r in lesson.readings],
             "cell y": [r.cell[0] for r in lesson.readings],
             "cell x": [r.cell[1] for r in lesson.readings],
             "score": [r.score for r in lesson.readings],
@@ -236,9 +238,9 @@ def single_pose_step(frame: Frame) -> None:
         st.image(
             marked(base).image,
             width="stretch",
-            caption=f"{r.name}: the argmax cell (yellow), the offset vector (green arrow) from the cell's "
+            caption=f"{part_words(r.name)}: the argmax cell (yellow), the offset vector (green arrow) from the cell's "
             f"centre to the keypoint (pink).",
-            alt=f"The picture with the {r.name}'s argmax cell, its offset vector and the keypoint marked.",
+            alt=f"The picture with the {part_words(r.name)}'s argmax cell, its offset vector and the keypoint marked.",
         )
     with detail:
         zoom = cv.Canvas.around(frame.image, outputs, cell_centre).grid()
@@ -246,7 +248,7 @@ def single_pose_step(frame: Frame) -> None:
             marked(zoom).image,
             caption="The same, magnified: the cells around the argmax cell.",
             width="stretch",
-            alt=f"A magnified crop around the {r.name}'s argmax cell.",
+            alt=f"A magnified crop around the {part_words(r.name)}'s argmax cell.",
         )
     metric_row(
         {

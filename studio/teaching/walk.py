@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 import posenet_core
-from posenet_core import PART_NAMES, NetworkOutputs, pose_colour
+from posenet_core import PART_WORDS, NetworkOutputs, pose_colour
 from studio.session_keys import TeachKeys
 from studio.settings.table import PARAMETERS
 from studio.teaching import canvas as cv
@@ -153,7 +153,7 @@ def _focus(lesson: MultiPoseLesson, event: WalkEvent, stride: int) -> tuple[tupl
 
 def _candidate_text(lesson: MultiPoseLesson, event: WalkEvent) -> tuple[str, str]:
     c, radius = event.candidate, lesson.settings.nms_radius
-    name = PART_NAMES[c.part]
+    name = PART_WORDS[c.part]
     lines = [
         f"candidate  {name} at cell {yx(c.cell)}, score {c.score:.4f}",
         f"position   cell * stride + offset = {yx(c.position_yx, 2)}",
@@ -184,7 +184,7 @@ def _candidate_text(lesson: MultiPoseLesson, event: WalkEvent) -> tuple[str, str
 
 def _step_text(lesson: MultiPoseLesson, event: WalkEvent) -> tuple[str, str]:
     step = event.step
-    source, target = PART_NAMES[step.source_part], PART_NAMES[step.target_part]
+    source, target = PART_WORDS[step.source_part], PART_WORDS[step.target_part]
     tensor = "displacement_fwd" if step.direction == "forward" else "displacement_bwd"
     (cy, cx) = step.source_cell
     steps = len(lesson.trace.walks[event.pose_index])
@@ -275,7 +275,7 @@ def _candidates_table(lesson: MultiPoseLesson) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "rank": [r.rank for r in lesson.roots],
-            "part": [PART_NAMES[r.part] for r in lesson.roots],
+            "part": [PART_WORDS[r.part] for r in lesson.roots],
             "cell y": [r.cell[0] for r in lesson.roots],
             "cell x": [r.cell[1] for r in lesson.roots],
             "score": [r.score for r in lesson.roots],
@@ -309,7 +309,7 @@ def _poses_table(lesson: MultiPoseLesson) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "pose": [i + 1 for i in range(len(lesson.poses))],
-            "root part": [PART_NAMES[c.part] for c in roots],
+            "root part": [PART_WORDS[c.part] for c in roots],
             "root score": [c.score for c in roots],
             "pose score": [p.score for p in lesson.poses],
             "mean of 17": [float(p.keypoint_scores().mean()) for p in lesson.poses],

@@ -80,7 +80,11 @@ def render_demo_page(multi_pose: bool) -> None:
 
     video_col, controls_col = st.columns([3, 2], gap="large")
     with controls_col:
-        numbers = st.container()  # the live numbers, beside the video (right under it on a phone)
+        # What a student uses while watching: the live numbers and the view switch, beside the video (on a
+        # phone, where the columns stack, right under START/STOP: studio/ui/layout.py).
+        with st.container(key=keys.watch_controls):
+            numbers = st.container()
+            chosen = widgets.view_picker(keys, multi_pose)
         source = widgets.source_picker(keys)
         uploaded = clip_panel.clip_picker(keys) if source == UPLOAD else None
         if source != UPLOAD:
@@ -88,7 +92,6 @@ def render_demo_page(multi_pose: bool) -> None:
         # Snapshot and whole-clip analysis, filled in once the stream is known: next to the source,
         # so that on a phone (columns stacked) they do not push the controls below the video.
         tools = st.container()
-        chosen = widgets.view_picker(keys, multi_pose)
         with st.expander("PoseNet parameters", expanded=True):
             chosen |= widgets.parameter_widgets(keys, multi_pose)
         with st.expander("Across frames", expanded=True):

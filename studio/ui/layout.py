@@ -113,7 +113,7 @@ HELPER_SETTINGS = {
     "errors": list(CAMERA_ERRORS),
     "buttons_px": 72,  # START/STOP row under the video, and a margin
     "screen_share": 0.75,
-    "phone_share": 0.5,
+    "phone_share": 0.42,  # the view switch, the live numbers and the source fit under it on a 844 px phone
     "min_px": 180,
     "focus_colour": "#00E6A0",  # the theme's primary colour
 }

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from posenet_core import part_words
 from studio.session_keys import DemoKeys
 from studio.settings.demo import DemoSettings
-from studio.settings.table import ALL_PARTS, PARAMETERS, VIEWS, available_views
+from studio.settings.table import ALL_PARTS, PARAMETERS, VIEW_WORDS, VIEWS, available_views
 from studio.sources import CAMERA, SAMPLES, UPLOAD
 
 SOURCES = {CAMERA: "Webcam", **{key: sample.label for key, sample in SAMPLES.items()}, UPLOAD: "Upload a clip"}
@@ -71,14 +72,18 @@ def view_picker(keys: DemoKeys, multi_pose: bool) -> dict:
             format_func=VIEWS.get,
             key=keys.widget("view"),
             horizontal=True,
+            help=view.help,
         )
     }
+    if chosen["view"] != "overlay":
+        st.caption(VIEW_WORDS[chosen["view"]])
     if chosen["view"] == "heatmap":
         picked = st.selectbox(
             part.label,
             part.options,
-            format_func=lambda p: "All parts (max)" if p == ALL_PARTS else p,
+            format_func=lambda p: "All parts (max)" if p == ALL_PARTS else part_words(p),
             key=keys.widget("heatmap_part"),
+            help=part.help,
         )
         chosen["heatmap_part"] = None if picked == part.none_option else picked
     elif chosen["view"] == "offsets":

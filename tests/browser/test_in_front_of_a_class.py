@@ -143,3 +143,33 @@ def test_the_home_pages_code_is_not_cut_at_1366(browser, app_server, contexts):
         overflow = block.locator("pre").evaluate("e => [e.scrollWidth, e.clientWidth]")
         assert overflow[0] <= overflow[1] + 1, f"a code block scrolls sideways: {overflow}"
         assert "keypoints" in block.inner_text() or "annotated.png" in block.inner_text()
+
+
+# Item 6: on a phone, what a student uses while watching is by the video ---------------------------
+
+
+@pytest.mark.timeout(240)
+@pytest.mark.parametrize("source", ["camera", SQUATS])
+def test_phone_view_switch_start_stop_and_numbers_are_by_the_video(browser, app_server, app_pages, contexts, source):
+    demo = open_demo_at(browser, app_server, app_pages, "Multi pose", PHONE, contexts)
+    if source != "camera":
+        demo.choose_source(source)  # portrait: the tallest video
+    demo.start(timeout=40)
+    demo.wait_for_frames(3, 30)
+    time.sleep(1.5)
+    demo.page.locator(STREAMER_IFRAME).evaluate("f => f.scrollIntoView({block: 'start'})")
+    time.sleep(0.5)
+    shot(demo.page, f"phone-watching-{'camera' if source == 'camera' else 'sample'}")
+    video, stop = box_in_page(demo.video), box_in_page(demo.stop_button)
+    view = box_in_page(demo.widget("stRadio", "Show"))
+    metrics = demo.page.get_by_test_id("stMetric")
+    numbers = box_in_page(metrics.first)
+    scores = box_in_page(demo.page.get_by_test_id("stCaptionContainer").filter(has_text="Pose scores").first)
+    for name, box in (("the video", video), ("STOP", stop), ("the view switch", view), ("the live numbers", numbers)):
+        assert_on_screen(name, box, PHONE[1])
+    assert_on_screen("the pose scores", scores, PHONE[1])
+    # The view switch works from there, and the video keeps its place.
+    demo.choose("Show", "Heatmaps")
+    time.sleep(1.0)
+    assert abs(box_in_page(demo.video)["y"] - video["y"]) < 2, "switching the view moved the video"
+    shot(demo.page, f"phone-heatmaps-{'camera' if source == 'camera' else 'sample'}")
