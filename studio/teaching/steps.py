@@ -112,7 +112,7 @@ def input_step(frame: Frame) -> None:
             "Output resolution (cells)": size(a.output_resolution),
         }
     )
-    st.code(_input_formula(a), language="text")
+    st.code(_input_formula(a), language="text", wrap_lines=True)  # on a phone the formulas wrap, never scroll sideways
 
 
 # Step 2 ----------------------------------------------------------------------------------
@@ -257,7 +257,7 @@ def single_pose_step(frame: Frame) -> None:
             "Keypoint (y, x)": yx(r.position_yx, 1),
         }
     )
-    st.code(_part_formula(r, stride, outputs.scale_yx), language="text")
+    st.code(_part_formula(r, stride, outputs.scale_yx), language="text", wrap_lines=True)
 
     st.subheader("The whole pose")
     picture, numbers = st.columns([3, 2], gap="large")
@@ -270,7 +270,7 @@ def single_pose_step(frame: Frame) -> None:
         )
     with numbers:
         st.metric("Pose score", f"{lesson.pose.score:.4f}")
-        st.code(_pose_score_formula(lesson), language="text")
+        st.code(_pose_score_formula(lesson), language="text", wrap_lines=True)
         st.caption(
             "Each part takes the strongest cell anywhere in the picture, so with several people in it the parts "
             "can come from different people: multi-pose decoding (step 4) keeps people apart. In the table, "
