@@ -173,3 +173,35 @@ def test_phone_view_switch_start_stop_and_numbers_are_by_the_video(browser, app_
     time.sleep(1.0)
     assert abs(box_in_page(demo.video)["y"] - video["y"]) < 2, "switching the view moved the video"
     shot(demo.page, f"phone-heatmaps-{'camera' if source == 'camera' else 'sample'}")
+
+
+# Item 5 and 6: the teaching page's links by name, and a phone reads it without scrolling sideways ----
+
+
+@pytest.mark.timeout(300)
+def test_teaching_tabs_link_by_name_and_a_phone_reads_the_code_without_scrolling_sideways(
+    browser, app_server, app_pages, contexts
+):
+    context = new_context(browser, PHONE)
+    contexts.append(context)
+    page = context.new_page()
+    page.goto(f"{app_server.url}{app_pages['How decoding works']}?step=single-pose", wait_until="domcontentloaded")
+    page.get_by_test_id("stCode").first.wait_for(timeout=90_000)
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=60_000)
+    time.sleep(1)
+    assert page.get_by_role("tab", name="3 · Single pose").get_attribute("aria-selected") == "true"
+    code = page.get_by_test_id("stCode").first
+    code.scroll_into_view_if_needed()
+    shot(page, "phone-teaching-code")
+    for block in page.get_by_test_id("stCode").all():
+        sizes = block.locator("pre").evaluate("e => [e.scrollWidth, e.clientWidth]")
+        assert sizes[0] <= sizes[1] + 1, f"a code block scrolls sideways on a phone: {sizes}"
+    page.get_by_role("tab", name="2 · Heatmaps").click()
+    page.wait_for_url("**step=heatmaps", timeout=30_000)  # the address a teacher copies names the step
+    glossary = page.get_by_test_id("stExpander").filter(has_text="Glossary")
+    glossary.locator("summary").click()
+    glossary.get_by_text("Hungarian algorithm").wait_for(timeout=10_000)
+    glossary.scroll_into_view_if_needed()
+    shot(page, "phone-teaching-glossary")
+    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], f"the page scrolls sideways: {widths}"
