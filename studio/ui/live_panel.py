@@ -89,8 +89,9 @@ def _scores(scores) -> str:
     return ", ".join(f"{score:.2f}" for score in scores)
 
 
-def _people(count: int) -> str:
-    return "1 person" if count == 1 else f"{count} people"
+def _people(count: int, kind: str = "") -> str:
+    """``_people(2, "new")``: "2 new people"."""
+    return f"{count} {kind} {'person' if count == 1 else 'people'}".replace("  ", " ")
 
 
 def pose_lines(report: FrameReport) -> str:
@@ -105,7 +106,7 @@ def pose_lines(report: FrameReport) -> str:
         )
     if left_out.waiting:
         not_drawn.append(
-            f"{_people(left_out.waiting)} new, drawn once seen in {MIN_HITS} processed frames in a row "
+            f"{_people(left_out.waiting, 'new')}, drawn once seen in {MIN_HITS} processed frames in a row "
             "(across frames: one-frame ghosts never show)"
         )
     if left_out.over_limit:
