@@ -150,7 +150,7 @@ def test_step_3_whole_pose_table_and_score_are_posenet_cores(net, yoga):
     pose = net.single_pose_from(outputs)  # picture pixels
     assert pose == net.estimate_single_pose(yoga)
     keypoints = table(app, "picture x")
-    assert list(keypoints["part"]) == list(PART_NAMES)
+    assert list(keypoints["part"]) == list(PART_WORDS)  # "left eye", as people write it
     assert np.allclose(keypoints["picture x"], [k.position.x for k in pose.keypoints], atol=1e-3)
     assert np.allclose(keypoints["picture y"], [k.position.y for k in pose.keypoints], atol=1e-3)
     assert np.allclose(keypoints["score"], pose.keypoint_scores(), atol=1e-5)
