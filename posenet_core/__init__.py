@@ -10,7 +10,8 @@ from . import clip, params, style
 from .draw import draw_bounding_boxes, draw_keypoints, draw_pose_scores, draw_poses, draw_skeleton, pose_tag
 from .draw_outputs import draw_displacement_vectors, draw_heatmap, draw_offset_vectors, draw_stride_grid
 from .estimator import NetworkOutputs, PoseNet, load
-from .legends import draw_displacement_legend, draw_heatmap_legend, draw_offset_legend
+from .estimators import DEFAULT_MODEL, MODEL_NAMES, MODELS, ModelInfo, check_model, load_estimator
+from .legends import draw_displacement_legend, draw_heatmap_legend, draw_offset_legend, draw_score_legend
 from .multi_pose import Candidate, MultiPoseTrace, WalkStep, candidate_roots, decode_multiple_poses
 from .one_euro import OneEuroFilter
 from .params import network_input_size, output_resolution, valid_input_size
@@ -25,6 +26,12 @@ __all__ = [
     "load",
     "PoseNet",
     "NetworkOutputs",
+    "load_estimator",
+    "check_model",
+    "ModelInfo",
+    "MODELS",
+    "MODEL_NAMES",
+    "DEFAULT_MODEL",
     "Pose",
     "Keypoint",
     "Position",
@@ -59,6 +66,7 @@ __all__ = [
     "draw_heatmap_legend",
     "draw_offset_legend",
     "draw_displacement_legend",
+    "draw_score_legend",
     "pose_colour",
     "style",
     "params",

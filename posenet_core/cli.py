@@ -2,6 +2,7 @@
 
 posenet photo.jpg --multi --json poses.json --out annotated.png
 posenet clip.mp4 --json poses.json --out annotated.mp4
+posenet photo.jpg --model movenet-thunder --json poses.json
 
 (``python -m posenet_core ...`` is the same command.)
 """
@@ -20,6 +21,7 @@ import numpy as np
 from tqdm import tqdm
 
 from . import params
+from .estimators import DEFAULT_MODEL, MODEL_NAMES, check_model
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"}
 VIDEO_SUFFIXES = {".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v"}
@@ -32,10 +34,21 @@ class CliError(Exception):
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="posenet",
-        description="Estimate human poses with PoseNet (MobileNetV1 0.75) in an image or a video.",
+        description="Estimate human poses with PoseNet (MobileNetV1 0.75) or a successor in an image or a video.",
     )
     parser.add_argument("input", help="image (jpg, png, webp, ...) or video (mp4, mov, webm, ...)")
-    parser.add_argument("--multi", action="store_true", help="find several people (default: one pose)")
+    parser.add_argument(
+        "--model",
+        default=DEFAULT_MODEL,
+        metavar="NAME",
+        help=f"one of {', '.join(MODEL_NAMES)} (default {DEFAULT_MODEL}); the scale factor, output stride and "
+        "multi-pose decoding settings are PoseNet's",
+    )
+    parser.add_argument(
+        "--multi",
+        action="store_true",
+        help="find several people (default: one pose; movenet-multipose always finds several)",
+    )
     parser.add_argument(
         "--scale-factor", type=float, default=params.DEFAULT_SCALE_FACTOR, help="0.2 to 1.0 (default 0.5)"
     )
@@ -75,6 +88,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def check_arguments(args) -> None:
+    info = check_model(args.model)
+    if not info.single_pose:
+        args.multi = True  # a model that only finds several people
+    check_model(args.model, multi_pose=args.multi)
     params.check_scale_factor(args.scale_factor)
     params.check_output_stride(args.output_stride)
     params.check_multi_pose_params(args.max_detections, args.score_threshold, args.nms_radius)
@@ -124,9 +141,9 @@ class Estimator:
     @functools.cached_property
     def net(self):
         # Loaded on the first frame, so an unreadable input fails at once.
-        from .estimator import load
+        from .estimators import load_estimator
 
-        return load()
+        return load_estimator(self.args.model)
 
     def poses(self, image: np.ndarray):
         """The poses scoring at least --min-pose-confidence."""
@@ -140,21 +157,16 @@ class Estimator:
 
     def _estimate(self, image: np.ndarray):
         a = self.args
-        if a.multi:
-            return self.net.estimate_multiple_poses(
-                image,
-                scale_factor=a.scale_factor,
-                flip_horizontal=a.flip,
-                output_stride=a.output_stride,
-                max_detections=a.max_detections,
-                score_threshold=a.score_threshold,
-                nms_radius=a.nms_radius,
-            )
-        return [
-            self.net.estimate_single_pose(
-                image, scale_factor=a.scale_factor, flip_horizontal=a.flip, output_stride=a.output_stride
-            )
-        ]
+        tuning = {"scale_factor": a.scale_factor, "output_stride": a.output_stride}
+        if not a.multi:
+            return self.net.estimate_poses(image, flip_horizontal=a.flip, **tuning)
+        decoding = {
+            "max_detections": a.max_detections,
+            "score_threshold": a.score_threshold,
+            "nms_radius": a.nms_radius,
+        }
+        poses = self.net.estimate_poses(image, multi_pose=True, flip_horizontal=a.flip, **tuning, **decoding)
+        return poses[: a.max_detections]  # MultiPose finds up to six whatever PoseNet's settings say
 
     @functools.cached_property
     def tracker(self):

@@ -101,7 +101,7 @@ def test_the_live_numbers_say_when_new_people_wait_for_an_id(net, three_people_i
     _, report = process_frame(net, three_people_image, MULTI, tracker, 0.5)  # three new people
     assert report.left_out.waiting >= 2
     assert f"{report.left_out.waiting} new people, drawn once seen in 3 processed frames in a row" in pose_lines(report)
-    nobody = FrameReport([], {}, (0, 0), (0, 0), [0.1], 0.15)
+    nobody = FrameReport([], {}, (0, 0), (0, 0), [0.1], min_pose_confidence=0.15)
     assert pose_lines(nobody) == "Pose scores: none drawn  \nNot drawn: 1 under the minimum pose confidence 0.15 (0.10)"
 
 

@@ -19,6 +19,7 @@ class DemoSettings:
     """Defaults are the multi-pose page's, from the parameter table (``settings.table``)."""
 
     multi_pose: bool = False
+    model: str = from_table("model")  # posenet_core.MODEL_NAMES: which network estimates the poses
     # The article's parameters.
     scale_factor: float = from_table("scale_factor")
     flip_horizontal: bool = from_table("flip_horizontal")

@@ -12,13 +12,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from posenet_core import PART_NAMES, params
+from posenet_core import DEFAULT_MODEL, MODELS, PART_NAMES, params
 
 VIEWS = {
     "overlay": "Skeleton overlay",
     "heatmap": "Heatmaps",
     "offsets": "Offset vectors",
     "displacements": "Displacement vectors",
+    "centres": "Person centres",
 }
 # What a student sees in each view, in one sentence (shown under the view switch), with the article's term.
 VIEW_WORDS = {
@@ -27,6 +28,8 @@ VIEW_WORDS = {
     "that the part is there (the heatmap, a score from 0 to 1 per part and cell).",
     "offsets": "Each arrow goes from a likely cell to the exact spot the network says the part is inside "
     "it (the offset vector, which refines the coarse grid to the pixel).",
+    "centres": "Each bright spot is where MoveNet thinks a person's middle is: it finds each person from "
+    "there outwards (MoveNet's centre heatmap).",
     "displacements": "Each arrow leads from one body part to where the next part along the skeleton should "
     "be, e.g. elbow to wrist: multi-pose decoding follows these to build each person (displacement vectors).",
 }
@@ -50,6 +53,7 @@ class Parameter:
     options: tuple = ()
     multi_pose_only: bool = False  # the single-pose page has no such setting
     multi_pose_options: tuple = ()  # options only the multi-pose page offers
+    single_pose_options: tuple = ()  # options only the single-pose page offers
     single_pose_default: float | None = None  # where the single-pose page starts, if not at ``default``
     none_option: str | None = None  # the option that stands for a None value
     number_format: str | None = None  # how a slider shows a number (printf style), if not Streamlit's way
@@ -70,7 +74,8 @@ class Parameter:
         return self.default if multi_pose or self.single_pose_default is None else self.single_pose_default
 
     def options_for(self, multi_pose: bool) -> tuple:
-        return self.options if multi_pose else tuple(o for o in self.options if o not in self.multi_pose_options)
+        other_page = self.single_pose_options if multi_pose else self.multi_pose_options
+        return tuple(o for o in self.options if o not in other_page)
 
     def allowed(self, multi_pose: bool = True) -> str:
         """What a value may be, in words (a share link's notice says this)."""
@@ -121,6 +126,18 @@ class Parameter:
 
 
 _TABLE = (
+    Parameter(
+        "model",
+        "Model",
+        "model",
+        DEFAULT_MODEL,
+        "PoseNet (2018) or a successor from TensorFlow.js's pose-detection library: MoveNet Lightning (fast) "
+        "and Thunder (accurate) find one person, MoveNet MultiPose up to six. MoveNet takes a fixed square "
+        "input, so the image scale factor, output stride and PoseNet's multi-pose decoding do not apply to it.",
+        options=tuple(MODELS),
+        multi_pose_options=tuple(m.name for m in MODELS.values() if not m.single_pose),
+        single_pose_options=tuple(m.name for m in MODELS.values() if not m.multi_pose),
+    ),
     Parameter(
         "scale_factor",
         "Image scale factor",
@@ -212,7 +229,9 @@ _TABLE = (
         "Show",
         "view",
         "overlay",
-        "What the video shows: the skeletons found, or what the network outputs before decoding.",
+        "What the video shows: the skeletons found, or what the network outputs before decoding. Each model "
+        "offers the outputs it has: offset and displacement vectors are PoseNet's (MoveNet decodes centre-out, "
+        "with no displacement chain); person centres are MoveNet's (PoseNet has no centre heatmap).",
         options=tuple(VIEWS),
         multi_pose_options=("displacements",),  # displacement vectors only steer multi-pose decoding
     ),
@@ -283,5 +302,10 @@ def page_defaults(multi_pose: bool) -> dict:
     return {p.field: p.default_for(multi_pose) for p in PARAMETERS.values()}
 
 
-def available_views(multi_pose: bool) -> tuple[str, ...]:
-    return PARAMETERS["view"].options_for(multi_pose)
+def available_views(multi_pose: bool, model: str = DEFAULT_MODEL) -> tuple[str, ...]:
+    """The views the page offers with this model: the page's, less those the model does not have."""
+    return tuple(v for v in PARAMETERS["view"].options_for(multi_pose) if v in MODELS[model].views)
+
+
+def models_for(multi_pose: bool) -> tuple[str, ...]:
+    return PARAMETERS["model"].options_for(multi_pose)

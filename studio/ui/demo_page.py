@@ -84,7 +84,7 @@ def render_demo_page(multi_pose: bool) -> None:
         # First what a student uses while watching: the live numbers and the view switch, beside the video
         # (on a phone, where the columns stack, right under START/STOP).
         numbers = st.container()
-        chosen = widgets.view_picker(keys, multi_pose)
+        view = st.container()  # filled once the model is chosen (below): the views are the model's
         source = widgets.source_picker(keys)
         uploaded = clip_panel.clip_picker(keys) if source == UPLOAD else None
         if source != UPLOAD:
@@ -92,8 +92,11 @@ def render_demo_page(multi_pose: bool) -> None:
         # Snapshot and whole-clip analysis, filled in once the stream is known: next to the source,
         # so that on a phone (columns stacked) they do not push the controls below the video.
         tools = st.container()
+        model = widgets.model_picker(keys, multi_pose)
+        with view:
+            chosen = {"model": model} | widgets.view_picker(keys, multi_pose, model)
         with st.expander("PoseNet parameters", expanded=True):
-            chosen |= widgets.parameter_widgets(keys, multi_pose)
+            chosen |= widgets.parameter_widgets(keys, multi_pose, model)
         with st.expander("Across frames", expanded=True):
             chosen |= widgets.tracking_widgets(keys)
         settings = defaults.with_changes(**chosen)
