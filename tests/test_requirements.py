@@ -16,7 +16,8 @@ from packaging.requirements import Requirement
 
 REPO_ROOT = pathlib.Path(__file__).resolve().parent.parent
 SERVING_SOURCES = ["streamlit_app.py", "pages", "studio", "posenet_core"]
-BUILD_ONLY_MODULES = {"posenet_core/build.py"}  # imports TensorFlow on purpose: the model build
+# The model builds import TensorFlow (and the converters) on purpose; serving never imports them.
+BUILD_ONLY_MODULES = {"posenet_core/build.py", "posenet_core/successors/build.py"}
 HEAVY = {"tensorflow", "keras", "tf-keras", "tensorflow-cpu"}
 
 
