@@ -3,6 +3,7 @@
 posenet photo.jpg --multi --json poses.json --out annotated.png
 posenet clip.mp4 --json poses.json --out annotated.mp4
 posenet photo.jpg --model movenet-thunder --json poses.json
+posenet clip.mp4 --angles --csv keypoints.csv
 
 (``python -m posenet_core ...`` is the same command.)
 """
@@ -20,7 +21,7 @@ import sys
 import numpy as np
 from tqdm import tqdm
 
-from . import params
+from . import export, params
 from .estimators import DEFAULT_MODEL, MODEL_NAMES, check_model
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"}
@@ -83,6 +84,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--smooth", action="store_true", help="smooth keypoints over time (1-euro filter); implies --track"
     )
     parser.add_argument("--json", type=pathlib.Path, help="write the poses here")
+    parser.add_argument(
+        "--csv", type=pathlib.Path, help="write the keypoints here, one row per frame, pose and part (x, y, score)"
+    )
+    parser.add_argument(
+        "--angles",
+        action="store_true",
+        help="add the angles at elbows, shoulders, hips and knees (degrees) to the JSON and CSV, and draw them",
+    )
     parser.add_argument("--out", type=pathlib.Path, help="write the annotated image (.png/.jpg) or video (.mp4) here")
     return parser
 
@@ -100,6 +109,8 @@ def check_arguments(args) -> None:
     if not args.input.is_file():
         raise CliError(f"cannot read {args.input}: no such file")
     kind = media_kind(args.input)
+    if args.csv is not None and args.csv.suffix.lower() != ".csv":
+        raise CliError(f"--csv must end in .csv; got {args.csv.name}")
     if args.out is not None:
         allowed = IMAGE_SUFFIXES if kind == "image" else {".mp4"}
         if args.out.suffix.lower() not in allowed:
@@ -181,15 +192,19 @@ class Estimator:
         return self.tracker.update(poses, timestamp) if self.args.track or self.args.smooth else poses
 
     def annotate(self, image: np.ndarray, poses) -> np.ndarray:
+        from .angles import draw_joint_angles
         from .draw import draw_poses
 
-        return draw_poses(
+        picture = draw_poses(
             image,
             poses,
             min_part_confidence=self.args.min_part_confidence,
             boxes=self.args.multi,
             scores=self.args.multi,
         )
+        if not self.args.angles:
+            return picture
+        return draw_joint_angles(picture, poses, min_part_confidence=self.args.min_part_confidence)
 
 
 def run_image(args, estimator: Estimator) -> dict:
@@ -270,8 +285,14 @@ def main(argv=None) -> int:
         check_arguments(args)
         estimator = Estimator(args)
         result = (run_image if media_kind(args.input) == "image" else run_video)(args, estimator)
+        # An image is one frame at time 0 for the angles and the CSV.
+        frames = result["frames"] if "frames" in result else [{"frame": 0, "time": 0.0, "poses": result["poses"]}]
+        if args.angles:
+            export.add_angles(frames, args.min_part_confidence)
         if args.json is not None:
             args.json.write_text(json.dumps(result, indent=1))
+        if args.csv is not None:
+            args.csv.write_text(export.csv_text(frames))
     except (CliError, ValueError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -279,6 +300,7 @@ def main(argv=None) -> int:
     print(
         f"{args.input}: {len(counts)} {'frame' if len(counts) == 1 else 'frames'}, {sum(counts)} poses"
         + (f"; poses in {args.json}" if args.json else "")
+        + (f"; keypoints in {args.csv}" if args.csv else "")
         + (f"; picture in {args.out}" if args.out else "")
     )
     return 0

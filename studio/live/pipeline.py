@@ -122,6 +122,8 @@ def process_frame(
         boxes=s.show_boxes,
         scores=s.show_scores and (s.multi_pose or any(p.track_id is not None for p in shown)),  # "#ID score"
     )
+    if s.show_angles:
+        picture = posenet_core.draw_joint_angles(picture, shown, min_part_confidence=s.min_part_confidence)
     picture = draw_legend(picture, s)
     finished = time.perf_counter()
 

@@ -35,6 +35,7 @@ class DemoSettings:
     vector_min_score: float = from_table("vector_min_score")  # cells whose offsets are drawn
     show_boxes: bool = from_table("show_boxes")
     show_scores: bool = from_table("show_scores")
+    show_angles: bool = from_table("show_angles")  # joint angles at the joints (posenet_core.angles)
     # Across frames (posenet_core.PoseTracker): one ID and colour per person, steadier keypoints.
     track_people: bool = from_table("track_people")
     smooth_keypoints: bool = from_table("smooth_keypoints")

@@ -265,6 +265,14 @@ _TABLE = (
         "A tag on each person: their pose score, after their tracking ID (#) when tracking is on.",
         multi_pose_only=True,
     ),
+    Parameter(
+        "show_angles",
+        "Joint angles",
+        "jointAngles",
+        False,
+        "The angle at elbows, shoulders, hips and knees in degrees (180 = straight), written at the joint; "
+        "only where all three keypoints pass the minimum part confidence.",
+    ),
     # Across frames (posenet_core.PoseTracker, studio/live/stream_tracker.py): one ID and colour per person,
     # steadier keypoints.
     Parameter(

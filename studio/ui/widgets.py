@@ -93,6 +93,8 @@ def view_picker(keys: DemoKeys, multi_pose: bool, model: str) -> dict:
         chosen["heatmap_part"] = part.from_option(picked)
     elif chosen["view"] == "offsets":
         chosen["vector_min_score"] = _slider(keys, "vector_min_score")
+    elif chosen["view"] == "overlay":  # an option of the skeleton view
+        chosen["show_angles"] = _checkbox(keys, "show_angles")
     return chosen
 
 
