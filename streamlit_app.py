@@ -6,6 +6,7 @@ import streamlit as st
 
 from studio.hosting.replica_agent import start_from_env as start_replica_agent
 from studio.site_map import HOME, PAGES, note_page
+from studio.ui.cold_start import while_importing
 from studio.ui.layout import apply_app_css
 
 # A file of our own: a Material icon as the tab icon is fetched from Google's font host, which fails offline.
@@ -16,7 +17,8 @@ start_replica_agent()  # once per process, if deploy/up set POSENET_AGENT_PORT: 
 
 
 def home() -> None:
-    from studio.ui.landing import render_landing
+    with while_importing("studio.ui.landing"):
+        from studio.ui.landing import render_landing
 
     render_landing()
 

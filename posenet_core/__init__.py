@@ -8,7 +8,7 @@ poses = net.estimate_multiple_poses(rgb_image, max_detections=5)
 
 from . import angles, clip, export, params, reps, style, successors
 from .angles import draw_joint_angles, joint_angles
-from .draw import draw_bounding_boxes, draw_keypoints, draw_pose_scores, draw_poses, draw_skeleton
+from .draw import draw_bounding_boxes, draw_keypoints, draw_pose_scores, draw_poses, draw_skeleton, pose_tag
 from .draw_outputs import draw_displacement_vectors, draw_heatmap, draw_offset_vectors, draw_stride_grid
 from .estimator import NetworkOutputs, PoseNet, load
 from .estimators import DEFAULT_MODEL, MODEL_NAMES, MODELS, ModelInfo, check_model, load_estimator
@@ -17,13 +17,13 @@ from .legends import draw_displacement_legend, draw_heatmap_legend, draw_offset_
 from .multi_pose import Candidate, MultiPoseTrace, WalkStep, candidate_roots, decode_multiple_poses
 from .one_euro import OneEuroFilter
 from .params import network_input_size, output_resolution, valid_input_size
-from .parts import PART_NAMES, POSE_CHAIN, SKELETON
+from .parts import PART_NAMES, PART_WORDS, POSE_CHAIN, SKELETON, part_words
 from .pose import Keypoint, Pose, Position
 from .reps import RepCounter, RepRule
 from .similarity import box_iou, object_keypoint_similarity
 from .single_pose import argmax_cells, decode_single_pose, offset_vectors
 from .style import pose_colour
-from .tracking import MatchTrace, PoseTracker
+from .tracking import LeftOut, MatchTrace, PoseTracker
 
 __all__ = [
     "load",
@@ -45,12 +45,15 @@ __all__ = [
     "candidate_roots",
     "MultiPoseTrace",
     "MatchTrace",
+    "LeftOut",
     "Candidate",
     "WalkStep",
     "network_input_size",
     "valid_input_size",
     "output_resolution",
     "PART_NAMES",
+    "PART_WORDS",
+    "part_words",
     "POSE_CHAIN",
     "SKELETON",
     "draw_poses",
@@ -58,6 +61,7 @@ __all__ = [
     "draw_skeleton",
     "draw_bounding_boxes",
     "draw_pose_scores",
+    "pose_tag",
     "draw_heatmap",
     "draw_offset_vectors",
     "draw_displacement_vectors",

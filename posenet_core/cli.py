@@ -11,6 +11,7 @@ posenet clip.mp4 --angles --csv keypoints.csv
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import json
 import os
@@ -69,6 +70,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--nms-radius", type=float, default=params.DEFAULT_NMS_RADIUS, help="multi-pose, pixels (default 20)"
     )
     parser.add_argument(
+        "--min-pose-confidence",
+        type=float,
+        default=params.DEFAULT_MIN_POSE_CONFIDENCE,
+        help="leave out poses scoring less, in the picture and the JSON, 0 to 1 (default "
+        f"{params.DEFAULT_MIN_POSE_CONFIDENCE:g}, as the demo: the multi-pose decoder's low-score duplicates go)",
+    )
+    parser.add_argument(
         "--min-part-confidence", type=float, default=0.1, help="draw keypoints scoring at least this (default 0.1)"
     )
     parser.add_argument("--track", action="store_true", help='give each person an "id" that stays across frames')
@@ -96,6 +104,8 @@ def check_arguments(args) -> None:
     params.check_scale_factor(args.scale_factor)
     params.check_output_stride(args.output_stride)
     params.check_multi_pose_params(args.max_detections, args.score_threshold, args.nms_radius)
+    if not 0.0 <= args.min_pose_confidence <= 1.0:
+        raise CliError(f"--min-pose-confidence must be a number from 0 to 1; got {args.min_pose_confidence:g}")
     if not args.input.is_file():
         raise CliError(f"cannot read {args.input}: no such file")
     kind = media_kind(args.input)
@@ -116,11 +126,28 @@ def media_kind(path: pathlib.Path) -> str:
     raise CliError(f"cannot tell whether {path} is an image or a video from its extension {suffix or '(none)'}")
 
 
+@contextlib.contextmanager
+def native_stderr_silenced():
+    """File descriptor 2 goes nowhere for a while: LiteRT's C++ side prints "INFO: Created TensorFlow
+    Lite XNNPACK delegate for CPU." there when it makes an interpreter, noise in a command's output
+    (Python's ``sys.stderr`` is flushed first; it writes to the same descriptor)."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
 class Estimator:
     """The chosen estimate (single or multi) with the command line's settings."""
 
     def __init__(self, args):
         self.args = args
+        self._quiet_start = True
 
     @functools.cached_property
     def net(self):
@@ -130,6 +157,16 @@ class Estimator:
         return load_estimator(self.args.model)
 
     def poses(self, image: np.ndarray):
+        """The poses scoring at least --min-pose-confidence."""
+        if self._quiet_start:  # the first frame makes LiteRT's interpreter
+            with native_stderr_silenced():
+                found = self._estimate(image)
+            self._quiet_start = False
+        else:
+            found = self._estimate(image)
+        return [p for p in found if p.score >= self.args.min_pose_confidence]
+
+    def _estimate(self, image: np.ndarray):
         a = self.args
         tuning = {"scale_factor": a.scale_factor, "output_stride": a.output_stride}
         if not a.multi:
@@ -146,7 +183,9 @@ class Estimator:
     def tracker(self):
         from .tracking import PoseTracker
 
-        return PoseTracker(smoothing=self.args.smooth, single_pose=not self.args.multi)
+        return PoseTracker(
+            smoothing=self.args.smooth, single_pose=not self.args.multi, min_pose_score=self.args.min_pose_confidence
+        )
 
     def tracked(self, poses, timestamp: float):
         """With --track or --smooth, the poses the tracker returns (with IDs); otherwise as decoded."""

@@ -119,13 +119,20 @@ def _label(image: np.ndarray, text: str, anchor: tuple[int, int], colour) -> Non
     cv2.putText(image, text, (x + 3, y - baseline - 1), cv2.FONT_HERSHEY_SIMPLEX, scale, style.INK, 1, cv2.LINE_AA)
 
 
+def pose_tag(pose) -> str:
+    """A pose's tag: ``#3 0.87`` (its tracking ID and score) if tracked, else the score alone (``0.87``):
+    an untracked pose has no ID, and a rank in the decoder's order would look like one."""
+    score = f"{pose.score:.2f}"
+    return score if pose.track_id is None else f"#{pose.track_id} {score}"
+
+
 def draw_pose_scores(image, poses, *, min_part_confidence: float = 0.1) -> np.ndarray:
-    """Each pose's number and score (``#1 0.87``) on a tag at the top left of its confident keypoints.
+    """Each pose's tag (``pose_tag``: ``#ID score`` if tracked, else the score) at the top left of its
+    confident keypoints.
 
     Args:
         image: H x W x 3 uint8 RGB (not modified).
-        poses: A ``Pose`` or several, in ``image``'s pixels; numbered from 1 in this order, or by
-            ``track_id`` if tracked (``PoseTracker``).
+        poses: A ``Pose`` or several, in ``image``'s pixels (``PoseTracker`` gives them IDs).
         min_part_confidence: The tag goes above the keypoints scoring at least this (0..1).
 
     Returns:
@@ -140,8 +147,7 @@ def _scores_on(out: np.ndarray, poses, min_part_confidence: float) -> None:
     for index, pose in enumerate(as_pose_list(poses)):
         box = pose.bounding_box(min_part_confidence)
         if box is not None:
-            number = index + 1 if pose.track_id is None else pose.track_id
-            _label(out, f"#{number} {pose.score:.2f}", pixel(box[0], box[1] - 4), colour_of(pose, index))
+            _label(out, pose_tag(pose), pixel(box[0], box[1] - 4), colour_of(pose, index))
 
 
 def draw_poses(

@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 
 from . import style
-from .parts import NUM_KEYPOINTS
+from .parts import NUM_KEYPOINTS, part_words
 
 _FONT = cv2.FONT_HERSHEY_SIMPLEX
 _LEGEND_OPACITY = 0.65
@@ -83,7 +83,7 @@ def draw_heatmap_legend(image, part: str | None = None) -> np.ndarray:
     Returns:
         A new image with the legend in its top left corner.
     """
-    return draw_score_legend(image, "part score" if part is None else f"{part} score")
+    return draw_score_legend(image, "part score" if part is None else f"{part_words(part)} score")
 
 
 def draw_score_legend(image, title: str) -> np.ndarray:

@@ -18,6 +18,9 @@ DEFAULT_OUTPUT_STRIDE = 16
 DEFAULT_MAX_DETECTIONS = 5
 DEFAULT_SCORE_THRESHOLD = 0.5
 DEFAULT_NMS_RADIUS = 20.0
+# Not the article's: the PoseNet demos draw no pose scoring less (the multi-pose decoder also returns
+# low-score duplicates of the people it found). The live demo, the tracker and the command line share it.
+DEFAULT_MIN_POSE_CONFIDENCE = 0.15
 
 
 def _is_real(value) -> bool:

@@ -20,6 +20,14 @@ PART_NAMES = (
     "rightAnkle",
 )
 NUM_KEYPOINTS = len(PART_NAMES)
+
+
+def part_words(name: str) -> str:
+    """A part's name as people write it: ``leftWrist`` -> ``left wrist`` (``PART_NAMES`` stay the article's)."""
+    return "".join(f" {c.lower()}" if c.isupper() else c for c in name)
+
+
+PART_WORDS = tuple(part_words(name) for name in PART_NAMES)
 PART_IDS = {name: i for i, name in enumerate(PART_NAMES)}
 
 

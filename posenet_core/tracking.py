@@ -26,6 +26,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from .one_euro import OneEuroFilter
+from .params import DEFAULT_MIN_POSE_CONFIDENCE
 from .parts import NUM_KEYPOINTS
 from .pose import Keypoint, Pose, Position
 from .similarity import box_areas, iou_matrix, keypoint_boxes, oks_matrix, pose_arrays
@@ -38,7 +39,7 @@ FULL_TRUST_SCORE = 0.5
 class MatchTrace:
     """One frame's matching, as ``PoseTracker.update(..., trace=MatchTrace())`` computed it.
 
-    Rows are the people followed before this frame (seen within ``max_age``), columns the
+    Rows are the people followed before this frame (not yet forgotten: see ``max_age``), columns the
     frame's poses scoring at least ``min_pose_score``. All positions are (x, y) pixels.
     """
 
@@ -52,6 +53,19 @@ class MatchTrace:
     pairs: list = field(default_factory=list)  # (row, column) the assignment chose, at least min_similarity
 
 
+@dataclass(frozen=True)
+class LeftOut:
+    """How many of one frame's poses ``PoseTracker.update`` did not return, and why."""
+
+    low_score: int = 0  # under min_pose_score
+    waiting: int = 0  # new people not yet seen min_hits frames in a row: no ID yet
+    over_limit: int = 0  # newcomers past max_tracks
+
+    @property
+    def total(self) -> int:
+        return self.low_score + self.waiting + self.over_limit
+
+
 @dataclass(eq=False)  # identity, not field values: tracks are looked up by object
 class _Track:
     """One person as last seen (raw positions), how they move, and their smoothing state."""
@@ -60,6 +74,7 @@ class _Track:
     confident: np.ndarray  # 17 booleans
     box: np.ndarray  # around the confident positions: x_min, y_min, x_max, y_max
     time: float  # when last seen
+    frame: int  # the tracker's frame number when last seen
     velocity: np.ndarray = field(default_factory=lambda: np.zeros(2))  # of the whole person, pixels per second
     measured: bool = False  # whether ``velocity`` has been measured yet
     hits: int = 0  # consecutive frames seen; 0 once missed
@@ -95,6 +110,9 @@ class PoseTracker:
         single_pose: the poses come from the single-pose decoder (at most one per frame,
             always "the" person): every pose continues the one track, no matching.
         max_age: seconds a person may go unseen and still get their ID back.
+        max_age_frames: frames a person may go unseen and still get their ID back, however
+            long they took: a person is forgotten only past both limits, so a slow stream
+            (frames seconds apart on a busy server) does not forget everyone at every frame.
         min_hits: consecutive frames a new person must be seen before they get an ID and are
             returned (ghosts that flicker for a frame never show). People in the very first
             frame are returned at once.
@@ -121,9 +139,10 @@ class PoseTracker:
         smoothing: bool = True,
         single_pose: bool = False,
         max_age: float = 1.0,
+        max_age_frames: int = 5,
         min_hits: int = 3,
         max_tracks: int = 10,
-        min_pose_score: float = 0.15,
+        min_pose_score: float = DEFAULT_MIN_POSE_CONFIDENCE,
         min_keypoint_score: float = 0.1,
         min_similarity: float = 0.15,
         oks_weight: float = 0.5,
@@ -134,6 +153,7 @@ class PoseTracker:
         self.smoothing = bool(smoothing)
         self.single_pose = bool(single_pose)
         self.max_age = _check_number("max_age", max_age, 0.0, low_open=True)
+        self.max_age_frames = _check_count("max_age_frames", max_age_frames)
         self.min_hits = _check_count("min_hits", min_hits)
         self.max_tracks = 1 if self.single_pose else _check_count("max_tracks", max_tracks)
         self.min_pose_score = _check_number("min_pose_score", min_pose_score, 0.0, 1.0)
@@ -148,6 +168,8 @@ class PoseTracker:
         """Forget everyone (e.g. when the video restarts). IDs go on from where they were, never reused."""
         self._tracks: list[_Track] = []
         self._time: float | None = None
+        self._frame = 0
+        self.left_out = LeftOut()  # of the last update's poses
         if not hasattr(self, "_next_id"):
             self._next_id = 1
 
@@ -164,7 +186,8 @@ class PoseTracker:
         Returns:
             The tracked poses in the order given, each with ``track_id``, smoothed if
             ``smoothing``; poses under ``min_pose_score``, people not yet seen ``min_hits``
-            frames in a row, and people over ``max_tracks`` are left out.
+            frames in a row, and people over ``max_tracks`` are left out (``left_out`` then
+            says how many, and why).
 
         Raises:
             ValueError: a timestamp that is not a number or does not increase, something
@@ -177,6 +200,7 @@ class PoseTracker:
         if self.single_pose and len(poses) > 1:
             raise ValueError(f"a single_pose tracker takes at most one pose per frame; got {len(poses)}")
         previous_time, self._time = self._time, timestamp
+        self._frame += 1
 
         positions, scores = pose_arrays(poses)
         confident = scores >= self.min_keypoint_score
@@ -184,7 +208,7 @@ class PoseTracker:
         kept = np.flatnonzero((pose_scores >= self.min_pose_score) & confident.any(axis=1))
         positions, scores, confident = positions[kept], scores[kept], confident[kept]
         boxes = keypoint_boxes(positions, confident)
-        self._tracks = [t for t in self._tracks if timestamp - t.time <= self.max_age]
+        self._tracks = [t for t in self._tracks if not self._forgotten(t, timestamp)]
 
         if trace is not None:
             trace.columns, trace.left_out = kept.tolist(), sorted(set(range(len(poses))) - set(kept.tolist()))
@@ -195,6 +219,7 @@ class PoseTracker:
                 track.hits = 0
         self._tracks = [t for t in self._tracks if t.hits > 0 or t.track_id is not None]  # tentative: gone
         self._add_newcomers(track_of, pose_scores[kept], positions, confident, boxes, timestamp)
+        over_limit = len(kept) - len(track_of)
 
         slots = sorted(track_of)  # the order given
         tracks = [track_of[s] for s in slots]
@@ -203,7 +228,7 @@ class PoseTracker:
             shown = self._smooth(tracks, shown, scores[slots], confident[slots], boxes[slots], timestamp, previous_time)
         self._move(tracks, positions[slots], confident[slots], boxes[slots], timestamp)
 
-        tracked = []
+        tracked, waiting = [], 0
         for slot, track, place in zip(slots, tracks, shown.tolist()):
             if track.track_id is None and (track.hits >= self.min_hits or previous_time is None):
                 track.track_id, self._next_id = self._next_id, self._next_id + 1
@@ -212,7 +237,15 @@ class PoseTracker:
                 tracked.append(
                     _with_positions(pose, place, track.track_id) if self.smoothing else _with_id(pose, track)
                 )
+            else:
+                waiting += 1
+        self.left_out = LeftOut(len(poses) - len(kept), waiting, over_limit)
         return tracked
+
+    def _forgotten(self, track: _Track, timestamp: float) -> bool:
+        """Unseen for longer than ``max_age`` seconds and for more than ``max_age_frames`` frames."""
+        unseen_frames = self._frame - track.frame - 1  # frames between then and now
+        return timestamp - track.time > self.max_age and unseen_frames > self.max_age_frames
 
     def _check_timestamp(self, timestamp) -> float:
         try:
@@ -287,7 +320,7 @@ class PoseTracker:
         while unseen and len(self._tracks) + len(newcomers) > self.max_tracks:
             self._tracks.remove(unseen.pop(0))  # the longest unseen make room first
         for slot in newcomers[: max(self.max_tracks - len(self._tracks), 0)]:
-            track_of[slot] = _Track(positions[slot], confident[slot], boxes[slot], timestamp)
+            track_of[slot] = _Track(positions[slot], confident[slot], boxes[slot], timestamp, self._frame)
             self._tracks.append(track_of[slot])
 
     def _smooth(self, tracks, positions, scores, confident, boxes, timestamp, previous_time) -> np.ndarray:
@@ -336,6 +369,7 @@ class PoseTracker:
             if usable:  # seen before, with keypoints in common
                 track.velocity, track.measured = velocity, True
             track.positions, track.confident, track.box, track.time = place, sure, box, timestamp
+            track.frame = self._frame
             track.hits += 1
 
 

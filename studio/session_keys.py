@@ -125,7 +125,8 @@ class TeachKeys:
     CAMERA = "teach:camera"
     UPLOAD = "teach:upload"
     FROM_LIVE = "teach:from_live"  # a live page's snapshot sent here: (PNG bytes, name)
-    STEP = "step"  # also the URL's query key: the open tab is in the link
+    STEP = "step"  # also the URL's query key: the open tab is in the link (as its slug, page.step_slug)
+    STEP_IN_LINK = "teach:step_in_link"  # the slug the page last wrote into the link
     SCALE_FACTOR = "teach:scale_factor"
     OUTPUT_STRIDE = "teach:output_stride"
     MAX_DETECTIONS = "teach:max_detections"

@@ -9,9 +9,10 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 import posenet_core
-from posenet_core import PART_NAMES, MultiPoseTrace, argmax_cells, offset_vectors
+from posenet_core import PART_NAMES, PART_WORDS, MultiPoseTrace, argmax_cells, offset_vectors
 from studio.session_keys import TeachKeys
 from studio.teaching import frames
+from studio.teaching.page import step_slug
 from studio.teaching.text import yx  # how the page writes a (y, x) pair; the values compared are posenet_core's
 from tests.conftest import REPO_ROOT, SAMPLES, as_read, code_spans, markdown_syntax
 
@@ -124,7 +125,7 @@ def test_step_2_shows_17_heatmaps_and_the_chosen_parts_peak(net, yoga):
     assert shown["At cell (y, x)"] == yx((y, x))
     assert shown["Highest nose score"] == f"{scores[y, x, 0]:.4f}"
     captions = [caption for image in app.image for caption in image.captions]
-    assert captions == [f"{name} {scores[:, :, k].max():.2f}" for k, name in enumerate(PART_NAMES)]
+    assert captions == [f"{name} {scores[:, :, k].max():.2f}" for k, name in enumerate(PART_WORDS)]  # "left wrist"
     (chart,) = app.get("vega_lite_chart")
     assert '"tooltip"' in chart.proto.spec and "cell y" in chart.proto.spec, "hovering a cell shows its score"
 
@@ -157,7 +158,7 @@ def test_step_3_whole_pose_table_and_score_are_posenet_cores(net, yoga):
     pose = net.single_pose_from(outputs)  # picture pixels
     assert pose == net.estimate_single_pose(yoga)
     keypoints = table(app, "picture x")
-    assert list(keypoints["part"]) == list(PART_NAMES)
+    assert list(keypoints["part"]) == list(PART_WORDS)  # "left eye", as people write it
     assert np.allclose(keypoints["picture x"], [k.position.x for k in pose.keypoints], atol=1e-3)
     assert np.allclose(keypoints["picture y"], [k.position.y for k in pose.keypoints], atol=1e-3)
     assert np.allclose(keypoints["score"], pose.keypoint_scores(), atol=1e-5)
@@ -196,7 +197,7 @@ def test_step_4_candidates_skips_and_poses_are_posenet_cores(net, three_people):
     assert (shown["Skipped by NMS"], shown["Poses found"]) == (str(skipped), str(len(poses)))
 
     candidates = table(app, "outcome")
-    assert list(candidates["part"]) == [PART_NAMES[p] for p in roots[3]]
+    assert list(candidates["part"]) == [PART_WORDS[p] for p in roots[3]]
     assert (candidates[["cell y", "cell x"]].to_numpy() == np.stack([roots[1], roots[2]], axis=1)).all()
     assert candidates["score"].to_numpy() == pytest.approx(roots[0], abs=1e-6)
     for row, candidate in zip(candidates.itertuples(), trace.candidates):
@@ -208,7 +209,7 @@ def test_step_4_candidates_skips_and_poses_are_posenet_cores(net, three_people):
 
     final = table(app, "pose score")
     assert final["pose score"].to_numpy() == pytest.approx([p.score for p in poses], abs=1e-6)
-    assert list(final["root part"]) == [PART_NAMES[c.part] for c in trace.candidates if c.pose_index is not None]
+    assert list(final["root part"]) == [PART_WORDS[c.part] for c in trace.candidates if c.pose_index is not None]
 
 
 def test_step_4_stepper_walks_the_trace_one_edge_at_a_time(net, three_people):
@@ -403,8 +404,12 @@ def open_link(step: str) -> AppTest:
 
 
 @pytest.mark.parametrize("number", [2, 4, 6])
-def test_a_link_opens_a_step_by_its_number(number):
-    app = open_link(str(number))
+@pytest.mark.parametrize("how", ["number", "slug", "old tab name"])
+def test_a_link_opens_a_step_by_its_slug_or_number(number, how):
+    app = open_link(
+        {"number": str(number), "slug": step_slug(STEPS[number - 1]), "old tab name": STEPS[number - 1]}[how]
+    )
+    assert app.query_params[TeachKeys.STEP] == ["heatmaps", "multi-pose", "across-frames"][number // 2 - 1]
     assert app.session_state[TeachKeys.STEP] == STEPS[number - 1] and not app.warning
     if number == 4:  # the multi-pose step's own widgets are there, step 1's are not
         assert app.slider(key=TeachKeys.MAX_DETECTIONS).value == 5
@@ -418,7 +423,8 @@ def test_a_link_to_no_such_step_says_so_in_plain_text():
     (warning,) = app.warning
     assert markdown_syntax(warning.value) == {"code_inline"}
     assert as_read(warning.value) == (
-        "The link's step=9 [click](http://evil.example) is not a step of this page (allowed: 1 to 7); showing step 1."
+        "The link's step=9 [click](http://evil.example) is not a step of this page (allowed: 1 to 7, or input, "
+        "heatmaps, single-pose, multi-pose, compare-strides, across-frames, newer-models); showing step 1."
     )
     assert [s.key for s in app.slider] == [TeachKeys.SCALE_FACTOR]  # step 1
 
@@ -434,3 +440,11 @@ def test_an_uploaded_files_name_is_shown_as_short_plain_text(good):
     (body,) = shown
     assert markdown_syntax(body) == {"code_inline"}, body
     assert code_spans(body) == ["x` **Camera blocked: [click here to fix…"]  # as typed, cut short
+
+
+def test_the_glossary_explains_the_terms_the_steps_use():
+    app = open_page()
+    (expander,) = [e for e in app.expander if e.label.startswith("Glossary")]
+    text = " ".join(m.value for m in expander.markdown)
+    for term in ("OKS", "IoU", "Hungarian algorithm", "displacement_fwd", "1-euro filter", "NMS", "Offset vector"):
+        assert term in text, term

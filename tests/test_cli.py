@@ -64,6 +64,23 @@ def test_multi_pose_on_an_image_writes_json_and_an_annotated_png(tmp_path):
     assert (annotated != cv2.imread(str(source))).any()
 
 
+def test_the_low_score_duplicates_are_left_out_as_in_the_demo_and_litert_says_nothing(tmp_path):
+    """The one-person yoga photo: the multi-pose decoder also returns two duplicates scoring ~0.05."""
+    counts = {}
+    for name, extra in (("default", []), ("all", ["--min-pose-confidence", "0"])):
+        poses_file, picture = tmp_path / f"{name}.json", tmp_path / f"{name}.png"
+        result = run_cli(SAMPLES / "pose.jpg", "--multi", "--json", poses_file, "--out", picture, *extra)
+        assert_succeeded(result)
+        assert "XNNPACK" not in result.stderr and "INFO" not in result.stderr, result.stderr
+        counts[name] = [pose["score"] for pose in json.loads(poses_file.read_text())["poses"]]
+        counts[name + " picture"] = cv2.imread(str(picture))
+    assert len(counts["default"]) == 1 and counts["default"][0] > 0.5
+    assert len(counts["all"]) == 3 and min(counts["all"]) < 0.15
+    assert (counts["default picture"] != counts["all picture"]).any()  # the duplicates' tags are not drawn
+    result = run_cli(SAMPLES / "pose.jpg", "--min-pose-confidence", "1.5")
+    assert result.returncode == 1 and "--min-pose-confidence must be a number from 0 to 1" in result.stderr
+
+
 @pytest.mark.parametrize(("model", "people"), [("movenet-multipose", 3), ("movenet-lightning", 1)])
 def test_any_model_on_an_image_writes_the_same_json(tmp_path, model, people):
     poses_file = tmp_path / "poses.json"

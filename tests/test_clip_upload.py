@@ -160,6 +160,15 @@ def test_a_bad_clip_gets_a_plain_message_and_no_player(tmp_path, case):
 
 
 @pytest.mark.usefixtures("webrtc_without_server")
+def test_before_a_file_is_chosen_the_video_column_says_what_to_do():
+    app = open_upload()
+    assert [i.value for i in app.info] == [clip_panel.upload_first()]
+    assert all(words in clip_panel.upload_first() for words in ("Choose a video file", "50 MB", "60 s"))
+    video_column = app.main.columns[0]
+    assert [i.value for i in video_column.info] == [clip_panel.upload_first()]
+
+
+@pytest.mark.usefixtures("webrtc_without_server")
 def test_a_good_clip_is_played_and_deleted_when_another_source_is_chosen(clip_bytes):
     app = upload(open_upload(), "squats.mp4", clip_bytes)
     assert not app.error
@@ -182,6 +191,8 @@ def test_analysing_the_whole_clip_offers_the_video_and_the_poses(clip_bytes):
     assert not app.exception, app.exception
     downloads = app.get("download_button")
     assert len(downloads) == 3, downloads  # video, JSON, CSV
+    previews = app.get("video")  # the annotated result plays in the page
+    assert len(previews) == 1 and previews[0].proto.url, previews
     record = json.loads(job.json_path.read_text())
     assert record["video"] == "squats.mp4" and [f["frame"] for f in record["frames"]] == list(range(8))
     assert all("leftKnee" in pose["angles"] for f in record["frames"] for pose in f["poses"])

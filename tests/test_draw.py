@@ -116,6 +116,18 @@ def test_draw_pose_scores_writes_the_score_at_the_top_left_of_the_pose():
     assert (other_score[:24, 30:130] != tag).any()  # the text shows the score
 
 
+def test_a_tag_shows_an_id_only_for_a_tracked_pose():
+    untracked = posenet_core.Pose(0.934, SCENE.keypoints)
+    assert posenet_core.pose_tag(untracked) == "0.93"  # no "#1": a rank would look like an ID
+    assert posenet_core.pose_tag(posenet_core.Pose(0.934, SCENE.keypoints, 7)) == "#7 0.93"
+    # Drawn: the tracked tag is wider by its "#7 ".
+    widths = []
+    for pose in (untracked, posenet_core.Pose(0.934, SCENE.keypoints, 7)):
+        columns = np.flatnonzero(posenet_core.draw_pose_scores(black(), pose)[:24].any(axis=(0, 2)))
+        widths.append(columns[-1] - columns[0])
+    assert widths[1] > widths[0] + 10, widths
+
+
 def test_draw_poses_is_skeleton_and_keypoints_with_optional_boxes_and_scores():
     plain = posenet_core.draw_poses(black(), SCENE)
     assert changed(plain, 40, 100) and changed(plain, 150, 20)

@@ -68,3 +68,37 @@ def test_a_range_changed_in_the_table_reaches_the_widget_the_link_and_the_teachi
     teaching = go_to(open_page(), "4 · Multi-pose")  # the teaching page's slider
     slider = teaching.slider(key=TeachKeys.MAX_DETECTIONS)
     assert (slider.label, slider.min, slider.max, slider.value) == ("Max pose detections", 1, 7, 3)
+
+
+ARTICLE_NAMES = ("scale_factor", "flip_horizontal", "output_stride", "max_detections", "score_threshold", "nms_radius")
+DEMO_NAMES = ("min_pose_confidence", "min_part_confidence")  # the PoseNet demos' own names
+
+
+def test_every_setting_has_a_plain_sentence_with_the_articles_term_beside_it():
+    for field, p in PARAMETERS.items():
+        assert p.help and p.help.endswith((".", ")")), field
+        if field in ARTICLE_NAMES + DEMO_NAMES:
+            assert f"`{p.link_name}`" in p.help, field
+    assert "non-maximum suppression" in PARAMETERS["nms_radius"].label
+    # The two thresholds that read alike say which is decoding and which is drawing, and point at each other.
+    assert PARAMETERS["score_threshold"].help.startswith("Decoding:") and "Minimum pose confidence" in (
+        PARAMETERS["score_threshold"].help
+    )
+    assert PARAMETERS["min_pose_confidence"].help.startswith("Drawing:") and "Pose score threshold" in (
+        PARAMETERS["min_pose_confidence"].help
+    )
+    assert "1-euro filter" in PARAMETERS["smooth_keypoints"].help
+    assert set(parameters.VIEW_WORDS) == set(parameters.VIEWS)
+
+
+def test_a_view_is_explained_under_its_switch_and_parts_read_as_words(webrtc_without_server):
+    app = AppTest.from_file(str(REPO_ROOT / "streamlit_app.py"), default_timeout=120).run()
+    app.switch_page("pages/multi_pose.py").run()
+    keys = DemoKeys("multi")
+    assert not [c for c in app.caption if c.value in parameters.VIEW_WORDS.values()]  # the skeleton needs none
+    for view in ("heatmap", "offsets", "displacements"):
+        app.radio(key=keys.widget("view")).set_value(view).run()
+        assert parameters.VIEW_WORDS[view] in [c.value for c in app.caption], view
+    app.radio(key=keys.widget("view")).set_value("heatmap").run()
+    part = app.selectbox(key=keys.widget("heatmap_part"))
+    assert part.format_func("leftWrist") == "left wrist" and part.help

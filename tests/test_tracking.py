@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from test_accuracy import keypoint_errors
 
-from posenet_core import MatchTrace, Pose, PoseTracker, box_iou, object_keypoint_similarity
+from posenet_core import LeftOut, MatchTrace, Pose, PoseTracker, box_iou, object_keypoint_similarity
 
 # A standing person in a 100 x 200 box (x 0..100, y 0..200), in part order.
 TEMPLATE = np.array(
@@ -157,16 +157,51 @@ def test_low_score_poses_are_not_tracked():
     assert len(trace.track_ids) == 1  # the people followed before that frame
 
 
-def test_tracks_age_out_after_max_age_seconds():
+def test_tracks_age_out_after_max_age_seconds_at_a_normal_frame_rate():
     for gap, expected in [(0.9, [1]), (1.1, [])]:
         tracker = PoseTracker(max_age=1.0, min_hits=2)
         for i in range(4):
             tracker.update([person(0)], i * FRAME)
-        tracker.update([], 4 * FRAME)
-        back = 3 * FRAME + gap
+        frames_away = round(gap / FRAME)  # at 30 fps: many more frames than max_age_frames
+        for i in range(4, 4 + frames_away):
+            tracker.update([], i * FRAME)
+        back = (4 + frames_away) * FRAME
         assert ids(tracker.update([person(0)], back)) == expected, gap
         if not expected:  # forgotten: a new person, who needs min_hits frames for a new ID
             assert ids(tracker.update([person(0)], back + FRAME)) == [2]
+            assert tracker.left_out.total == 0
+        else:
+            assert tracker.left_out == LeftOut()
+
+
+def test_at_a_low_frame_rate_people_keep_their_ids_and_age_out_in_frames():
+    """A busy server processes a frame every 2 s: longer than max_age, yet nobody is forgotten
+    or hidden; a person is forgotten once unseen for more than max_age_frames frames."""
+    slow = 2.0
+    tracker = PoseTracker(max_age=1.0, max_age_frames=3, min_hits=3)
+    assert ids(tracker.update([person(0), person(400)], 0.0)) == [1, 2]
+    for i in range(1, 6):
+        assert ids(tracker.update([person(0), person(400)], i * slow)) == [1, 2], i
+        assert tracker.left_out == LeftOut()
+    # The second person steps away for 3 frames (6 s): back with the same ID.
+    for i in range(6, 9):
+        assert ids(tracker.update([person(0)], i * slow)) == [1]
+    assert ids(tracker.update([person(0), person(400)], 9 * slow)) == [1, 2]
+    # For 4 frames: forgotten; coming back, a new person who waits min_hits frames (and says so).
+    for i in range(10, 14):
+        tracker.update([person(0)], i * slow)
+    assert ids(tracker.update([person(0), person(400)], 14 * slow)) == [1]
+    assert tracker.left_out == LeftOut(waiting=1)
+    assert ids(tracker.update([person(0), person(400)], 15 * slow)) == [1]
+    assert ids(tracker.update([person(0), person(400)], 16 * slow)) == [1, 3]
+
+
+def test_left_out_says_why_poses_are_not_returned():
+    tracker = PoseTracker(max_tracks=2, min_hits=2, min_pose_score=0.3)
+    tracker.update([person(0)], 0.0)
+    tracker.update([person(0), person(400), person(800, score=0.8), person(5, score=0.1)], FRAME)
+    assert tracker.left_out == LeftOut(low_score=1, waiting=1, over_limit=1)
+    assert tracker.left_out.total == 3
 
 
 def test_the_maximum_number_of_tracks():
@@ -183,12 +218,14 @@ def test_the_maximum_number_of_tracks():
 
 
 def test_ids_are_never_reused():
-    tracker = PoseTracker(max_age=0.5, min_hits=1)
+    tracker = PoseTracker(max_age=0.5, max_age_frames=1, min_hits=1)
     seen = []
     time = 0.0
     for _ in range(3):
         seen += ids(tracker.update([person(0)], time))
-        time += 1.0  # longer than max_age: the next one is a new person
+        tracker.update([], time + 0.5)
+        tracker.update([], time + 0.75)
+        time += 1.0  # longer than max_age, and two frames unseen: the next one is a new person
     tracker.reset()
     seen += ids(tracker.update([person(0)], 0.0))  # a restarted video: new people, new numbers
     assert seen == [1, 2, 3, 4]
@@ -253,6 +290,7 @@ BAD_SETTINGS = [
     ({"max_age": 0}, "max_age"),
     ({"max_age": math.inf}, "max_age"),
     ({"min_hits": 0}, "min_hits"),
+    ({"max_age_frames": 0}, "max_age_frames"),
     ({"min_hits": 2.5}, "min_hits"),
     ({"max_tracks": 0}, "max_tracks"),
     ({"min_pose_score": 1.5}, "min_pose_score"),

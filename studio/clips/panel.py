@@ -12,7 +12,7 @@ import streamlit as st
 import posenet_core
 from posenet_core.clip import probe_clip
 from studio.clips import charts
-from studio.clips.files import UPLOAD_TYPES, ClipRefused, SessionClip
+from studio.clips.files import MAX_DURATION_S, UPLOAD_TYPES, ClipRefused, SessionClip
 from studio.clips.jobs import ClipJob, ServerBusy
 from studio.hosting.admission import ADMISSION
 from studio.live import webrtc_compat
@@ -22,6 +22,15 @@ from studio.session_keys import DemoKeys, TeachKeys
 from studio.settings.demo import DemoSettings
 from studio.site_map import TEACHING
 from studio.sources import SAMPLES, UPLOAD
+
+
+def upload_first() -> str:
+    """What the video column says until a clip is chosen (the size cap is config.toml's server.maxUploadSize)."""
+    return (
+        "**Choose a video file** in *Your clip*, under *Video source* (beside this; below it on a phone): "
+        f"MP4, WebM or MOV, up to {st.get_option('server.maxUploadSize')} MB and {MAX_DURATION_S:.0f} s. "
+        "It then plays here through PoseNet, like the samples, and *Analyse the whole clip* annotates every frame."
+    )
 
 
 def _session_clip(keys: DemoKeys) -> SessionClip:
@@ -57,7 +66,6 @@ def clip_picker(keys: DemoKeys) -> tuple[pathlib.Path, str] | None:
     clip = _session_clip(keys)
     if uploaded is None:
         forget_clip(keys)
-        st.info("Choose a video file to play it through PoseNet.", icon=":material/upload:")
         return None
     if clip.upload_id != uploaded.file_id:
         _cancel_job(keys)
@@ -108,6 +116,9 @@ def _progress(keys: DemoKeys) -> None:
         st.rerun(scope="app")
     if job.status == "done":
         stem = pathlib.Path(job.name).stem
+        # The result in the page first: a class sees it without downloading anything.
+        st.video(str(job.video_path), format="video/mp4", loop=True, muted=True)
+        st.caption(f"{shown(job.name)}, every frame through PoseNet at the settings it was started with.")
         _download_buttons(
             keys,
             ("Annotated video (MP4)", job.video_path.read_bytes(), f"{stem}_posenet.mp4", "video/mp4", "video"),

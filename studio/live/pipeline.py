@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 
 import posenet_core
-from posenet_core import Pose
+from posenet_core import LeftOut, Pose
 from posenet_core.successors.draw import draw_movenet_centres, draw_movenet_heatmap
 from posenet_core.successors.movenet import MoveNetOutputs
 from studio.live.stream_tracker import StreamTracker
@@ -31,6 +31,8 @@ class FrameReport:
     output_resolution: tuple[int, int]
     all_pose_scores: list[float] = field(default_factory=list)  # every decoded pose, before the display filter
     model: str = posenet_core.DEFAULT_MODEL
+    min_pose_confidence: float = 0.0  # the display filter: poses scoring less are not drawn
+    left_out: LeftOut = field(default_factory=LeftOut)  # above it, yet not drawn by the tracker: how many, why
 
 
 def estimate(net: posenet_core.PoseNet, outputs: posenet_core.NetworkOutputs, s: DemoSettings) -> list[Pose]:
@@ -103,8 +105,10 @@ def process_frame(
     render_started = time.perf_counter()
 
     shown = [p for p in poses if p.score >= s.min_pose_confidence]
+    left_out = LeftOut()
     if tracker is not None:
         shown = tracker.update(shown, timestamp, s)
+        left_out = tracker.left_out
     picture = draw_view(image, outputs, shown, s)
     if s.flip_horizontal:
         # A mirror view, as a webcam preview is expected to look: mirror the frame and
@@ -128,6 +132,13 @@ def process_frame(
     timings["render"] = 1e3 * (finished - render_started)
     timings["total"] = 1e3 * (finished - started)
     report = FrameReport(
-        shown, timings, outputs.input_size, outputs.output_resolution, [p.score for p in poses], s.model
+        shown,
+        timings,
+        outputs.input_size,
+        outputs.output_resolution,
+        [p.score for p in poses],
+        s.model,
+        s.min_pose_confidence,
+        left_out,
     )
     return picture, report

@@ -21,6 +21,18 @@ VIEWS = {
     "displacements": "Displacement vectors",
     "centres": "Person centres",
 }
+# What a student sees in each view, in one sentence (shown under the view switch), with the article's term.
+VIEW_WORDS = {
+    "overlay": "The people PoseNet found: their 17 body parts (keypoints) joined into skeletons.",
+    "heatmap": "Each square is one cell of the network's grid; the brighter it is, the surer the network is "
+    "that the part is there (the heatmap, a score from 0 to 1 per part and cell).",
+    "offsets": "Each arrow goes from a likely cell to the exact spot the network says the part is inside "
+    "it (the offset vector, which refines the coarse grid to the pixel).",
+    "centres": "Each bright spot is where MoveNet thinks a person's middle is: it finds each person from "
+    "there outwards (MoveNet's centre heatmap).",
+    "displacements": "Each arrow leads from one body part to where the next part along the skeleton should "
+    "be, e.g. elbow to wrist: multi-pose decoding follows these to build each person (displacement vectors).",
+}
 ALL_PARTS = "all"  # how "the max over all parts" is spelt where None cannot be (widgets, links)
 _FLAGS = {"true": True, "1": True, "yes": True, "on": True, "false": False, "0": False, "no": False, "off": False}
 
@@ -131,7 +143,8 @@ _TABLE = (
         "Image scale factor",
         "imageScaleFactor",
         params.DEFAULT_SCALE_FACTOR,
-        "The frame is resized by this before the network sees it: lower is faster, higher is more accurate.",
+        "How much the frame is shrunk before the network sees it: lower is faster, higher finds smaller "
+        "people and places parts more exactly (the article's `imageScaleFactor`).",
         *params.SCALE_FACTOR_RANGE,
         step=0.05,
     ),
@@ -140,14 +153,15 @@ _TABLE = (
         "Flip horizontal",
         "flipHorizontal",
         False,
-        "Mirror the picture and the poses, as a webcam preview usually looks.",
+        "Mirror the picture and the poses, as a webcam preview usually looks (the article's `flipHorizontal`).",
     ),
     Parameter(
         "output_stride",
         "Output stride",
         "outputStride",
         params.DEFAULT_OUTPUT_STRIDE,
-        "Pixels per heatmap cell: 8 is the most accurate and slowest, 32 the fastest.",
+        "How many pixels of the network's input one heatmap cell covers: 8 is the finest grid, most "
+        "accurate and slowest, 32 the coarsest and fastest (the article's `outputStride`).",
         options=params.OUTPUT_STRIDES,
     ),
     Parameter(
@@ -155,7 +169,7 @@ _TABLE = (
         "Max pose detections",
         "maxPoseDetections",
         params.DEFAULT_MAX_DETECTIONS,
-        "At most this many poses are decoded.",
+        "The most people the decoder looks for in one frame (the article's `maxPoseDetections`).",
         low=1,
         high=20,
         step=1,
@@ -166,7 +180,9 @@ _TABLE = (
         "Pose score threshold",
         "scoreThreshold",
         params.DEFAULT_SCORE_THRESHOLD,
-        "A pose starts only from a part scoring at least this.",
+        "Decoding: a new person is only started from a body part the network is at least this sure of; "
+        "lower finds more people, and more ghosts (the article's `scoreThreshold`; compare *Minimum pose "
+        "confidence*, which only decides what is drawn).",
         low=0.0,
         high=1.0,
         step=0.05,
@@ -174,11 +190,12 @@ _TABLE = (
     ),
     Parameter(
         "nms_radius",
-        "NMS radius",
+        "NMS radius (non-maximum suppression)",
         "nmsRadius",
         params.DEFAULT_NMS_RADIUS,
-        "Pixels (in the resized frame, the network's input) within which a second pose's part counts as "
-        "the same part, so that candidate is skipped.",
+        "Non-maximum suppression: a body part this close (in pixels of the network's input) to the same "
+        "part of a person already found is that person again, not a new one, so it is skipped (the "
+        "article's `nmsRadius`).",
         low=1.0,
         high=40.0,
         step=1.0,
@@ -189,8 +206,9 @@ _TABLE = (
         "min_pose_confidence",
         "Minimum pose confidence",
         "minPoseConfidence",
-        0.15,
-        "Poses scoring less are not drawn.",
+        params.DEFAULT_MIN_POSE_CONFIDENCE,
+        "Drawing: people whose pose score (the mean of their 17 part scores) is lower are not drawn; the "
+        "decoding is the same (the demos' `minPoseConfidence`; compare *Pose score threshold*).",
         low=0.0,
         high=1.0,
         step=0.05,
@@ -201,7 +219,7 @@ _TABLE = (
         "Minimum part confidence",
         "minPartConfidence",
         0.1,
-        "Keypoints scoring less are not drawn.",
+        "Drawing: body parts the network is less sure of than this are not drawn (the demos' `minPartConfidence`).",
         low=0.0,
         high=1.0,
         step=0.05,
@@ -211,24 +229,42 @@ _TABLE = (
         "Show",
         "view",
         "overlay",
-        "What to draw under the skeleton. Each model offers the outputs it has: offset and displacement "
-        "vectors are PoseNet's (MoveNet decodes centre-out, with no displacement chain); person centres "
-        "are MoveNet's (PoseNet has no centre heatmap).",
+        "What the video shows: the skeletons found, or what the network outputs before decoding. Each model "
+        "offers the outputs it has: offset and displacement vectors are PoseNet's (MoveNet decodes centre-out, "
+        "with no displacement chain); person centres are MoveNet's (PoseNet has no centre heatmap).",
         options=tuple(VIEWS),
         multi_pose_options=("displacements",),  # displacement vectors only steer multi-pose decoding
     ),
-    Parameter("heatmap_part", "Heatmap of", "part", None, options=(ALL_PARTS, *PART_NAMES), none_option=ALL_PARTS),
+    Parameter(
+        "heatmap_part",
+        "Heatmap of",
+        "part",
+        None,
+        "One body part's heatmap, or the highest score of all 17 in each cell.",
+        options=(ALL_PARTS, *PART_NAMES),
+        none_option=ALL_PARTS,
+    ),
     Parameter(
         "vector_min_score",
         "Draw offsets of cells scoring at least",
         "vectorMinScore",
         0.5,
+        "Only cells at least this likely to hold a part show their offset arrow; lower shows more arrows.",
         low=0.1,
         high=0.95,
         step=0.05,
     ),
-    Parameter("show_boxes", "Bounding boxes", "boundingBoxes", False),
-    Parameter("show_scores", "Pose scores", "poseScores", True, multi_pose_only=True),
+    Parameter(
+        "show_boxes", "Bounding boxes", "boundingBoxes", False, "A box around each person's confident body parts."
+    ),
+    Parameter(
+        "show_scores",
+        "Pose scores",
+        "poseScores",
+        True,
+        "A tag on each person: their pose score, after their tracking ID (#) when tracking is on.",
+        multi_pose_only=True,
+    ),
     Parameter(
         "show_angles",
         "Joint angles",
@@ -244,14 +280,16 @@ _TABLE = (
         "Track people",
         "track",
         True,
-        "Each person keeps one ID and one colour from frame to frame.",
+        "Each person keeps one number (#ID) and one colour from frame to frame, matched by how much their "
+        "keypoints (OKS) and boxes (IoU) overlap with where they were.",
     ),
     Parameter(
         "smooth_keypoints",
         "Smooth keypoints",
         "smooth",
         True,
-        "A 1-euro filter per keypoint: still keypoints stop jittering, moving ones follow closely.",
+        "Steadier keypoints: each one is averaged over the last frames, strongly while it stays still (no "
+        "jitter) and hardly when it moves fast (no lag), which is what a 1-euro filter does.",
     ),
     Parameter(
         "smoothing_strength",

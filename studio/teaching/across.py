@@ -151,5 +151,6 @@ def across_frames_step(frame: Frame) -> None:
         f"velocity they last had, so fast movers and people walking past each other keep their IDs.\n"
         f"- **min_hits and max_age:** a new person gets an ID only after {tracker.min_hits} frames in a row "
         f"(a ghost that flickers for a frame never shows), and a person unseen for more than "
-        f"{tracker.max_age:g} s is forgotten (an ID is never reused)."
+        f"{tracker.max_age:g} s and more than {tracker.max_age_frames} frames is forgotten (so a slow server "
+        f"does not forget everyone between two frames; an ID is never reused within a stream)."
     )

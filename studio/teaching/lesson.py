@@ -16,6 +16,7 @@ import numpy as np
 import posenet_core
 from posenet_core import (
     PART_NAMES,
+    PART_WORDS,
     POSE_CHAIN,
     Candidate,
     MultiPoseTrace,
@@ -214,7 +215,7 @@ def multi_pose_lesson(outputs: NetworkOutputs, settings: MultiPoseSettings) -> M
 
 def edge_name(edge: int) -> str:
     parent, child = POSE_CHAIN[edge]
-    return f"{PART_NAMES[parent]} → {PART_NAMES[child]}"
+    return f"{PART_WORDS[parent]} → {PART_WORDS[child]}"
 
 
 def distance(a: tuple[float, float], b: tuple[float, float]) -> float:

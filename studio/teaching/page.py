@@ -11,6 +11,7 @@ from studio.sources import CAMERA, SAMPLE_PHOTOS, THREE_PEOPLE, UPLOAD, YOGA
 from studio.teaching import across, newer, steps, walk
 from studio.teaching.cache import sample_frame, upload_frame
 from studio.teaching.frames import MAX_SIDE, MAX_UPLOAD_MB, Frame, FrameError, digest_of
+from studio.teaching.glossary import glossary
 from studio.teaching.text import size
 
 # The uploader takes any file up to this (above .streamlit/config.toml's server.maxUploadSize), so that
@@ -90,21 +91,46 @@ def pick_frame() -> Frame | None:
     return frame
 
 
-def _step_by_number() -> None:
-    """Let a link open a step by its number (``?step=4``) as well as by its tab's name."""
-    wanted = st.query_params.get(TeachKeys.STEP)
+def step_slug(label: str) -> str:
+    """A tab's name in the link: "2 · Heatmaps" -> "heatmaps" (``?step=heatmaps``)."""
+    return label.split(" · ", 1)[-1].lower().replace(" ", "-")
+
+
+def _step_named(wanted: str) -> str | None:
+    """The tab a link's ``step`` names: by slug, by number (``?step=4``) or by the tab's full name."""
     names = list(STEPS)
-    if wanted is None or wanted in names:
-        return
+    by_slug = {step_slug(name): name for name in names}
     if wanted.strip().isdigit() and 1 <= int(wanted) <= len(names):
-        st.session_state[TeachKeys.STEP] = st.query_params[TeachKeys.STEP] = names[int(wanted) - 1]
+        return names[int(wanted) - 1]
+    return by_slug.get(wanted.strip().lower()) or (wanted if wanted in names else None)
+
+
+def _step_from_link() -> None:
+    """Open the step a link asks for; a value the page wrote itself is left alone (the tab clicked rules)."""
+    wanted = st.query_params.get(TeachKeys.STEP)
+    if wanted is None or wanted == st.session_state.get(TeachKeys.STEP_IN_LINK):
+        return
+    name = _step_named(wanted)
+    if name is not None:
+        st.session_state[TeachKeys.STEP] = name
+        return
+    st.query_params.pop(TeachKeys.STEP)
+    st.warning(
+        f"The link's {shown('step=' + wanted)} is not a step of this page (allowed: 1 to {len(STEPS)}, or "
+        f"{', '.join(step_slug(name) for name in STEPS)}); showing step 1.",
+        icon=":material/link_off:",
+    )
+
+
+def _step_into_link() -> None:
+    """The open tab's slug in the address bar (none for the first), so a copied link opens it."""
+    name = st.session_state.get(TeachKeys.STEP) or next(iter(STEPS))
+    slug = None if name == next(iter(STEPS)) else step_slug(name)
+    if slug is None:
+        st.query_params.pop(TeachKeys.STEP, None)
     else:
-        st.query_params.pop(TeachKeys.STEP)
-        st.warning(
-            f"The link's {shown('step=' + wanted)} is not a step of this page (allowed: 1 to {len(names)}); "
-            "showing step 1.",
-            icon=":material/link_off:",
-        )
+        st.query_params[TeachKeys.STEP] = slug
+    st.session_state[TeachKeys.STEP_IN_LINK] = slug
 
 
 def render_teaching_page() -> None:
@@ -115,12 +141,14 @@ def render_teaching_page() -> None:
         "next. Decoding turns that grid of numbers into people. Pick a picture and follow it step by step: "
         "every number below is what this app's PoseNet computed for it."
     )
+    glossary()
     frame = pick_frame()
     if frame is None:
         return
-    _step_by_number()
+    _step_from_link()
     get_model()  # a cold server's progress, above the tabs, rather than a blank page
-    tabs = st.tabs(list(STEPS), key=TeachKeys.STEP, on_change="rerun", bind="query-params")
+    tabs = st.tabs(list(STEPS), key=TeachKeys.STEP, on_change="rerun")
+    _step_into_link()
     for tab, render in zip(tabs, STEPS.values()):
         with tab:
             if tab.open is not False:  # only the open tab runs (None: not tracked, run them all)

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 import posenet_core
-from posenet_core import PART_NAMES, argmax_cells
+from posenet_core import PART_NAMES, PART_WORDS, argmax_cells, part_words
 from studio.session_keys import TeachKeys
 from studio.settings.slider import parameter_slider
 from studio.settings.table import PARAMETERS, page_defaults
@@ -35,7 +35,9 @@ def settings_caption() -> None:
 
 
 def part_picker(label: str, key: str, default: str) -> int:
-    name = st.pills(label, PART_NAMES, default=default, required=True, key=key, persist_state="session")
+    name = st.pills(
+        label, PART_NAMES, default=default, required=True, key=key, persist_state="session", format_func=part_words
+    )
     return PART_NAMES.index(name)
 
 
@@ -110,7 +112,7 @@ def input_step(frame: Frame) -> None:
             "Output resolution (cells)": size(a.output_resolution),
         }
     )
-    st.code(_input_formula(a), language="text")
+    st.code(_input_formula(a), language="text", wrap_lines=True)  # on a phone the formulas wrap, never scroll sideways
 
 
 # Step 2 ----------------------------------------------------------------------------------
@@ -126,7 +128,7 @@ def heatmaps_step(frame: Frame) -> None:
         "for *how likely is this part in this cell*. Pick a part; hover a cell to read its score."
     )
     part = part_picker("Part", TeachKeys.HEATMAP_PART, "leftWrist")
-    name = PART_NAMES[part]
+    name = PART_WORDS[part]
     cell = argmax_cells(outputs.heatmap_scores)[part]
     metric_row(
         {
@@ -153,9 +155,9 @@ def heatmaps_step(frame: Frame) -> None:
             scores = outputs.heatmap_scores[:, :, k]
             column.image(
                 cv.heatmap_thumbnail(scores),
-                caption=f"{PART_NAMES[k]} {scores.max():.2f}",
+                caption=f"{PART_WORDS[k]} {scores.max():.2f}",
                 width="stretch",
-                alt=f"Heatmap of the {PART_NAMES[k]}: highest score {scores.max():.2f}.",
+                alt=f"Heatmap of the {PART_WORDS[k]}: highest score {scores.max():.2f}.",
             )
 
 
@@ -197,7 +199,7 @@ def _pose_score_formula(lesson, per_line: int = 4) -> str:
 def _keypoint_table(lesson) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "part": [r.name for r in lesson.readings],
+            "part": [part_words(r.name) for r in lesson.readings],
             "cell y": [r.cell[0] for r in lesson.readings],
             "cell x": [r.cell[1] for r in lesson.readings],
             "score": [r.score for r in lesson.readings],
@@ -235,9 +237,9 @@ def single_pose_step(frame: Frame) -> None:
         st.image(
             marked(base).image,
             width="stretch",
-            caption=f"{r.name}: the argmax cell (yellow), the offset vector (green arrow) from the cell's "
+            caption=f"{part_words(r.name)}: the argmax cell (yellow), the offset vector (green arrow) from the cell's "
             f"centre to the keypoint (pink).",
-            alt=f"The picture with the {r.name}'s argmax cell, its offset vector and the keypoint marked.",
+            alt=f"The picture with the {part_words(r.name)}'s argmax cell, its offset vector and the keypoint marked.",
         )
     with detail:
         zoom = cv.Canvas.around(frame.image, outputs, cell_centre).grid()
@@ -245,7 +247,7 @@ def single_pose_step(frame: Frame) -> None:
             marked(zoom).image,
             caption="The same, magnified: the cells around the argmax cell.",
             width="stretch",
-            alt=f"A magnified crop around the {r.name}'s argmax cell.",
+            alt=f"A magnified crop around the {part_words(r.name)}'s argmax cell.",
         )
     metric_row(
         {
@@ -255,7 +257,7 @@ def single_pose_step(frame: Frame) -> None:
             "Keypoint (y, x)": yx(r.position_yx, 1),
         }
     )
-    st.code(_part_formula(r, stride, outputs.scale_yx), language="text")
+    st.code(_part_formula(r, stride, outputs.scale_yx), language="text", wrap_lines=True)
 
     st.subheader("The whole pose")
     picture, numbers = st.columns([3, 2], gap="large")
@@ -268,7 +270,7 @@ def single_pose_step(frame: Frame) -> None:
         )
     with numbers:
         st.metric("Pose score", f"{lesson.pose.score:.4f}")
-        st.code(_pose_score_formula(lesson), language="text")
+        st.code(_pose_score_formula(lesson), language="text", wrap_lines=True)
         st.caption(
             "Each part takes the strongest cell anywhere in the picture, so with several people in it the parts "
             "can come from different people: multi-pose decoding (step 4) keeps people apart. In the table, "

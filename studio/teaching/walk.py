@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 import posenet_core
-from posenet_core import PART_NAMES, NetworkOutputs, pose_colour
+from posenet_core import PART_NAMES, PART_WORDS, NetworkOutputs, pose_colour
 from studio.session_keys import TeachKeys
 from studio.settings.slider import parameter_slider
 from studio.settings.table import PARAMETERS
@@ -153,7 +153,7 @@ def _focus(lesson: MultiPoseLesson, event: WalkEvent, stride: int) -> tuple[tupl
 
 def _candidate_text(lesson: MultiPoseLesson, event: WalkEvent) -> tuple[str, str]:
     c, radius = event.candidate, lesson.settings.nms_radius
-    name = PART_NAMES[c.part]
+    name, words = PART_NAMES[c.part], PART_WORDS[c.part]  # in the code lines, in the sentences
     lines = [
         f"candidate  {name} at cell {yx(c.cell)}, score {c.score:.4f}",
         f"position   cell * stride + offset = {yx(c.position_yx, 2)}",
@@ -165,8 +165,8 @@ def _candidate_text(lesson: MultiPoseLesson, event: WalkEvent) -> tuple[str, str
             f"{distance(c.position_yx, other):.2f} px away, within the radius {radius:g}  ->  skipped"
         )
         title = (
-            f"**Candidate {event.candidate_number}: skipped.** Pose {c.blocked_by + 1} already has a {name} "
-            f"within {radius:g} px (red disk): this peak is the same person's {name}, not a new person."
+            f"**Candidate {event.candidate_number}: skipped.** Pose {c.blocked_by + 1} already has a {words} "
+            f"within {radius:g} px (red disk): this peak is the same person's {words}, not a new person."
         )
     else:
         found = lesson.poses_before(event)
@@ -176,7 +176,7 @@ def _candidate_text(lesson: MultiPoseLesson, event: WalkEvent) -> tuple[str, str
         lines.append(f"NMS check  {others}  ->  root of pose {c.pose_index + 1}")
         title = (
             f"**Candidate {event.candidate_number}: root of pose {c.pose_index + 1}.** The strongest "
-            f"candidate left is a {name}; no pose found so far has a {name} within {radius:g} px of it, "
+            f"candidate left is a {words}; no pose found so far has a {words} within {radius:g} px of it, "
             f"so a new person starts here and the decoder walks the pose chain from it."
         )
     return title, "\n".join(lines)
@@ -184,15 +184,16 @@ def _candidate_text(lesson: MultiPoseLesson, event: WalkEvent) -> tuple[str, str
 
 def _step_text(lesson: MultiPoseLesson, event: WalkEvent) -> tuple[str, str]:
     step = event.step
-    source, target = PART_NAMES[step.source_part], PART_NAMES[step.target_part]
+    source, target = PART_NAMES[step.source_part], PART_NAMES[step.target_part]  # the code's names
+    source_words, target_words = PART_WORDS[step.source_part], PART_WORDS[step.target_part]
     tensor = "displacement_fwd" if step.direction == "forward" else "displacement_bwd"
     (cy, cx) = step.source_cell
     steps = len(lesson.trace.walks[event.pose_index])
     title = (
         f"**Pose {event.pose_index + 1}, step {event.step_number} of {steps}: {step.direction} along edge "
-        f"{step.edge} ({edge_name(step.edge)}), from the {source} to the {target}.** Follow the "
-        f"{step.direction} displacement read at the {source}'s cell (white arrow), then snap twice to the nearest "
-        f"cell and its {target} offset (orange, then green)."
+        f"{step.edge} ({edge_name(step.edge)}), from the {source_words} to the {target_words}.** Follow the "
+        f"{step.direction} displacement read at the {source_words}'s cell (white arrow), then snap twice to the "
+        f"nearest cell and its {target_words} offset (orange, then green)."
     )
     lines = [
         f"source     {source} at {yx(lesson.source_position(event), 2)}  ->  nearest cell {yx(step.source_cell)}",
@@ -268,14 +269,14 @@ def _walk(frame: Frame, outputs: NetworkOutputs, lesson: MultiPoseLesson) -> Non
             caption="Magnified, with the output cells.",
             alt=f"A magnified crop around decoding step {index + 1}, with the output cells' borders.",
         )
-    st.code(numbers, language="text")
+    st.code(numbers, language="text", wrap_lines=True)
 
 
 def _candidates_table(lesson: MultiPoseLesson) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "rank": [r.rank for r in lesson.roots],
-            "part": [PART_NAMES[r.part] for r in lesson.roots],
+            "part": [PART_WORDS[r.part] for r in lesson.roots],
             "cell y": [r.cell[0] for r in lesson.roots],
             "cell x": [r.cell[1] for r in lesson.roots],
             "score": [r.score for r in lesson.roots],
@@ -309,7 +310,7 @@ def _poses_table(lesson: MultiPoseLesson) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "pose": [i + 1 for i in range(len(lesson.poses))],
-            "root part": [PART_NAMES[c.part] for c in roots],
+            "root part": [PART_WORDS[c.part] for c in roots],
             "root score": [c.score for c in roots],
             "pose score": [p.score for p in lesson.poses],
             "mean of 17": [float(p.keypoint_scores().mean()) for p in lesson.poses],

@@ -83,7 +83,10 @@ def render_demo_page(multi_pose: bool) -> None:
 
     video_col, controls_col = st.columns([3, 2], gap="large")
     with controls_col:
-        numbers = st.container()  # the live numbers, beside the video (right under it on a phone)
+        # First what a student uses while watching: the live numbers and the view switch, beside the video
+        # (on a phone, where the columns stack, right under START/STOP).
+        numbers = st.container()
+        view = st.container()  # filled once the model is chosen (below): the views are the model's
         source = widgets.source_picker(keys)
         uploaded = clip_panel.clip_picker(keys) if source == UPLOAD else None
         if source != UPLOAD:
@@ -92,7 +95,8 @@ def render_demo_page(multi_pose: bool) -> None:
         # so that on a phone (columns stacked) they do not push the controls below the video.
         tools = st.container()
         model = widgets.model_picker(keys, multi_pose)
-        chosen = {"model": model} | widgets.view_picker(keys, multi_pose, model)
+        with view:
+            chosen = {"model": model} | widgets.view_picker(keys, multi_pose, model)
         with st.expander("PoseNet parameters", expanded=True):
             chosen |= widgets.parameter_widgets(keys, multi_pose, model)
         with st.expander("Across frames", expanded=True):
@@ -110,8 +114,9 @@ def render_demo_page(multi_pose: bool) -> None:
     stats = stream.stats
 
     with video_col:
-        if source == UPLOAD and uploaded is None:  # nothing to play yet
+        if source == UPLOAD and uploaded is None:  # nothing to play yet: say what to do, where the video goes
             stop_other_sources(st.session_state, keys, source)
+            st.info(clip_panel.upload_first(), icon=":material/upload:")
             return
         config, ice_origin = session_ice_config()
         camera_error = streamer_helper(keys)  # fits the video to the screen; names a refused camera

@@ -42,12 +42,18 @@ def render_landing() -> None:
         st.subheader("From Python")
         st.code(
             "import posenet_core\n"
-            "net = posenet_core.load()            # weights ship with the package\n"
+            "net = posenet_core.load()  # weights included\n"
             "pose = net.estimate_single_pose(rgb_image)\n"
-            "print(pose.to_dict())                # {'score': ..., 'keypoints': [...]}",
+            "# {'score': ..., 'keypoints': [...]}\n"
+            "print(pose.to_dict())",
             language="python",
+            wrap_lines=True,  # half a laptop's width: a long line wraps instead of cutting its comment
         )
-        st.code("python -m posenet_core photo.jpg --multi --json poses.json --out annotated.png", language="bash")
+        st.code(
+            "python -m posenet_core photo.jpg --multi --json poses.json --out annotated.png",
+            language="bash",
+            wrap_lines=True,
+        )
     with picture_col:
         get_model()  # on a cold start the page above shows at once, any progress here
         picture, count = _example_picture()

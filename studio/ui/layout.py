@@ -8,7 +8,8 @@ Two things here cannot be done from Python:
   ("NotAllowedError: Permission denied") in that iframe and tells Python nothing.
 
 ``streamer_helper`` is a small script on the page (a ``st.components.v2`` component, the
-iframe is same-origin) that caps the video's height to what fits under it on this screen,
+iframe is same-origin) that caps the video's height to what fits under it on this screen (again
+whenever the window's height changes, resizing the component's frame to match),
 gives the component's buttons a visible keyboard focus ring, and reports the name of a
 camera error back to Python, which explains it in plain words.
 """
@@ -98,6 +99,13 @@ export default function (component) {
       const css = `video { max-height: ${cap}px; object-fit: contain; background: #000; }
         button:focus-visible { outline: 3px solid ${data.focus_colour} !important; outline-offset: 2px; }`;
       if (style.textContent !== css) style.textContent = css;
+      // The component sizes its frame only when it re-renders, not when a new cap (the window
+      // grew taller, e.g. onto a projector) changes its video's height: follow its content here,
+      // measured as the component itself measures it, so START/STOP are never cut off.
+      const content = doc.body.scrollHeight;
+      if (content > 0 && Math.abs(frame.getBoundingClientRect().height - content) > 1) {
+        frame.style.height = `${content}px`;
+      }
       const match = (doc.body.innerText || '').match(ERROR);
       if (match) error = match[1];
     }
@@ -117,7 +125,7 @@ HELPER_SETTINGS = {
     "iframe": STREAMER_IFRAME,
     "buttons_px": 72,  # START/STOP row under the video, and a margin
     "screen_share": 0.75,
-    "phone_share": 0.5,
+    "phone_share": 0.42,  # the view switch, the live numbers and the source fit under it on a 844 px phone
     "min_px": 180,
 }
 

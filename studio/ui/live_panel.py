@@ -9,7 +9,9 @@ from streamlit_webrtc import WebRtcStreamerContext
 
 from studio import timing
 from studio.hosting import ice
+from studio.live.pipeline import FrameReport
 from studio.live.stats import LiveStats
+from studio.live.stream_tracker import MAX_TRACKS, MIN_HITS
 from studio.session_keys import ICE_SETUP, DemoKeys
 from studio.ui.capacity_gate import server_load_line
 
@@ -37,6 +39,22 @@ STALL_AFTER_S = timing.STALLED_CONNECTING_S  # connecting this long means no net
 NO_FRAMES_AFTER_S = timing.NO_FRAMES_NOTICE_S
 
 
+def waiting_words(snapshot) -> str | None:
+    """While streaming: what to say when no processed frame came (yet, or for a while), else None."""
+    waited = snapshot.seconds_since_last_frame
+    if snapshot.frames_processed == 0:
+        return (
+            "Connected, waiting for the first frame PoseNet processes. If this lasts, the camera may be in use "
+            "by another app, or the connection stalled: press STOP, then START."
+        )
+    if waited is not None and waited > NO_FRAMES_AFTER_S:  # the video shows the last result meanwhile
+        return (
+            f"No new frame processed for {waited:.0f} s: the video shows the last result. The server may be "
+            "busy (see below), or the camera stopped sending: if this lasts, press STOP, then START."
+        )
+    return None
+
+
 def _connection_notice(keys: DemoKeys, ctx: WebRtcStreamerContext, snapshot) -> None:
     state = ctx.state
     started_key = keys.connecting_since
@@ -51,12 +69,9 @@ def _connection_notice(keys: DemoKeys, ctx: WebRtcStreamerContext, snapshot) -> 
         return
     st.session_state.pop(started_key, None)
     if state.playing:
-        waited = snapshot.seconds_since_last_frame
-        if snapshot.frames_processed == 0 or (waited is not None and waited > NO_FRAMES_AFTER_S):
-            st.info(
-                "Connected, waiting for video frames. If this lasts, the camera may be in use by another "
-                "app, or the connection stalled: press STOP, then START."
-            )
+        words = waiting_words(snapshot)
+        if words:
+            st.info(words)
     elif snapshot.frames_processed:
         st.info(f"Stream stopped after {snapshot.frames_processed} frames. Press START to resume.")
 
@@ -68,6 +83,38 @@ def camera_error_notice(error: str | None) -> None:
             f"{CAMERA_ERROR_WORDS[error]}  \n{_USE_A_SAMPLE}  \n*(The browser said: {error}.)*",
             icon=":material/videocam_off:",
         )
+
+
+def _scores(scores) -> str:
+    return ", ".join(f"{score:.2f}" for score in scores)
+
+
+def _people(count: int, kind: str = "") -> str:
+    """``_people(2, "new")``: "2 new people"."""
+    return f"{count} {kind} {'person' if count == 1 else 'people'}".replace("  ", " ")
+
+
+def pose_lines(report: FrameReport) -> str:
+    """The drawn poses' scores, then every pose found but not drawn, with the reason (Markdown lines)."""
+    hidden_scores = [score for score in report.all_pose_scores if score < report.min_pose_confidence]
+    left_out = report.left_out
+    not_drawn = []
+    if hidden_scores:
+        not_drawn.append(
+            f"{len(hidden_scores)} under the minimum pose confidence {report.min_pose_confidence:.2f} "
+            f"({_scores(hidden_scores)})"
+        )
+    if left_out.waiting:
+        not_drawn.append(
+            f"{_people(left_out.waiting, 'new')}, drawn once seen in {MIN_HITS} processed frames in a row "
+            "(across frames: one-frame ghosts never show)"
+        )
+    if left_out.over_limit:
+        not_drawn.append(f"{_people(left_out.over_limit)} past the {MAX_TRACKS} people followed at once")
+    lines = [f"Pose scores: {_scores(p.score for p in report.poses) or 'none drawn'}"]
+    if not_drawn:
+        lines.append("Not drawn: " + " · ".join(not_drawn))
+    return "  \n".join(lines)
 
 
 def _numbers(keys: DemoKeys, ctx: WebRtcStreamerContext, stats: LiveStats) -> None:
@@ -85,12 +132,11 @@ def _numbers(keys: DemoKeys, ctx: WebRtcStreamerContext, stats: LiveStats) -> No
     if report:
         t = report.timings_ms
         (h, w), (gh, gw) = report.input_size, report.output_resolution
-        scores = ", ".join(f"{p.score:.2f}" for p in report.poses) or "none above the minimum pose confidence"
         st.caption(
             f"Frames processed: {snapshot.frames_processed} · {report.model} · network input {w}x{h} → "
             f"{gw}x{gh} cells · "
             f"resize {t['resize']:.1f} ms · render {t['render']:.1f} ms · total {t['total']:.1f} ms  \n"
-            f"Pose scores: {scores}"
+            + pose_lines(report)
         )
     st.caption(server_load_line())
 

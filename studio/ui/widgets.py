@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from posenet_core import MODELS
+from posenet_core import MODELS, part_words
 from studio.session_keys import DemoKeys
 from studio.settings.demo import DemoSettings
 from studio.settings.slider import parameter_slider
-from studio.settings.table import ALL_PARTS, PARAMETERS, VIEWS, available_views, models_for
+from studio.settings.table import ALL_PARTS, PARAMETERS, VIEW_WORDS, VIEWS, available_views, models_for
 from studio.sources import CAMERA, SAMPLES, UPLOAD
 
 SOURCE_LABELS = {CAMERA: "Webcam", **{key: sample.label for key, sample in SAMPLES.items()}, UPLOAD: "Upload a clip"}
@@ -80,12 +80,15 @@ def view_picker(keys: DemoKeys, multi_pose: bool, model: str) -> dict:
             help=view.help,
         )
     }
+    if chosen["view"] != "overlay":
+        st.caption(VIEW_WORDS[chosen["view"]])
     if chosen["view"] == "heatmap":
         picked = st.selectbox(
             part.label,
             part.options,
-            format_func=lambda p: "All parts (max)" if p == ALL_PARTS else p,
+            format_func=lambda p: "All parts (max)" if p == ALL_PARTS else part_words(p),
             key=keys.widget("heatmap_part"),
+            help=part.help,
         )
         chosen["heatmap_part"] = part.from_option(picked)
     elif chosen["view"] == "offsets":

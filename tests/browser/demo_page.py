@@ -23,7 +23,7 @@ from studio.live.webrtc_compat import STREAMER_IFRAME
 _FRAMES_RE = re.compile(r"Frames processed:\s*([\d,]+)")
 _TOTAL_RE = re.compile(r"total\s+([\d.]+)\s*ms")
 _INPUT_RE = re.compile(r"network input\s+(\d+)x(\d+)")
-_SCORES_RE = re.compile(r"Pose scores:\s*(.*)$", re.S)
+_SCORES_RE = re.compile(r"Pose scores:\s*([^\n]*)")  # one line: "Not drawn: ..." may follow
 
 _READ_NUMBERS_JS = """
 () => {

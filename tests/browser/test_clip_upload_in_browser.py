@@ -27,6 +27,7 @@ def upload_clip(demo, path) -> None:
     """Choose "Upload a clip", give the uploader the file, wait for its streamer's START."""
     demo.choose("Video source", "Upload a clip")
     demo.page.locator(STREAMER_IFRAME).wait_for(state="detached", timeout=30_000)  # nothing to play yet
+    demo.page.get_by_text("Choose a video file").wait_for(timeout=10_000)  # what to do, where the video goes
     demo.page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
     demo.start_button.wait_for(state="visible", timeout=60_000)
 
@@ -69,6 +70,10 @@ def test_an_uploaded_clip_streams_with_poses_views_snapshot_and_downloads(open_d
     # The whole clip, while it streams.
     demo.page.get_by_role("button", name=re.compile("Analyse the whole clip")).click()
     demo.page.get_by_role("button", name=re.compile("Annotated video")).wait_for(timeout=120_000)
+    preview = demo.page.get_by_test_id("stVideo")  # the annotated result plays in the page
+    preview.wait_for(timeout=30_000)
+    preview.scroll_into_view_if_needed()
+    wait_until(lambda: preview.evaluate("v => v.readyState >= 2 && v.videoWidth === 360"), 30, "the preview plays")
     save_screenshot(demo, "clip_upload_analysed.png")
     video = download(demo, re.compile("Annotated video"), tmp_path / "annotated.mp4")
     with av.open(str(video)) as container:
