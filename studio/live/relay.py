@@ -28,11 +28,22 @@ from aiortc.contrib.media import MediaRelay
 from streamlit.runtime import Runtime
 
 from studio.live.fresh_frames import FreshFramesOnly
-from studio.live.webrtc_compat import event_loop, loop_context, set_shared_relay, shared_relay
+from studio.live.webrtc_compat import (
+    bound_live_queues,
+    event_loop,
+    keep_newest_frame_only,
+    loop_context,
+    set_shared_relay,
+    shared_relay,
+)
 
 ABANDONED_S = 10.0  # no read for this long: the consumer's connection is gone
 NEVER_READ_S = 60.0  # a consumer that never read: its connection never came up (ICE can take a while)
 CHECK_EVERY_S = 2.0
+# A worker that took no frame for this long while frames kept arriving is stuck: its stream is
+# ended (webrtc_compat.BoundedProcessTrack). A frame's longest legitimate wait is its turn
+# (callback.TURN_TIMEOUT_S, 2 s) plus PoseNet itself; streamlit-webrtc gives up at 10 s.
+STALL_AFTER_S = 5.0
 
 
 class LatestFrameRelay(MediaRelay):
@@ -44,6 +55,7 @@ class LatestFrameRelay(MediaRelay):
         self._consumers: dict = {}  # source track -> its consumers (FreshFramesOnly)
 
     def subscribe(self, track, buffered: bool = False):  # streamlit-webrtc asks for the default: never a buffer
+        keep_newest_frame_only(track)  # the browser's camera track: its decoded frames, if nobody reads them
         consumer = FreshFramesOnly(super().subscribe(track, buffered=False))  # each frame once, never repeats
         first = track not in self._consumers
         self._consumers.setdefault(track, []).append(consumer)
@@ -69,9 +81,11 @@ class LatestFrameRelay(MediaRelay):
 
 
 def use_latest_frame_relay() -> None:
-    """Make the streamers created from now on relay the newest frame only (idempotent)."""
+    """Make the streamers created from now on relay the newest frame only, hand their workers
+    the newest frame only, and end a stream whose worker stalls (idempotent)."""
     if not Runtime.exists():  # bare Python: no streams
         return
+    bound_live_queues(STALL_AFTER_S)
     loop = event_loop()
     if not isinstance(loop, asyncio.AbstractEventLoop):  # AppTest's stand-in runtime: no streams
         return

@@ -6,6 +6,7 @@ import logging
 import pathlib
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit_webrtc import WebRtcMode, WebRtcStreamerContext, webrtc_streamer
 
 import posenet_core
@@ -89,14 +90,18 @@ def start_streamer(
     config: dict,
     tracker: StreamTracker | None = None,
     clip: pathlib.Path | None = None,
+    stop_in_browser: bool = False,
 ) -> WebRtcStreamerContext:
     """``source``: ``sources.CAMERA``, ``sources.UPLOAD`` (``clip``, the uploaded file) or a key of
     ``sources.SAMPLES`` (played by the server); ``config``: the RTCConfiguration (see ``rtc_configuration``);
-    ``tracker``: this stream's, kept by the page."""
+    ``tracker``: this stream's, kept by the page; ``stop_in_browser``: the server ended the stream,
+    so the browser stops it as STOP would (and shows START once the page is drawn without this)."""
     use_latest_frame_relay()  # a slow stage skips frames instead of queueing them
     stop_other_sources(st.session_state, keys, source)
     _forget_render_history(keys, source)
     from_camera = source == sources.CAMERA
+    run = get_script_run_ctx()
+    stream_id = f"{run.session_id[:8] if run else 'no-session'}/{keys.stream(source)}"
     context = webrtc_streamer(
         key=keys.stream(source),
         mode=WebRtcMode.SENDRECV if from_camera else WebRtcMode.RECVONLY,
@@ -105,8 +110,9 @@ def start_streamer(
         if from_camera
         else {"video": True, "audio": False},
         player_factory=None if from_camera else (lambda: players.make_player(source, clip)),
-        video_frame_callback=make_frame_callback(net, settings, stats, tracker),
+        video_frame_callback=make_frame_callback(net, settings, stats, tracker, stream_id),
         async_processing=True,
+        desired_playing_state=False if stop_in_browser else None,
         video_html_attrs={"autoPlay": True, "controls": False, "muted": True, "style": {"width": "100%"}},
     )
     session_watch.watch(context)  # a closed tab stops its stream within seconds

@@ -18,7 +18,7 @@ from studio.sources import CAMERA, UPLOAD
 from studio.ui import widgets
 from studio.ui.capacity_gate import admitted_streamer
 from studio.ui.layout import streamer_helper
-from studio.ui.live_panel import camera_error_notice, camera_help, live_panel
+from studio.ui.live_panel import camera_error_notice, camera_help, follow_stream_end, live_panel
 
 INTRO = {
     False: "PoseNet finds one person: for each of the 17 body parts it takes the heatmap cell that scores "
@@ -113,9 +113,15 @@ def render_demo_page(multi_pose: bool) -> None:
         camera_error = streamer_helper(keys)  # fits the video to the screen; names a refused camera
         camera_error_notice(camera_error)
         played = uploaded and uploaded[0]
+        stop = stats.ending()  # the server ended this stream: stop it in the browser too
         ctx = admitted_streamer(
-            stats, lambda: start_streamer(keys, source, get_model(), box, stats, config, tracker, clip=played)
+            stats,
+            lambda: start_streamer(
+                keys, source, get_model(), box, stats, config, tracker, clip=played, stop_in_browser=stop
+            ),
         )
+        if ctx is not None:
+            follow_stream_end(stats, ctx)
         if source == CAMERA:
             camera_help(ice_origin, len(config["iceServers"]))
     with tools:

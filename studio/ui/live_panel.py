@@ -56,6 +56,8 @@ def _connection_notice(keys: DemoKeys, ctx: WebRtcStreamerContext, snapshot) -> 
                 "Connected, waiting for video frames. If this lasts, the camera may be in use by another "
                 "app, or the connection stalled: press STOP, then START."
             )
+    elif snapshot.ended_reason:
+        st.warning(snapshot.ended_reason, icon=":material/running_with_errors:")
     elif snapshot.frames_processed:
         st.info(f"Stream stopped after {snapshot.frames_processed} frames. Press START to resume.")
 
@@ -69,8 +71,22 @@ def camera_error_notice(error: str | None) -> None:
         )
 
 
+def follow_stream_end(stats: LiveStats, ctx: WebRtcStreamerContext) -> None:
+    """After the streamer is drawn: when the server ended the stream (``stats.ending()``), the
+    run that drew it stopped it in the browser; once stopped, draw the page again with START,
+    and the reason above it until the next START."""
+    active = ctx.state.playing or ctx.state.signalling
+    if stats.ending() and not active:
+        stats.end_shown()
+        st.rerun()  # this run drew the streamer without its buttons
+    elif active and not stats.ending():
+        stats.started()
+
+
 def _numbers(keys: DemoKeys, ctx: WebRtcStreamerContext, stats: LiveStats) -> None:
     snapshot = stats.snapshot()
+    if stats.ending():  # the server ended the stream: the whole page stops it in the browser
+        st.rerun(scope="app")
     _connection_notice(keys, ctx, snapshot)
     if snapshot.last_error:
         st.warning(f"This frame could not be processed: {snapshot.last_error}")
