@@ -175,4 +175,3 @@ def test_the_stall_hook_for_tests_blocks_once_at_its_frame(caplog):
         times.append(time.monotonic() - started)
     assert times[2] >= 0.3 and max(times[:2] + times[3:]) < 0.1
     assert StallForTests("nonsense").at_frame == 0 and "not N:S" in caplog.text
-

@@ -116,5 +116,6 @@ def start_streamer(
         video_html_attrs={"autoPlay": True, "controls": False, "muted": True, "style": {"width": "100%"}},
     )
     session_watch.watch(context)  # a closed tab stops its stream within seconds
-    watch_connection(keys)  # the browser says so when the server it streamed from is gone
+    # the browser says so when the server it streamed from is gone (not when this one ended the stream)
+    watch_connection(keys, server_ended=stats.snapshot().ended_reason is not None)
     return context
