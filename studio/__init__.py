@@ -21,7 +21,6 @@ def _log_with_levels() -> None:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         logger.addHandler(handler)
-        logger.propagate = False
 
 
 _log_with_levels()
