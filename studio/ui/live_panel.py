@@ -59,7 +59,10 @@ def _connection_notice(keys: DemoKeys, ctx: WebRtcStreamerContext, snapshot) -> 
     elif snapshot.ended_reason:
         st.warning(snapshot.ended_reason, icon=":material/running_with_errors:")
     elif snapshot.frames_processed:
-        st.info(f"Stream stopped after {snapshot.frames_processed} frames. Press START to resume.")
+        st.info(
+            f"Stream stopped after {snapshot.frames_processed} frames: STOP was pressed, or the connection "
+            "between this browser and the server closed (network, or the browser ended it). Press START to resume."
+        )
 
 
 def camera_error_notice(error: str | None) -> None:
