@@ -109,7 +109,10 @@ class Session:
 class Minutes:
     """Prints one row per minute: server RSS, threads, processed fps, steal, load."""
 
-    HEADER = "| phase | minute | RSS MB | threads | processed fps | playing | starts / stops / failures / self-ended | steal | load 1 min |"
+    HEADER = (
+        "| phase | minute | RSS MB | threads | processed fps | playing "
+        "| starts / stops / failures / self-ended | steal | load 1 min |"
+    )
 
     def __init__(self, pid: int):
         self.pid, self.rows = pid, []
