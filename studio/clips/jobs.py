@@ -19,6 +19,7 @@ from collections.abc import Callable
 
 import posenet_core
 from posenet_core.clip import ClipCancelled, ClipError, ClipProgress, process_clip
+from studio.sources import CLIP_MAX_FRAMES, CLIP_MAX_S
 from studio.live.pipeline import process_frame
 from studio.live.stream_tracker import StreamTracker
 from studio.live.turns import TURNS, default_slots
@@ -99,6 +100,8 @@ class ClipJob:
                 on_progress=self._on_progress,
                 cancel=self._cancel,
                 pause_s=self._pause,
+                max_frames=CLIP_MAX_FRAMES,  # what is decoded, whatever the header said
+                max_seconds=CLIP_MAX_S + 0.5,
             )
             result["video"] = self.name  # the visitor's file name, not the server's temp path
             self.json_path.write_text(json.dumps(result, indent=1))
