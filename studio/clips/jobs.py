@@ -19,11 +19,11 @@ from collections.abc import Callable
 
 import posenet_core
 from posenet_core.clip import ClipCancelled, ClipError, ClipProgress, process_clip
-from studio.sources import CLIP_MAX_FRAMES, CLIP_MAX_S
 from studio.live.pipeline import process_frame
 from studio.live.stream_tracker import StreamTracker
 from studio.live.turns import TURNS, default_slots
 from studio.settings.demo import DemoSettings
+from studio.sources import CLIP_MAX_FRAMES, CLIP_MAX_S
 
 MAX_JOBS = default_slots()  # all cores but one, as for the live streams' turns
 PAUSE_WHILE_STREAMING_S = 0.05  # after each frame, while any live stream runs

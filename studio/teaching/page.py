@@ -95,8 +95,10 @@ def _step_by_number() -> None:
     names = list(STEPS)
     if wanted is None or wanted in names:
         return
-    if wanted.strip().isdigit() and 1 <= int(wanted) <= len(names):
-        st.session_state[TeachKeys.STEP] = st.query_params[TeachKeys.STEP] = names[int(wanted) - 1]
+    number = wanted.strip()
+    # ASCII digits only, and few: "²".isdigit() holds but int("²") fails, as does a 5000-digit int().
+    if number.isascii() and number.isdigit() and len(number) <= 3 and 1 <= int(number) <= len(names):
+        st.session_state[TeachKeys.STEP] = st.query_params[TeachKeys.STEP] = names[int(number) - 1]
     else:
         st.query_params.pop(TeachKeys.STEP)
         st.warning(
