@@ -15,11 +15,13 @@ plain-words refusal); running out of time or memory raises ``LimitExceeded``.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import json
 import math
 import resource
 import subprocess
 import sys
+import types
 
 RESULT_MARK = "limited_child result: "
 
@@ -57,9 +59,21 @@ def _limit(seconds: float, memory_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_DATA, (data, data))
 
 
+def _without_package_init(package: str) -> None:
+    """Let ``package.module`` be imported without running ``package/__init__.py``.
+
+    ``posenet_core``'s loads the network and SciPy (~5 s of imports on a busy machine, most of
+    a check's time); a child that reads a clip needs only ``posenet_core.clip``."""
+    spec = importlib.util.find_spec(package)
+    bare = types.ModuleType(package)
+    bare.__path__ = list(spec.submodule_search_locations)
+    sys.modules[package] = bare
+
+
 def _main(argv: list[str]) -> int:
     seconds, memory_mb, function, *args = argv
     _limit(float(seconds), int(memory_mb))
+    _without_package_init("posenet_core")
     module, name = function.split(":")
     try:
         answer = {"result": getattr(importlib.import_module(module), name)(*args)}
