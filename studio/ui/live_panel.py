@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit_webrtc import WebRtcStreamerContext
 
 from studio.hosting import ice
@@ -34,9 +36,20 @@ CAMERA_ERROR_WORDS = {
 
 STALL_AFTER_S = 8.0  # connecting this long means no network path (no TURN when hosted?)
 NO_FRAMES_AFTER_S = 5.0
+# Playing, yet no frame processed for this long: the stream is dead somewhere between the camera
+# and PoseNet (the server ended its side, the browser stopped sending, the network dropped),
+# whatever the cause: end it and say so, rather than show STOP over a frozen picture.
+ENDED_AFTER_S = 15.0
+NO_VIDEO_MESSAGE = (
+    "**The stream stopped: no video reached PoseNet for {seconds:.0f} s** while the connection looked up "
+    "(the server was too busy, the network dropped, or the browser stopped sending the camera). "
+    "Press START to try again."
+)
+
+LOGGER = logging.getLogger(__name__)
 
 
-def _connection_notice(keys: DemoKeys, ctx: WebRtcStreamerContext, snapshot) -> None:
+def _connection_notice(keys: DemoKeys, ctx: WebRtcStreamerContext, snapshot, stats: LiveStats) -> None:
     state = ctx.state
     started_key = keys.connecting_since
     if state.signalling and not state.playing:
@@ -49,8 +62,22 @@ def _connection_notice(keys: DemoKeys, ctx: WebRtcStreamerContext, snapshot) -> 
             )
         return
     st.session_state.pop(started_key, None)
+    if not state.playing:
+        st.session_state.pop(keys.playing_since, None)
     if state.playing:
         waited = snapshot.seconds_since_last_frame
+        playing_for = time.monotonic() - st.session_state.setdefault(keys.playing_since, time.monotonic())
+        quiet = min(playing_for, waited if waited is not None else playing_for)
+        if quiet > ENDED_AFTER_S and not snapshot.ended_reason:
+            run = get_script_run_ctx()
+            LOGGER.warning(
+                "Live stream %s/%s: no frame processed for %.0f s while the browser shows it playing; ending it",
+                run.session_id[:8] if run else "no-session",
+                keys.page,
+                quiet,
+            )
+            stats.end(NO_VIDEO_MESSAGE.format(seconds=quiet))
+            st.rerun(scope="app")  # the whole page stops it in the browser (follow_stream_end)
         if snapshot.frames_processed == 0 or (waited is not None and waited > NO_FRAMES_AFTER_S):
             st.info(
                 "Connected, waiting for video frames. If this lasts, the camera may be in use by another "
@@ -90,7 +117,7 @@ def _numbers(keys: DemoKeys, ctx: WebRtcStreamerContext, stats: LiveStats) -> No
     snapshot = stats.snapshot()
     if stats.ending():  # the server ended the stream: the whole page stops it in the browser
         st.rerun(scope="app")
-    _connection_notice(keys, ctx, snapshot)
+    _connection_notice(keys, ctx, snapshot, stats)
     if snapshot.last_error:
         st.warning(f"This frame could not be processed: {snapshot.last_error}")
     report = snapshot.last_report
