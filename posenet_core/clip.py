@@ -97,14 +97,18 @@ def _open(path: pathlib.Path):
     return container, container.streams.video[0]
 
 
-def _header(container, stream) -> ClipInfo:
+def _rate_and_length(container, stream) -> tuple[float, float | None]:
+    """Frames per second and duration in seconds (None if unknown), from the headers."""
     fps = float(stream.average_rate or stream.guessed_rate or 30)
     if stream.duration is not None and stream.time_base is not None:
-        duration = float(stream.duration * stream.time_base)
-    elif container.duration is not None:
-        duration = container.duration / av.time_base
-    else:
-        duration = None
+        return fps, float(stream.duration * stream.time_base)
+    if container.duration is not None:  # WebM (Matroska) gives the container's length only
+        return fps, container.duration / av.time_base
+    return fps, None
+
+
+def _header(container, stream) -> ClipInfo:
+    fps, duration = _rate_and_length(container, stream)
     context = stream.codec_context
     return ClipInfo(
         context.width, context.height, fps, stream.frames or None, duration, container.format.name, context.name
@@ -171,7 +175,8 @@ def process_clip(
     """Every frame's poses as ``{"video", "fps", "frames": [{"frame", "time", "poses"}]}``
     (the CLI's JSON), and the annotated video in ``out`` (MP4) if given.
 
-    ``on_progress`` gets a ``ClipProgress`` before the first frame and after each one.
+    ``on_progress`` gets a ``ClipProgress`` before the first frame and after each one; its
+    total is ``ClipInfo.expected_frames`` (WebM headers give no frame count, only a length).
     ``cancel`` is checked before every frame (``ClipCancelled``); ``pause_s()`` is a
     pause to take after each frame (to yield the CPU to others), cut short by ``cancel``.
     ``max_frames`` / ``max_seconds``: stop with ``ClipError`` past that many decoded frames or
@@ -179,8 +184,8 @@ def process_clip(
     """
     path = pathlib.Path(path)
     container, stream = _open(path)
-    fps = float(stream.average_rate or stream.guessed_rate or 30)
-    total = stream.frames or None
+    fps, duration = _rate_and_length(container, stream)
+    total = ClipInfo(stream.width, stream.height, fps, stream.frames or None, duration).expected_frames
     sink = sink_stream = None
     frames: list[dict] = []
     started = time.perf_counter()

@@ -17,7 +17,8 @@ from aiortc.rtcrtpreceiver import RemoteStreamTrack
 
 from studio.live import webrtc_compat
 from studio.live.callback import STALLED_MESSAGE, FrameCallback, StallForTests
-from studio.live.stats import LiveStats
+from studio.live.stream import LiveStream
+from studio.settings.demo import DemoSettings, SettingsBox
 from tests.conftest import run_coroutine
 
 
@@ -151,8 +152,9 @@ def test_decoded_camera_frames_nobody_reads_are_not_kept():
 
 
 def test_on_stall_logs_the_stream_and_tells_the_page(caplog):
-    stats = LiveStats()
-    callback = FrameCallback(None, None, stats, stream_id="abc12345/multi:camera")
+    stream = LiveStream(SettingsBox(DemoSettings()))
+    stats = stream.stats
+    callback = FrameCallback(None, stream, stream_id="abc12345/multi:camera")
     with caplog.at_level("WARNING", logger="studio.live.callback"):
         callback.on_stall(5.2)
     assert "abc12345/multi:camera" in caplog.text and "5.2 s" in caplog.text

@@ -25,7 +25,6 @@ from studio.limited_child import LimitExceeded, run_limited
 from studio.sources import CLIP_MAX_FRAMES, CLIP_MAX_S
 
 UPLOAD_TYPES = ("mp4", "webm", "mov")
-MAX_UPLOAD_MB = 50  # also .streamlit/config.toml's server.maxUploadSize
 MAX_DURATION_S = CLIP_MAX_S
 MAX_FRAMES = CLIP_MAX_FRAMES
 MAX_LONG_SIDE, MAX_SHORT_SIDE = 1920, 1080  # 1080p, landscape or portrait

@@ -25,8 +25,9 @@ import contextlib
 import time
 
 from aiortc.contrib.media import MediaRelay
-from streamlit.runtime import Runtime
 
+from studio import timing
+from studio.live import streamlit_compat
 from studio.live.fresh_frames import FreshFramesOnly
 from studio.live.webrtc_compat import (
     bound_live_queues,
@@ -37,13 +38,13 @@ from studio.live.webrtc_compat import (
     shared_relay,
 )
 
-ABANDONED_S = 10.0  # no read for this long: the consumer's connection is gone
-NEVER_READ_S = 60.0  # a consumer that never read: its connection never came up (ICE can take a while)
+ABANDONED_S = timing.UNREAD_S  # no read for this long: the consumer's connection is gone
+NEVER_READ_S = timing.NEVER_READ_S  # a consumer that never read: its connection never came up
 CHECK_EVERY_S = 2.0
 # A worker that took no frame for this long while frames kept arriving is stuck: its stream is
 # ended (webrtc_compat.BoundedProcessTrack). A frame's longest legitimate wait is its turn
-# (callback.TURN_TIMEOUT_S, 2 s) plus PoseNet itself; streamlit-webrtc gives up at 10 s.
-STALL_AFTER_S = 5.0
+# (timing.TURN_WAIT_S) plus PoseNet itself; streamlit-webrtc gives up at 10 s.
+STALL_AFTER_S = timing.WORKER_STALLED_S
 
 
 class LatestFrameRelay(MediaRelay):
@@ -83,13 +84,13 @@ class LatestFrameRelay(MediaRelay):
 def use_latest_frame_relay() -> None:
     """Make the streamers created from now on relay the newest frame only, hand their workers
     the newest frame only, and end a stream whose worker stalls (idempotent)."""
-    if not Runtime.exists():  # bare Python: no streams
+    runtime = streamlit_compat.runtime()
+    if runtime is None:  # bare Python: no streams
         return
     bound_live_queues(STALL_AFTER_S)
     loop = event_loop()
     if not isinstance(loop, asyncio.AbstractEventLoop):  # AppTest's stand-in runtime: no streams
         return
-    runtime = Runtime.instance()
     if type(shared_relay(runtime)).__name__ != LatestFrameRelay.__name__:
         with loop_context(loop):  # the relay's tasks run on the streams' loop
             set_shared_relay(runtime, LatestFrameRelay())

@@ -2,51 +2,22 @@
 
 from __future__ import annotations
 
-import logging
 import pathlib
 
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit_webrtc import WebRtcMode, WebRtcStreamerContext, webrtc_streamer
 
 import posenet_core
 from studio import sources
-from studio.hosting import ice
-from studio.live import players, session_watch, webrtc_compat
+from studio.live import players, session_watch, streamlit_compat, webrtc_compat
 from studio.live.callback import make_frame_callback
 from studio.live.relay import use_latest_frame_relay
-from studio.live.stats import LiveStats
-from studio.live.stream_tracker import StreamTracker
-from studio.session_keys import APP_PAGE, APP_PAGE_VISITS, DemoKeys
-from studio.settings.demo import SettingsBox
-from studio.ui.connection_watch import watch_connection
+from studio.live.stream import LiveStream
+from studio.session_keys import DemoKeys
+from studio.site_map import page_visits
 
-# The worker drops frames it cannot keep up with (latency stays flat) and logs a
-# warning for each one; dropping is the intended behaviour, so keep the log clean.
-logging.getLogger("streamlit_webrtc.process").setLevel(logging.ERROR)
-
-
-def note_page(page_name: str) -> None:
-    """Called by the entry script on every run: counts how often the user changed pages."""
-    if st.session_state.get(APP_PAGE) != page_name:
-        st.session_state[APP_PAGE] = page_name
-        st.session_state[APP_PAGE_VISITS] = st.session_state.get(APP_PAGE_VISITS, 0) + 1
-
-
-def rtc_configuration() -> tuple[dict, str]:
-    """This session's RTCConfiguration (browser and server alike) and where it came from."""
-    try:
-        secrets = dict(st.secrets) if len(st.secrets) else None
-    except FileNotFoundError:  # no secrets.toml anywhere: the local default
-        secrets = None
-    try:
-        setup = ice.ice_setup(secrets)
-    except ice.IceConfigError as error:
-        st.error(f"This app's WebRTC configuration is wrong, so video cannot connect: {error}")
-        st.stop()
-    st.session_state[ice.SETUP_KEY] = setup  # the live panel's advice when a connection stalls
-    webrtc_compat.honour_server_transport_policy()
-    return ice.rtc_configuration(setup, st.session_state), setup.origin
+# The worker drops frames it cannot keep up with (latency stays flat): keep the log clean.
+webrtc_compat.quiet_dropped_frames()
 
 
 def _forget_render_history(keys: DemoKeys, source: str) -> None:
@@ -56,12 +27,12 @@ def _forget_render_history(keys: DemoKeys, source: str) -> None:
     it, meant for "the user left the page and came back". But runs are also cut short
     by the quick reruns of connection set-up and skipped by fragment reruns, so about
     one START in seven was torn down half a second after connecting. Here the page
-    change is detected exactly (``note_page``) and the library's guess is switched off.
+    change is detected exactly (``site_map.note_page``) and the library's guess is switched off.
     """
     context = st.session_state.get(keys.stream(source))
     if context is None:
         return
-    visit = st.session_state.get(APP_PAGE_VISITS, 0)
+    visit = page_visits()
     if st.session_state.get(keys.stream_visit(source), visit) != visit:
         webrtc_compat.reset_context(context)
     st.session_state[keys.stream_visit(source)] = visit
@@ -85,23 +56,24 @@ def start_streamer(
     keys: DemoKeys,
     source: str,
     net: posenet_core.PoseNet,
-    settings: SettingsBox,
-    stats: LiveStats,
+    stream: LiveStream,
     config: dict,
-    tracker: StreamTracker | None = None,
     clip: pathlib.Path | None = None,
     stop_in_browser: bool = False,
 ) -> WebRtcStreamerContext:
-    """``source``: ``sources.CAMERA``, ``sources.UPLOAD`` (``clip``, the uploaded file) or a key of
-    ``sources.SAMPLES`` (played by the server); ``config``: the RTCConfiguration (see ``rtc_configuration``);
-    ``tracker``: this stream's, kept by the page; ``stop_in_browser``: the server ended the stream,
-    so the browser stops it as STOP would (and shows START once the page is drawn without this)."""
+    """Render the streamer of ``source`` on this page; its frames go through PoseNet as ``stream``.
+
+    ``source``: ``sources.CAMERA``, ``sources.UPLOAD`` (``clip``, the uploaded file) or a key of
+    ``sources.SAMPLES`` (played by the server); ``stream``: the page's ``LiveStream`` of that
+    source; ``config``: the RTCConfiguration (``studio.ui.ice_setup``); ``stop_in_browser``: the
+    server ended the stream, so the browser stops it as STOP would (and shows START once the page
+    is drawn without this)."""
     use_latest_frame_relay()  # a slow stage skips frames instead of queueing them
+    webrtc_compat.honour_server_transport_policy()  # a relay-only configuration reaches aiortc too
     stop_other_sources(st.session_state, keys, source)
     _forget_render_history(keys, source)
     from_camera = source == sources.CAMERA
-    run = get_script_run_ctx()
-    stream_id = f"{run.session_id[:8] if run else 'no-session'}/{keys.stream(source)}"
+    stream_id = f"{(streamlit_compat.current_session_id() or 'no-session')[:8]}/{keys.stream(source)}"
     context = webrtc_streamer(
         key=keys.stream(source),
         mode=WebRtcMode.SENDRECV if from_camera else WebRtcMode.RECVONLY,
@@ -110,12 +82,10 @@ def start_streamer(
         if from_camera
         else {"video": True, "audio": False},
         player_factory=None if from_camera else (lambda: players.make_player(source, clip)),
-        video_frame_callback=make_frame_callback(net, settings, stats, tracker, stream_id),
+        video_frame_callback=make_frame_callback(net, stream, stream_id),
         async_processing=True,
         desired_playing_state=False if stop_in_browser else None,
         video_html_attrs={"autoPlay": True, "controls": False, "muted": True, "style": {"width": "100%"}},
     )
     session_watch.watch(context)  # a closed tab stops its stream within seconds
-    # the browser says so when the server it streamed from is gone (not when this one ended the stream)
-    watch_connection(keys, server_ended=stats.snapshot().ended_reason is not None)
     return context

@@ -32,9 +32,6 @@ MAX_SCANS = 100  # a progressive JPEG has about 10; libjpeg-turbo's tools sugges
 DECODE_S, DECODE_MEMORY_MB = 20.0, 1536  # a 50-megapixel picture decodes in ~1 s and ~600 MB
 DAMAGED = "The picture is damaged or cut short and cannot be decoded: please choose another file."
 
-# The bundled photos this page offers (keys of studio.sources.SAMPLES).
-SAMPLE_PHOTOS = ("yoga", "three_people")
-
 
 class FrameError(ValueError):
     """A picture this page cannot study; the message is meant for the person who chose it."""

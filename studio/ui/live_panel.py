@@ -6,12 +6,13 @@ import logging
 import time
 
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit_webrtc import WebRtcStreamerContext
 
+from studio import timing
 from studio.hosting import ice
+from studio.live import streamlit_compat
 from studio.live.stats import LiveStats
-from studio.session_keys import DemoKeys
+from studio.session_keys import ICE_SETUP, DemoKeys
 from studio.ui.capacity_gate import server_load_line
 
 # What the browser said when it refused the camera, in plain words (see studio/ui/layout.py).
@@ -34,12 +35,12 @@ CAMERA_ERROR_WORDS = {
     "persists, try another camera with SELECT DEVICE.",
 }
 
-STALL_AFTER_S = 8.0  # connecting this long means no network path (no TURN when hosted?)
-NO_FRAMES_AFTER_S = 5.0
+STALL_AFTER_S = timing.STALLED_CONNECTING_S  # connecting this long means no network path (no TURN when hosted?)
+NO_FRAMES_AFTER_S = timing.NO_FRAMES_NOTICE_S
 # Playing, yet no frame processed for this long: the stream is dead somewhere between the camera
 # and PoseNet (the server ended its side, the browser stopped sending, the network dropped),
 # whatever the cause: end it and say so, rather than show STOP over a frozen picture.
-ENDED_AFTER_S = 15.0
+ENDED_AFTER_S = timing.NO_VIDEO_ENDED_S
 NO_VIDEO_MESSAGE = (
     "**The stream stopped: no video reached PoseNet for {seconds:.0f} s** while the connection looked up "
     "(the server was too busy, the network dropped, or the browser stopped sending the camera). "
@@ -57,7 +58,7 @@ def _connection_notice(keys: DemoKeys, ctx: WebRtcStreamerContext, snapshot, sta
         if time.monotonic() - since > STALL_AFTER_S:
             st.warning(
                 f"Still connecting after {time.monotonic() - since:.0f} s. "
-                f"{ice.stall_advice(st.session_state.get(ice.SETUP_KEY))} "
+                f"{ice.stall_advice(st.session_state.get(ICE_SETUP))} "
                 "Press STOP, then START to try again, or pick a sample source."
             )
         return
@@ -69,10 +70,9 @@ def _connection_notice(keys: DemoKeys, ctx: WebRtcStreamerContext, snapshot, sta
         playing_for = time.monotonic() - st.session_state.setdefault(keys.playing_since, time.monotonic())
         quiet = min(playing_for, waited if waited is not None else playing_for)
         if quiet > ENDED_AFTER_S and not snapshot.ended_reason:
-            run = get_script_run_ctx()
             LOGGER.warning(
                 "Live stream %s/%s: no frame processed for %.0f s while the browser shows it playing; ending it",
-                run.session_id[:8] if run else "no-session",
+                (streamlit_compat.current_session_id() or "no-session")[:8],
                 keys.page,
                 quiet,
             )
