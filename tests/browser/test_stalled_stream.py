@@ -8,13 +8,12 @@ The fake camera sends 360x640 frames at 30 fps: 15 s of them kept would be ~155 
 
 from __future__ import annotations
 
-import os
 import re
 import time
 
 import pytest
-from app_server import AppServer
-from chromium import launch_chromium, new_context, warm_up
+from app_server import server_with_env
+from chromium import new_context, own_browser
 from demo_page import DemoPage
 from paths import ARTIFACTS
 from proc_metrics import tree_rss_mb
@@ -28,23 +27,15 @@ STALLED = re.compile(r"server stopped your stream", re.I)
 
 @pytest.fixture(scope="module")
 def stalling_server(tmp_path_factory):
-    os.environ["POSENET_TEST_STALL"] = f"{STALL_AT_FRAME}:{STALL_S}"
-    server = AppServer(tmp_path_factory.mktemp("stalling") / "streamlit.log")
-    try:
-        server.start()
-    finally:
-        del os.environ["POSENET_TEST_STALL"]
-    yield server
-    server.stop()
+    log = tmp_path_factory.mktemp("stalling") / "streamlit.log"
+    with server_with_env(log, POSENET_TEST_STALL=f"{STALL_AT_FRAME}:{STALL_S}") as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
 def stalling_browser(camera_y4m, stalling_server, playwright_driver):
-    chromium = launch_chromium(playwright_driver, camera_y4m)
-    try:
-        yield chromium, warm_up(chromium, stalling_server.url)
-    finally:
-        chromium.close()
+    with own_browser(playwright_driver, camera_y4m, stalling_server.url) as browser_and_pages:
+        yield browser_and_pages
 
 
 def peak_rss_while(pid: int, seconds: float, until=None) -> float:
