@@ -201,8 +201,11 @@ def main() -> int:
             time.sleep(30)
             print(f"\nall tabs closed 30 s ago: RSS {tree_rss_mb(pid):.0f} MB, {threads(pid)} threads", flush=True)
             log = server.log_text()
+            lines = log.splitlines()
             for marker in ("Traceback", "Task exception was never retrieved", "WARNING studio"):
-                print(f"server log lines with {marker!r}: {sum(marker in line for line in log.splitlines())}")
+                print(f"server log lines with {marker!r}: {sum(marker in line for line in lines)}")
+            for at in [n for n, line in enumerate(lines) if "Traceback" in line or "WARNING studio" in line][:5]:
+                print("\n".join(lines[max(0, at - 2) : at + 14]) + "\n---")  # the log goes with the temp dir
             browser.close()
     return 0
 
