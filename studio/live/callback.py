@@ -109,14 +109,14 @@ class FrameCallback:
                 return frame
             frame = newest_since(frame)
             image = frame.to_ndarray(format="rgb24")
+            chosen = stream.settings.get()
             try:
-                picture, report = process_frame(
-                    self.net, image, stream.settings.get(), stream.tracker, float(frame.time or 0.0)
-                )
+                picture, report = process_frame(self.net, image, chosen, stream.tracker, float(frame.time or 0.0))
             except ValueError as error:  # e.g. a scale factor too small for this frame: say so, keep streaming
                 stats.record_error(str(error))
                 return frame
         stats.record(report, image, picture)  # kept by reference: only a snapshot encodes them
+        stream.timeline.add(picture, report.poses, chosen.min_part_confidence)  # chart, reps, recording
         self._last_camera, self._last_picture = frame, to_video_frame(picture, frame)
         STALL_FOR_TESTS.frame_processed()
         return self._last_picture
