@@ -8,6 +8,7 @@ video written with PyAV; what a frame's poses are (and how it is drawn) is the c
 
 from __future__ import annotations
 
+import dataclasses
 import pathlib
 import threading
 import time
@@ -44,6 +45,8 @@ class ClipInfo:
     fps: float
     frames: int | None  # from the container's header; None when it does not say
     duration_s: float | None
+    container: str = ""  # FFmpeg's name of the file's format ("mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm", "gif")
+    codec: str = ""  # and of the video's codec ("h264", "vp8", "png")
 
     @property
     def expected_frames(self) -> int | None:
@@ -104,19 +107,59 @@ def _rate_and_length(container, stream) -> tuple[float, float | None]:
     return fps, None
 
 
+def _header(container, stream) -> ClipInfo:
+    fps, duration = _rate_and_length(container, stream)
+    context = stream.codec_context
+    return ClipInfo(
+        context.width, context.height, fps, stream.frames or None, duration, container.format.name, context.name
+    )
+
+
+def read_header(path: pathlib.Path) -> ClipInfo:
+    """What the file says about itself (size 0 x 0 if it does not say), without decoding a frame."""
+    container, stream = _open(pathlib.Path(path))
+    with container:
+        return _header(container, stream)
+
+
+def measure_video(path: pathlib.Path, max_frames: int, max_seconds: float) -> tuple[int, float]:
+    """(frames, seconds) of the video as stored, counted from its packets (no frame is decoded),
+    whatever the header says; ``ClipError`` as soon as it has more than ``max_frames`` frames or
+    spans more than ``max_seconds``."""
+    container, stream = _open(pathlib.Path(path))
+    frames, first, last = 0, None, None
+    with container:
+        try:
+            for packet in container.demux(stream):
+                if packet.size == 0 or packet.pts is None or packet.time_base is None:
+                    continue  # the demuxer's end-of-stream marker, or a packet without a time
+                frames += 1
+                start = float(packet.pts * packet.time_base)
+                end = start + float((packet.duration or 0) * packet.time_base)
+                first = start if first is None else min(first, start)
+                last = end if last is None else max(last, end)
+                if frames > max_frames:
+                    raise ClipError(f"it has more than {max_frames} frames")
+                if last - first > max_seconds:
+                    raise ClipError(f"it lasts more than {max_seconds:.0f} s")
+        except av.error.FFmpegError as error:
+            raise ClipError(f"it is damaged after {frames} frames", error) from None
+    return frames, (last - first) if frames else 0.0
+
+
 def probe_clip(path: pathlib.Path) -> ClipInfo:
     """The clip's size, rate, length, read from the file; decodes its first frame, so a
     broken or empty video fails here and not halfway through processing."""
     container, stream = _open(pathlib.Path(path))
     with container:
-        fps, duration = _rate_and_length(container, stream)
+        header = _header(container, stream)
         try:
             first = next(container.decode(stream), None)
         except av.error.FFmpegError as error:
             raise ClipError("its first frame cannot be decoded", error) from None
         if first is None:
             raise ClipError("it holds no video frames")
-        return ClipInfo(first.width, first.height, fps, stream.frames or None, duration)
+        return dataclasses.replace(header, width=first.width, height=first.height)
 
 
 def process_clip(
@@ -126,6 +169,8 @@ def process_clip(
     on_progress: Callable[[ClipProgress], None] | None = None,
     cancel: threading.Event | None = None,
     pause_s: Callable[[], float] | None = None,
+    max_frames: int | None = None,
+    max_seconds: float | None = None,
 ) -> dict:
     """Every frame's poses as ``{"video", "fps", "frames": [{"frame", "time", "poses"}]}``
     (the CLI's JSON), and the annotated video in ``out`` (MP4) if given.
@@ -134,6 +179,8 @@ def process_clip(
     total is ``ClipInfo.expected_frames`` (WebM headers give no frame count, only a length).
     ``cancel`` is checked before every frame (``ClipCancelled``); ``pause_s()`` is a
     pause to take after each frame (to yield the CPU to others), cut short by ``cancel``.
+    ``max_frames`` / ``max_seconds``: stop with ``ClipError`` past that many decoded frames or
+    seconds of video, whatever the file's header said.
     """
     path = pathlib.Path(path)
     container, stream = _open(path)
@@ -153,8 +200,12 @@ def process_clip(
         for index, frame in enumerate(container.decode(stream)):
             if cancel is not None and cancel.is_set():
                 raise ClipCancelled
-            image = frame.to_ndarray(format="rgb24")
             timestamp = float(frame.time or index / fps)
+            if max_frames is not None and index >= max_frames:
+                raise ClipError(f"it has more than {max_frames} frames")
+            if max_seconds is not None and timestamp - float(frames[0]["time"] if frames else timestamp) > max_seconds:
+                raise ClipError(f"it lasts more than {max_seconds:.0f} s")
+            image = frame.to_ndarray(format="rgb24")
             poses, picture = analyse(image, timestamp, out is not None)
             frames.append({"frame": index, "time": timestamp, "poses": [p.to_dict() for p in poses]})
             if out is not None:

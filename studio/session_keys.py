@@ -59,6 +59,11 @@ class DemoKeys:
     def connecting_since(self) -> str:
         return f"{self.page}:connecting_since"
 
+    @property
+    def playing_since(self) -> str:
+        """When the page first saw the current stream playing (the live panel's "no video" check)."""
+        return f"{self.page}:playing_since"
+
     def stream(self, source: str) -> str:
         """The streamer's key for a source: streamlit-webrtc keeps its context there."""
         return f"{self.page}:{source}"

@@ -10,6 +10,9 @@ import cv2
 SAMPLES_DIR = pathlib.Path(__file__).parent / "samples"
 CAMERA = "camera"  # the source that is the browser's webcam, beside the samples
 UPLOAD = "upload"  # the visitor's own clip (studio/clips/), played like the video sample
+# An uploaded clip's limits on what is decoded (its header may say anything): played, analysed, checked.
+CLIP_MAX_S = 60.0
+CLIP_MAX_FRAMES = 3600  # 60 s at 60 fps
 
 
 @dataclass(frozen=True)

@@ -73,16 +73,28 @@ def test_a_connection_that_never_comes_up_frees_its_place(clock):
     assert gate.live() == 0
 
 
-def test_a_stream_that_stalled_takes_its_place_back_only_if_there_is_room(clock):
+def test_an_admitted_stream_that_went_quiet_is_not_evicted_by_a_newcomer(clock):
+    gate = StreamAdmission(1, clock)
+    a, b, c = Stream("a"), Stream("b"), Stream("c")
+    gate.admit(a)
+    clock.advance(CONNECTING_FOR_S + 1)  # no frame yet (a loaded server): the place is free for now
+    assert gate.live() == 0
+    assert gate.keep_alive(a)  # its first frame: back in
+    clock.advance(IDLE_AFTER_S + 1)
+    assert gate.admit(b)  # a went quiet again, and its place went to b meanwhile
+    assert gate.has_room_for(a) and gate.keep_alive(a)  # a's page and frames carry on: not evicted
+    assert gate.live() == 2  # one over the limit, for a while
+    assert not gate.has_room_for(c) and not gate.admit(c)  # newcomers wait
+    gate.release(a)  # STOP: a's admission ends
+    clock.advance(IDLE_AFTER_S + 1)
+    assert not gate.keep_alive(a) and not gate.has_room_for(a)
+
+
+def test_a_stream_never_admitted_takes_a_place_only_if_there_is_room(clock):
     gate = StreamAdmission(1, clock)
     a, b = Stream("a"), Stream("b")
-    gate.admit(a)
-    clock.advance(CONNECTING_FOR_S + 1)  # no frame yet: the place is gone
-    assert gate.live() == 0
-    assert gate.keep_alive(a)  # its first frame, and there is room: back in
-    clock.advance(IDLE_AFTER_S + 1)
-    assert gate.admit(b)  # a's place went to b meanwhile
-    assert not gate.keep_alive(a)
+    assert gate.keep_alive(a)  # a frame before the page's admit (room): it takes the place
+    assert not gate.keep_alive(b)
 
 
 def test_a_frame_from_a_stream_started_past_the_limit_is_not_served(clock):

@@ -429,6 +429,17 @@ def test_a_link_to_no_such_step_says_so_in_plain_text():
     assert [s.key for s in app.slider] == [TeachKeys.SCALE_FACTOR]  # step 1
 
 
+@pytest.mark.parametrize("step", ["²", "①", "٣", "5" * 5000, "-1", "0", " 4 ", "4.0", ""])
+def test_a_link_with_any_step_text_opens_a_page_not_a_traceback(step):
+    app = open_link(step)  # asserts no exception
+    if step.strip() == "4":
+        assert app.session_state[TeachKeys.STEP] == STEPS[3] and not app.warning
+    else:
+        (warning,) = app.warning
+        assert "is not a step of this page" in warning.value
+        assert [s.key for s in app.slider] == [TeachKeys.SCALE_FACTOR]  # step 1
+
+
 HOSTILE_NAME = "x` **Camera blocked: [click here to fix](http://evil.example/fix)** ![img](http://evil.example/a.png)"
 
 

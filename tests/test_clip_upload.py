@@ -137,7 +137,7 @@ def _huge_clip(path):
 
 BAD_CLIPS = {
     "corrupt": (corrupt_clip, "not a video PyAV can decode"),
-    "not a video": (lambda p: p.write_bytes(b"%PDF-1.4 a document\n") and p, "not a video PyAV can decode"),
+    "not a video": (lambda p: p.write_bytes(b"%PDF-1.4 a document\n") and p, "not a video this page can read"),
     "zero-length file": (lambda p: p.write_bytes(b"") or p, "the file is empty"),
     "video without frames": (video_without_frames, "no video"),
     "too long": (_long_clip, "the limit is 60 s"),

@@ -20,7 +20,7 @@ ORDER = (
     ("live",),
     ("settings",),
     ("sources", "site_map", "hosting", "plain_text"),
-    ("session_keys", "timing"),
+    ("session_keys", "timing", "limited_child"),
     ("posenet_core",),
 )
 RANK = {room: rank for rank, rooms in enumerate(ORDER) for room in rooms}

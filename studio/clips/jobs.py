@@ -24,6 +24,7 @@ from studio.live.pipeline import process_frame
 from studio.live.stream_tracker import StreamTracker
 from studio.live.turns import TURNS, default_slots
 from studio.settings.demo import DemoSettings
+from studio.sources import CLIP_MAX_FRAMES, CLIP_MAX_S
 
 MAX_JOBS = default_slots()  # all cores but one, as for the live streams' turns
 PAUSE_WHILE_STREAMING_S = 0.05  # after each frame, while any live stream runs
@@ -101,6 +102,8 @@ class ClipJob:
                 on_progress=self._on_progress,
                 cancel=self._cancel,
                 pause_s=self._pause,
+                max_frames=CLIP_MAX_FRAMES,  # what is decoded, whatever the header said
+                max_seconds=CLIP_MAX_S + 0.5,
             )
             result["video"] = self.name  # the visitor's file name, not the server's temp path
             export.add_angles(result["frames"], self.settings.min_part_confidence)

@@ -8,6 +8,12 @@ A stream holds its place from START (``admit``) until STOP (``release``), or unt
 has shown no sign of life for a while: no frame processed (``keep_alive``, called per
 frame) for ``IDLE_AFTER_S``, or, while it is still connecting, for ``CONNECTING_FOR_S``.
 That also frees the places of streams whose tab closed or whose page was left.
+
+An admitted stream is never turned away by a newcomer: one that went quiet (its frames came
+slowly on a loaded server) and lost its place to someone else takes it back at its next
+frame, even if that puts the server one over its limit for a while. Measured before this
+rule: streams admitted a moment earlier were ended after 2-4 frames when 8 users pressed
+START at once. Only STOP (``release``) or the page no longer streaming ends an admission.
 """
 
 from __future__ import annotations
@@ -58,6 +64,7 @@ class StreamAdmission:
         self._expires: weakref.WeakKeyDictionary[object, float] = weakref.WeakKeyDictionary()
         self._stopped: weakref.WeakSet[object] = weakref.WeakSet()  # released: late frames do not count
         self._owners: weakref.WeakKeyDictionary[object, object] = weakref.WeakKeyDictionary()
+        self._admitted: weakref.WeakSet[object] = weakref.WeakSet()  # admitted, not released since
 
     def _prune(self, now: float) -> None:
         for holder, expires in list(self._expires.items()):
@@ -83,7 +90,7 @@ class StreamAdmission:
         """Would ``admit(holder, owner)`` succeed now?"""
         with self._lock:
             self._prune(self._clock())
-            return holder in self._expires or len(self._others(owner)) < self.limit
+            return holder in self._admitted or len(self._others(owner)) < self.limit
 
     def admit(self, holder, owner=None) -> bool:
         """Take a place for a stream that is starting (or keep the one it has); False if full.
@@ -103,29 +110,33 @@ class StreamAdmission:
                 for old in [h for h in self._expires if h not in others]:
                     del self._expires[old]
                     self._stopped.add(old)
+                    self._admitted.discard(old)
                 self._expires[holder] = now + CONNECTING_FOR_S
                 if owner is not None:
                     self._owners[holder] = owner
+            self._admitted.add(holder)
             return True
 
     def keep_alive(self, holder) -> bool:
         """A frame arrived: the stream keeps its place for a while longer. Returns whether it has one.
 
-        A stream that lost its place to silence (a stall longer than ``IDLE_AFTER_S``) takes
-        one again if there is room; one that was released (STOP) does not.
+        A stream that lost its place to silence (no frame for ``IDLE_AFTER_S``) takes it back,
+        room or not, if it was admitted; one never admitted takes one only if there is room;
+        one that was released (STOP) does not.
         """
         with self._lock:
             now = self._clock()
             self._prune(now)
             if holder in self._stopped:
                 return False
-            if holder not in self._expires and len(self._expires) >= self.limit:
+            if holder not in self._expires and holder not in self._admitted and len(self._expires) >= self.limit:
                 return False
             self._expires[holder] = max(self._expires.get(holder, now), now + IDLE_AFTER_S)
             return True
 
     def release(self, holder) -> None:
         with self._lock:
+            self._admitted.discard(holder)
             if self._expires.pop(holder, None) is not None:
                 self._stopped.add(holder)
 

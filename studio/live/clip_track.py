@@ -5,6 +5,9 @@ frames with the file's own time stamps again, which restart at 0. Those go backw
 its pacing stops (the whole clip is sent at once) and the browser drops them as late:
 the video froze at the clip's end (measured with a 3 s clip: frozen after 13 frames).
 Here each frame is stamped with the time it is due, loop after loop, in real time.
+
+A loop ends after ``max_frames`` frames or ``max_seconds`` of the clip, whatever its header
+said (an uploaded clip was measured before it is played, but only from its packets).
 """
 
 from __future__ import annotations
@@ -25,8 +28,10 @@ CLOCK_RATE = 90_000  # the RTP video clock
 class LoopingClipTrack(MediaStreamTrack):
     kind = "video"
 
-    def __init__(self, path: pathlib.Path):
+    def __init__(self, path: pathlib.Path, max_frames: int | None = None, max_seconds: float | None = None):
         super().__init__()
+        self._max_frames, self._max_seconds = max_frames, max_seconds
+        self._loop_frames = 0  # frames sent in this loop
         self._container = av.open(str(path))
         self._stream = self._container.streams.video[0]
         self._stream.thread_type = "AUTO"
@@ -44,16 +49,24 @@ class LoopingClipTrack(MediaStreamTrack):
                 return None
             for attempt in range(2):
                 frame = next(self._frames, None)
+                if frame is not None and self._past_limits(frame):
+                    frame = None
                 if frame is not None:
+                    self._loop_frames += 1
                     clip_time = float(frame.time) if frame.time is not None else self._last_time + self._interval
                     self._last_time = clip_time
                     return frame, self._loop_offset + clip_time
                 if attempt == 0:  # the end: play it again, after the last frame's own duration
                     self._loop_offset += self._last_time + self._interval
-                    self._last_time = 0.0
+                    self._last_time, self._loop_frames = 0.0, 0
                     self._container.seek(0)
                     self._frames = self._container.decode(self._stream)
             raise MediaStreamError  # a file with no frames at all (checked before it is played)
+
+    def _past_limits(self, frame: av.VideoFrame) -> bool:
+        if self._max_frames is not None and self._loop_frames >= self._max_frames:
+            return True
+        return self._max_seconds is not None and frame.time is not None and frame.time > self._max_seconds
 
     async def recv(self):
         if self.readyState != "live":

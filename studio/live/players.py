@@ -13,7 +13,7 @@ from aiortc import MediaStreamTrack
 from aiortc.mediastreams import MediaStreamError
 
 from studio.live.clip_track import CLOCK_RATE, LoopingClipTrack
-from studio.sources import SAMPLES, UPLOAD, read_rgb
+from studio.sources import CLIP_MAX_FRAMES, CLIP_MAX_S, SAMPLES, UPLOAD, read_rgb
 
 
 class _RealTimeStamps:
@@ -75,7 +75,7 @@ class _Player:
 def make_player(sample_key: str, clip: pathlib.Path | None = None):
     """``clip``: the uploaded file, when ``sample_key`` is ``UPLOAD``."""
     if sample_key == UPLOAD:
-        return _Player(LoopingClipTrack(clip))
+        return _Player(LoopingClipTrack(clip, CLIP_MAX_FRAMES, CLIP_MAX_S))
     sample = SAMPLES[sample_key]
     if sample.is_video:
         # Looping keeps the demo alive; the file plays at its own frame rate.

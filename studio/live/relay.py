@@ -29,11 +29,22 @@ from aiortc.contrib.media import MediaRelay
 from studio import timing
 from studio.live import streamlit_compat
 from studio.live.fresh_frames import FreshFramesOnly
-from studio.live.webrtc_compat import event_loop, loop_context, set_shared_relay, shared_relay
+from studio.live.webrtc_compat import (
+    bound_live_queues,
+    event_loop,
+    keep_newest_frame_only,
+    loop_context,
+    set_shared_relay,
+    shared_relay,
+)
 
 ABANDONED_S = timing.UNREAD_S  # no read for this long: the consumer's connection is gone
 NEVER_READ_S = timing.NEVER_READ_S  # a consumer that never read: its connection never came up
 CHECK_EVERY_S = 2.0
+# A worker that took no frame for this long while frames kept arriving is stuck: its stream is
+# ended (webrtc_compat.BoundedProcessTrack). A frame's longest legitimate wait is its turn
+# (timing.TURN_WAIT_S) plus PoseNet itself; streamlit-webrtc gives up at 10 s.
+STALL_AFTER_S = timing.WORKER_STALLED_S
 
 
 class LatestFrameRelay(MediaRelay):
@@ -45,6 +56,7 @@ class LatestFrameRelay(MediaRelay):
         self._consumers: dict = {}  # source track -> its consumers (FreshFramesOnly)
 
     def subscribe(self, track, buffered: bool = False):  # streamlit-webrtc asks for the default: never a buffer
+        keep_newest_frame_only(track)  # the browser's camera track: its decoded frames, if nobody reads them
         consumer = FreshFramesOnly(super().subscribe(track, buffered=False))  # each frame once, never repeats
         first = track not in self._consumers
         self._consumers.setdefault(track, []).append(consumer)
@@ -70,10 +82,12 @@ class LatestFrameRelay(MediaRelay):
 
 
 def use_latest_frame_relay() -> None:
-    """Make the streamers created from now on relay the newest frame only (idempotent)."""
+    """Make the streamers created from now on relay the newest frame only, hand their workers
+    the newest frame only, and end a stream whose worker stalls (idempotent)."""
     runtime = streamlit_compat.runtime()
     if runtime is None:  # bare Python: no streams
         return
+    bound_live_queues(STALL_AFTER_S)
     loop = event_loop()
     if not isinstance(loop, asyncio.AbstractEventLoop):  # AppTest's stand-in runtime: no streams
         return

@@ -23,6 +23,7 @@ class LiveSnapshot:
     last_error: str | None
     last_frame: np.ndarray | None = None  # the frame of last_report as it came in (RGB)
     last_picture: np.ndarray | None = None  # and as it was shown, annotated (RGB)
+    ended_reason: str | None = None  # why the server ended the stream (plain words), until the next START
 
 
 class LiveStats:
@@ -36,6 +37,8 @@ class LiveStats:
         self._last_report: FrameReport | None = None
         self._last_error: str | None = None
         self._last_frame = self._last_picture = None
+        self._ended_reason: str | None = None
+        self._end_shown = False  # the page has seen the stream stopped and shows the reason
 
     def record(self, report: FrameReport, frame: np.ndarray | None = None, picture: np.ndarray | None = None) -> int:
         """Returns this frame's number (1, 2, ...). ``frame`` and ``picture`` (kept, not copied:
@@ -54,6 +57,27 @@ class LiveStats:
         with self._lock:
             self._last_error = message
 
+    def end(self, reason: str) -> None:
+        """The server ended this stream (the worker stalled, ...): ``reason`` in plain words, for the page."""
+        with self._lock:
+            self._ended_reason, self._end_shown = reason, False
+
+    def ending(self) -> bool:
+        """The server ended the stream and the browser may still show it playing: stop it there too."""
+        with self._lock:
+            return self._ended_reason is not None and not self._end_shown
+
+    def end_shown(self) -> None:
+        """The page saw the stream stopped: the reason stays on screen until ``started``."""
+        with self._lock:
+            self._end_shown = self._ended_reason is not None
+
+    def started(self) -> None:
+        """The user started a new stream: the last one's ending is old news."""
+        with self._lock:
+            if self._end_shown:
+                self._ended_reason, self._end_shown = None, False
+
     def snapshot(self) -> LiveSnapshot:
         now = self._clock()
         with self._lock:
@@ -64,5 +88,12 @@ class LiveStats:
             fps = len(recent) / covered if covered > 0 else 0.0
             since = now - self._times[-1] if self._times else None
             return LiveSnapshot(
-                self._count, fps, since, self._last_report, self._last_error, self._last_frame, self._last_picture
+                self._count,
+                fps,
+                since,
+                self._last_report,
+                self._last_error,
+                self._last_frame,
+                self._last_picture,
+                self._ended_reason,
             )

@@ -9,7 +9,7 @@ from streamlit_webrtc import WebRtcMode, WebRtcStreamerContext, webrtc_streamer
 
 import posenet_core
 from studio import sources
-from studio.live import players, session_watch, webrtc_compat
+from studio.live import players, session_watch, streamlit_compat, webrtc_compat
 from studio.live.callback import make_frame_callback
 from studio.live.relay import use_latest_frame_relay
 from studio.live.stream import LiveStream
@@ -59,17 +59,21 @@ def start_streamer(
     stream: LiveStream,
     config: dict,
     clip: pathlib.Path | None = None,
+    stop_in_browser: bool = False,
 ) -> WebRtcStreamerContext:
     """Render the streamer of ``source`` on this page; its frames go through PoseNet as ``stream``.
 
     ``source``: ``sources.CAMERA``, ``sources.UPLOAD`` (``clip``, the uploaded file) or a key of
     ``sources.SAMPLES`` (played by the server); ``stream``: the page's ``LiveStream`` of that
-    source; ``config``: the RTCConfiguration (``studio.ui.ice_setup``)."""
+    source; ``config``: the RTCConfiguration (``studio.ui.ice_setup``); ``stop_in_browser``: the
+    server ended the stream, so the browser stops it as STOP would (and shows START once the page
+    is drawn without this)."""
     use_latest_frame_relay()  # a slow stage skips frames instead of queueing them
     webrtc_compat.honour_server_transport_policy()  # a relay-only configuration reaches aiortc too
     stop_other_sources(st.session_state, keys, source)
     _forget_render_history(keys, source)
     from_camera = source == sources.CAMERA
+    stream_id = f"{(streamlit_compat.current_session_id() or 'no-session')[:8]}/{keys.stream(source)}"
     context = webrtc_streamer(
         key=keys.stream(source),
         mode=WebRtcMode.SENDRECV if from_camera else WebRtcMode.RECVONLY,
@@ -78,8 +82,9 @@ def start_streamer(
         if from_camera
         else {"video": True, "audio": False},
         player_factory=None if from_camera else (lambda: players.make_player(source, clip)),
-        video_frame_callback=make_frame_callback(net, stream),
+        video_frame_callback=make_frame_callback(net, stream, stream_id),
         async_processing=True,
+        desired_playing_state=False if stop_in_browser else None,
         video_html_attrs={"autoPlay": True, "controls": False, "muted": True, "style": {"width": "100%"}},
     )
     session_watch.watch(context)  # a closed tab stops its stream within seconds

@@ -100,8 +100,10 @@ def _step_named(wanted: str) -> str | None:
     """The tab a link's ``step`` names: by slug, by number (``?step=4``) or by the tab's full name."""
     names = list(STEPS)
     by_slug = {step_slug(name): name for name in names}
-    if wanted.strip().isdigit() and 1 <= int(wanted) <= len(names):
-        return names[int(wanted) - 1]
+    number = wanted.strip()
+    # ASCII digits only, and few: "²".isdigit() holds but int("²") fails, as does a 5000-digit int().
+    if number.isascii() and number.isdigit() and len(number) <= 3 and 1 <= int(number) <= len(names):
+        return names[int(number) - 1]
     return by_slug.get(wanted.strip().lower()) or (wanted if wanted in names else None)
 
 

@@ -9,7 +9,9 @@ next to the streamer) polls the output video, and when a stream that was showing
 gets none for ``FROZEN_AFTER_MS`` it lays a message over the video saying the connection
 to the server was lost and to reload. The message goes when frames come again. A stopped
 stream (no live track) is never flagged; a slow server is not either, because the server
-repeats its last frame at the camera's rate while it is busy.
+repeats its last frame at the camera's rate while it is busy. When the server itself ended
+the stream (a stalled worker, ``LiveStats.end``), the page says why, and the video froze
+because of that, not a lost server: ``server_ended`` clears the message.
 """
 
 from __future__ import annotations
@@ -30,9 +32,12 @@ MESSAGE = (
 # Its state lives on the window, so a re-mounted watcher picks up where the last one was.
 _WATCH_JS = """
 export default function (component) {
-  const { frozen_after_ms: FROZEN_AFTER_MS, message: MESSAGE, iframe: IFRAME } = component.data;
+  const { frozen_after_ms: FROZEN_AFTER_MS, message: MESSAGE, iframe: IFRAME, server_ended: SERVER_ENDED } =
+    component.data;
   const state = window.__posenetConnectionWatch = window.__posenetConnectionWatch || {videos: new WeakMap()};
+  if (SERVER_ENDED) state.lost = false;
   const check = () => {
+    if (SERVER_ENDED) state.lost = false;
     if (document.hidden) {  // a background tab may not render frames: start afresh when it is back
       state.videos = new WeakMap();
       return;
@@ -72,12 +77,19 @@ export default function (component) {
 _watch = None
 
 
-def watch_connection(keys: DemoKeys) -> None:
-    """Mount the watcher (nothing to see until the server is lost). Call once per page run, after the streamer."""
+def watch_connection(keys: DemoKeys, server_ended: bool = False) -> None:
+    """Mount the watcher (nothing to see until the server is lost). Call once per page run, after the streamer.
+
+    ``server_ended``: the server ended the stream and the page says why: not a lost server."""
     global _watch
     if _watch is None:
         _watch = st.components.v2.component("studio_connection_watch", js=_WATCH_JS)
     _watch(
         key=keys.connection_watch,
-        data={"frozen_after_ms": FROZEN_AFTER_MS, "message": MESSAGE, "iframe": STREAMER_IFRAME},
+        data={
+            "frozen_after_ms": FROZEN_AFTER_MS,
+            "message": MESSAGE,
+            "iframe": STREAMER_IFRAME,
+            "server_ended": server_ended,
+        },
     )

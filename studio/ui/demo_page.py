@@ -19,7 +19,7 @@ from studio.ui.capacity_gate import admitted_streamer
 from studio.ui.connection_watch import watch_connection
 from studio.ui.ice_setup import session_ice_config
 from studio.ui.layout import streamer_helper
-from studio.ui.live_panel import camera_error_notice, camera_help, live_panel
+from studio.ui.live_panel import camera_error_notice, camera_help, follow_stream_end, live_panel
 from studio.ui.over_time import over_time_panel
 from studio.ui.recording_panel import recording_panel
 
@@ -122,9 +122,15 @@ def render_demo_page(multi_pose: bool) -> None:
         camera_error = streamer_helper(keys)  # fits the video to the screen; names a refused camera
         camera_error_notice(camera_error)
         played = uploaded and uploaded[0]
-        ctx = admitted_streamer(stream, lambda: start_streamer(keys, source, get_model(), stream, config, clip=played))
+        stop = stream.stats.ending()  # the server ended this stream: stop it in the browser too
+        ctx = admitted_streamer(
+            stream,
+            lambda: start_streamer(keys, source, get_model(), stream, config, clip=played, stop_in_browser=stop),
+        )
         if ctx is not None:
-            watch_connection(keys)  # the browser says so when the server it streamed from is gone
+            follow_stream_end(stream.stats, ctx)
+            # the browser says so when the server it streamed from is gone (not when this one ended the stream)
+            watch_connection(keys, server_ended=stream.stats.snapshot().ended_reason is not None)
             over_time_panel(keys, stream.timeline, ctx.state.playing, settings.min_part_confidence)
         if source == CAMERA:
             camera_help(ice_origin, len(config["iceServers"]))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 import streamlit as st
@@ -10,6 +11,7 @@ from streamlit_webrtc import WebRtcStreamerContext
 from studio import timing
 from studio.hosting import ice
 from studio.live.pipeline import FrameReport
+from studio.live import streamlit_compat
 from studio.live.stats import LiveStats
 from studio.live.stream_tracker import MAX_TRACKS, MIN_HITS
 from studio.session_keys import ICE_SETUP, DemoKeys
@@ -37,6 +39,17 @@ CAMERA_ERROR_WORDS = {
 
 STALL_AFTER_S = timing.STALLED_CONNECTING_S  # connecting this long means no network path (no TURN when hosted?)
 NO_FRAMES_AFTER_S = timing.NO_FRAMES_NOTICE_S
+# Playing, yet no frame processed for this long: the stream is dead somewhere between the camera
+# and PoseNet (the server ended its side, the browser stopped sending, the network dropped),
+# whatever the cause: end it and say so, rather than show STOP over a frozen picture.
+ENDED_AFTER_S = timing.NO_VIDEO_ENDED_S
+NO_VIDEO_MESSAGE = (
+    "**The stream stopped: no video reached PoseNet for {seconds:.0f} s** while the connection looked up "
+    "(the server was too busy, the network dropped, or the browser stopped sending the camera). "
+    "Press START to try again."
+)
+
+LOGGER = logging.getLogger(__name__)
 
 
 def waiting_words(snapshot) -> str | None:
@@ -55,7 +68,7 @@ def waiting_words(snapshot) -> str | None:
     return None
 
 
-def _connection_notice(keys: DemoKeys, ctx: WebRtcStreamerContext, snapshot) -> None:
+def _connection_notice(keys: DemoKeys, ctx: WebRtcStreamerContext, snapshot, stats: LiveStats) -> None:
     state = ctx.state
     started_key = keys.connecting_since
     if state.signalling and not state.playing:
@@ -68,12 +81,31 @@ def _connection_notice(keys: DemoKeys, ctx: WebRtcStreamerContext, snapshot) -> 
             )
         return
     st.session_state.pop(started_key, None)
+    if not state.playing:
+        st.session_state.pop(keys.playing_since, None)
     if state.playing:
+        waited = snapshot.seconds_since_last_frame
+        playing_for = time.monotonic() - st.session_state.setdefault(keys.playing_since, time.monotonic())
+        quiet = min(playing_for, waited if waited is not None else playing_for)
+        if quiet > ENDED_AFTER_S and not snapshot.ended_reason:
+            LOGGER.warning(
+                "Live stream %s/%s: no frame processed for %.0f s while the browser shows it playing; ending it",
+                (streamlit_compat.current_session_id() or "no-session")[:8],
+                keys.page,
+                quiet,
+            )
+            stats.end(NO_VIDEO_MESSAGE.format(seconds=quiet))
+            st.rerun(scope="app")  # the whole page stops it in the browser (follow_stream_end)
         words = waiting_words(snapshot)
         if words:
             st.info(words)
+    elif snapshot.ended_reason:
+        st.warning(snapshot.ended_reason, icon=":material/running_with_errors:")
     elif snapshot.frames_processed:
-        st.info(f"Stream stopped after {snapshot.frames_processed} frames. Press START to resume.")
+        st.info(
+            f"Stream stopped after {snapshot.frames_processed} frames: STOP was pressed, or the connection "
+            "between this browser and the server closed (network, or the browser ended it). Press START to resume."
+        )
 
 
 def camera_error_notice(error: str | None) -> None:
@@ -117,9 +149,23 @@ def pose_lines(report: FrameReport) -> str:
     return "  \n".join(lines)
 
 
+def follow_stream_end(stats: LiveStats, ctx: WebRtcStreamerContext) -> None:
+    """After the streamer is drawn: when the server ended the stream (``stats.ending()``), the
+    run that drew it stopped it in the browser; once stopped, draw the page again with START,
+    and the reason above it until the next START."""
+    active = ctx.state.playing or ctx.state.signalling
+    if stats.ending() and not active:
+        stats.end_shown()
+        st.rerun()  # this run drew the streamer without its buttons
+    elif active and not stats.ending():
+        stats.started()
+
+
 def _numbers(keys: DemoKeys, ctx: WebRtcStreamerContext, stats: LiveStats) -> None:
     snapshot = stats.snapshot()
-    _connection_notice(keys, ctx, snapshot)
+    if stats.ending():  # the server ended the stream: the whole page stops it in the browser
+        st.rerun(scope="app")
+    _connection_notice(keys, ctx, snapshot, stats)
     if snapshot.last_error:
         st.warning(f"This frame could not be processed: {snapshot.last_error}")
     report = snapshot.last_report

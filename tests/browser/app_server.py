@@ -128,3 +128,23 @@ class AppServer:
         if exc_type is not None:  # whatever went wrong, the server's side of it
             print(self.log_tail(40))
         self.stop()
+
+
+@contextlib.contextmanager
+def server_with_env(log_path: pathlib.Path, **env: str):
+    """An ``AppServer`` started with ``env`` in its environment (read at start-up), stopped afterwards."""
+    previous = {name: os.environ.get(name) for name in env}
+    os.environ.update(env)
+    server = AppServer(log_path)
+    try:
+        server.start()
+    finally:
+        for name, value in previous.items():
+            if value is None:
+                del os.environ[name]
+            else:
+                os.environ[name] = value
+    try:
+        yield server
+    finally:
+        server.stop()

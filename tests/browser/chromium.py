@@ -3,6 +3,7 @@ browser contexts (one per Streamlit session) the tests open in it."""
 
 from __future__ import annotations
 
+import contextlib
 import pathlib
 
 CHROMIUM = "/usr/bin/chromium"
@@ -76,3 +77,13 @@ def new_context(browser, viewport=(1400, 1600)):
     context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
     context.add_init_script(TRACK_PEER_CONNECTIONS)
     return context
+
+
+@contextlib.contextmanager
+def own_browser(playwright, y4m: pathlib.Path, base_url: str):
+    """A Chromium of a test's own, for a server of its own: (browser, pages as ``warm_up`` gives them)."""
+    chromium = launch_chromium(playwright, y4m)
+    try:
+        yield chromium, warm_up(chromium, base_url)
+    finally:
+        chromium.close()

@@ -7,13 +7,12 @@ broken gate would miss.
 
 from __future__ import annotations
 
-import os
 import re
 import time
 
 import pytest
-from app_server import AppServer
-from chromium import launch_chromium, new_context, warm_up
+from app_server import server_with_env
+from chromium import new_context, own_browser
 from demo_page import STREAMER_IFRAME, DemoPage, processed_rate
 from paths import ARTIFACTS
 
@@ -25,28 +24,15 @@ FULL = re.compile(r"live demo is full", re.I)
 
 @pytest.fixture(scope="module")
 def limited_server(tmp_path_factory):
-    previous = os.environ.get("POSENET_MAX_STREAMS")
-    os.environ["POSENET_MAX_STREAMS"] = str(LIMIT)
-    server = AppServer(tmp_path_factory.mktemp("limited") / "streamlit.log")
-    try:
-        server.start()
-    finally:
-        if previous is None:
-            del os.environ["POSENET_MAX_STREAMS"]
-        else:
-            os.environ["POSENET_MAX_STREAMS"] = previous
-    yield server
-    server.stop()
+    log = tmp_path_factory.mktemp("limited") / "streamlit.log"
+    with server_with_env(log, POSENET_MAX_STREAMS=str(LIMIT)) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
 def limited_browser(camera_y4m, limited_server, playwright_driver):
-    chromium = launch_chromium(playwright_driver, camera_y4m)
-    try:
-        pages = warm_up(chromium, limited_server.url)
-        yield chromium, pages
-    finally:
-        chromium.close()
+    with own_browser(playwright_driver, camera_y4m, limited_server.url) as browser_and_pages:
+        yield browser_and_pages
 
 
 def full_notice(demo: DemoPage):
