@@ -10,8 +10,8 @@ from streamlit_webrtc import WebRtcStreamerContext
 
 from studio import timing
 from studio.hosting import ice
-from studio.live.pipeline import FrameReport
 from studio.live import streamlit_compat
+from studio.live.pipeline import FrameReport
 from studio.live.stats import LiveStats
 from studio.live.stream_tracker import MAX_TRACKS, MIN_HITS
 from studio.session_keys import ICE_SETUP, DemoKeys
