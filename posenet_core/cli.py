@@ -41,6 +41,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--output-stride", type=int, default=params.DEFAULT_OUTPUT_STRIDE, help="8, 16 or 32 (default 16)"
     )
+    parser.add_argument(
+        "--precision",
+        choices=params.PRECISIONS,
+        default=params.DEFAULT_PRECISION,
+        help=f"network arithmetic: float, or int8 (quantized) (default {params.DEFAULT_PRECISION})",
+    )
     parser.add_argument("--flip", action="store_true", help="mirror keypoints horizontally (x -> width - 1 - x)")
     parser.add_argument(
         "--max-detections", type=int, default=params.DEFAULT_MAX_DETECTIONS, help="multi-pose (default 5)"
@@ -99,7 +105,7 @@ class Estimator:
         # Loaded on the first frame, so an unreadable input fails at once.
         from .estimator import load
 
-        return load()
+        return load(precision=self.args.precision)
 
     def poses(self, image: np.ndarray):
         a = self.args
