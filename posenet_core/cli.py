@@ -43,7 +43,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--precision",
-        choices=params.PRECISIONS,
         default=params.DEFAULT_PRECISION,
         help=f"network arithmetic: float, or int8 (quantized) (default {params.DEFAULT_PRECISION})",
     )
@@ -75,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
 def check_arguments(args) -> None:
     params.check_scale_factor(args.scale_factor)
     params.check_output_stride(args.output_stride)
+    params.check_precision(args.precision)
     params.check_multi_pose_params(args.max_detections, args.score_threshold, args.nms_radius)
     if not args.input.is_file():
         raise CliError(f"cannot read {args.input}: no such file")

@@ -15,7 +15,8 @@ LOADING_TEXT = "Loading PoseNet…"
 @st.cache_resource(show_spinner=LOADING_TEXT)
 def get_model() -> posenet_core.PoseNet:
     net = posenet_core.load(num_threads=NETWORK_THREADS)  # LiteRT and the vendored .tflite models: no TensorFlow
-    net.network.warm_up()  # read every stride's model now, not in the middle of a live stream
+    # Read every stride's model in both precisions now, not in the middle of a live stream.
+    net.network.warm_up(precisions=posenet_core.params.PRECISIONS)
     # After every script run (so every second while the live numbers refresh) Streamlit
     # calls gc.collect(). Streamlit, aiortc and the rest leave ~150,000 objects for it to
     # walk (TensorFlow added ~400,000 more before serving moved to LiteRT); each full

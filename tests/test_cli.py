@@ -63,6 +63,14 @@ def test_multi_pose_on_an_image_writes_json_and_an_annotated_png(tmp_path):
     assert (annotated != cv2.imread(str(source))).any()
 
 
+def test_int8_precision_finds_the_same_three_people(tmp_path):
+    poses_file = tmp_path / "poses.json"
+    assert_succeeded(run_cli(SAMPLES / "three_people.jpg", "--multi", "--precision", "int8", "--json", poses_file))
+    poses = json.loads(poses_file.read_text())["poses"]
+    assert_article_poses(poses)
+    assert sum(pose["score"] >= 0.3 for pose in poses) == 3
+
+
 def test_single_pose_on_a_video_writes_one_record_per_frame_and_an_annotated_mp4(tmp_path):
     poses_file, video = tmp_path / "poses.json", tmp_path / "annotated.mp4"
     result = run_cli(SAMPLES / "pose_squats.mp4", "--json", poses_file, "--out", video)
@@ -139,6 +147,7 @@ def write(path: pathlib.Path, text: str) -> pathlib.Path:
 BAD_INPUTS = {
     "output stride 10": (lambda tmp: [SAMPLES / "pose.jpg", "--output-stride", "10"], "output_stride"),
     "scale factor 1.5": (lambda tmp: [SAMPLES / "pose.jpg", "--scale-factor", "1.5"], "scale_factor"),
+    "precision int4": (lambda tmp: [SAMPLES / "pose.jpg", "--precision", "int4"], "'int4'"),
     "text file named .jpg": (lambda tmp: [write(tmp / "notes.jpg", "not a picture\n")], "notes.jpg"),
     "missing file": (lambda tmp: [tmp / "missing.jpg"], "missing.jpg"),
     "text file named .mp4": (lambda tmp: [write(tmp / "notes.mp4", "not a video\n")], "notes.mp4"),

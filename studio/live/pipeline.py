@@ -72,7 +72,7 @@ def process_frame(
 ) -> tuple[np.ndarray, FrameReport]:
     """``tracker`` (one per stream) and the frame's ``timestamp`` in seconds: IDs and smoothing, as ``s`` says."""
     started = time.perf_counter()
-    outputs = net.predict(image, s.scale_factor, s.output_stride)
+    outputs = net.predict(image, s.scale_factor, s.output_stride, precision=s.precision)
     decode_started = time.perf_counter()
     poses = estimate(net, outputs, s)
     render_started = time.perf_counter()

@@ -88,13 +88,10 @@ def view_picker(keys: DemoKeys, multi_pose: bool) -> dict:
 
 def parameter_widgets(keys: DemoKeys, multi_pose: bool) -> dict:
     """The article's knobs; returns the chosen values by DemoSettings field name."""
-    stride = PARAMETERS["output_stride"]
     chosen = {
         "scale_factor": _slider(keys, "scale_factor"),
         "flip_horizontal": _checkbox(keys, "flip_horizontal"),
-        "output_stride": st.radio(
-            stride.label, stride.options, horizontal=True, key=keys.widget("output_stride"), help=stride.help
-        ),
+        "output_stride": _radio(keys, "output_stride"),
     }
     if multi_pose:
         for field in ("max_detections", "score_threshold", "nms_radius"):
@@ -104,7 +101,13 @@ def parameter_widgets(keys: DemoKeys, multi_pose: bool) -> dict:
     chosen["show_boxes"] = _checkbox(keys, "show_boxes")
     if multi_pose:
         chosen["show_scores"] = _checkbox(keys, "show_scores")
+    chosen["precision"] = _radio(keys, "precision")
     return chosen
+
+
+def _radio(keys: DemoKeys, field: str):
+    p = PARAMETERS[field]
+    return st.radio(p.label, p.options, horizontal=True, key=keys.widget(field), help=p.help)
 
 
 def _toggle(keys: DemoKeys, field: str) -> bool:
