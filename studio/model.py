@@ -2,6 +2,7 @@
 
 import gc
 
+import cv2
 import streamlit as st
 
 import posenet_core
@@ -14,6 +15,10 @@ LOADING_TEXT = "Loading PoseNet…"
 
 @st.cache_resource(show_spinner=LOADING_TEXT)
 def get_model() -> posenet_core.PoseNet:
+    # The live path's resizes, conversions and drawing are small: OpenCV's second thread spun more
+    # than it helped (0.4-0.6 ms more CPU per frame when a core was free). Streams run side by side
+    # on their own threads instead.
+    cv2.setNumThreads(1)
     net = posenet_core.load(num_threads=NETWORK_THREADS)  # LiteRT and the vendored .tflite models: no TensorFlow
     # Read every stride's model in both precisions now, not in the middle of a live stream.
     net.network.warm_up(precisions=posenet_core.params.PRECISIONS)

@@ -45,6 +45,7 @@ def rtc_configuration() -> tuple[dict, str]:
         st.stop()
     st.session_state[ice.SETUP_KEY] = setup  # the live panel's advice when a connection stalls
     webrtc_compat.honour_server_transport_policy()
+    webrtc_compat.use_cheap_return_video()  # H.264 at x264's cheapest low-latency settings where offered
     return ice.rtc_configuration(setup, st.session_state), setup.origin
 
 

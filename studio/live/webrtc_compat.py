@@ -26,7 +26,9 @@ relay its workers share, so the app reaches into these internals, and only throu
 - ``use_cheap_return_video()``: aiortc's private encoder choice (``aiortc.rtcrtpsender.get_encoder``)
   and its H.264 encoder's bitstream splitter (``H264Encoder._split_bitstream``), plus a wrap of
   ``RTCPeerConnection.createAnswer``: answers prefer H.264 when the browser offers it, encoded by
-  x264 with ``ultrafast`` + ``zerolatency`` on one thread (aiortc's own settings cost 2.8x VP8's CPU,
+  x264 with ``ultrafast`` + ``zerolatency`` on one thread (the answer's order is the transceiver's
+  private ``_codecs``: aiortc fixes it in ``setRemoteDescription``, before an answerer could call
+  the public ``setCodecPreferences``) (aiortc's own settings cost 2.8x VP8's CPU,
   these 0.4x at the same bitrate and a higher PSNR), VP8 otherwise; both capped at
   ``RETURN_VIDEO_MAX_BITRATE`` (under REMB aiortc let H.264 climb to 1.9 Mbps).
 - ``without_session_info()``: ``streamlit_webrtc.component.get_this_session_info``. Under
@@ -227,10 +229,10 @@ def use_cheap_return_video() -> None:
     """H.264 (x264 ultrafast, zerolatency) where the browser offers it, VP8 otherwise, capped (idempotent).
 
     aiortc answers in the browser's codec order (Chromium puts VP8 first) and picks each sender's
-    encoder with ``aiortc.rtcrtpsender.get_encoder``; this reorders the answer with the public
-    ``setCodecPreferences`` and swaps in the encoders above.
+    encoder with ``aiortc.rtcrtpsender.get_encoder``: this reorders the codecs the answer lists (both
+    sides then send the first) and swaps in the encoders above.
     """
-    from aiortc import RTCPeerConnection, RTCRtpSender, rtcrtpsender
+    from aiortc import RTCPeerConnection, rtcrtpsender
 
     if getattr(rtcrtpsender.get_encoder, "cheap_return_video", False):
         return
@@ -251,17 +253,16 @@ def use_cheap_return_video() -> None:
     original_create_answer = RTCPeerConnection.createAnswer
 
     async def create_answer(self):
-        preferred = preferred_video_codecs(RTCRtpSender.getCapabilities("video").codecs)
         for transceiver in self.getTransceivers():
             if transceiver.kind == "video":
-                transceiver.setCodecPreferences(preferred)
+                transceiver._codecs = preferred_video_codecs(transceiver._codecs)
         return await original_create_answer(self)
 
     RTCPeerConnection.createAnswer = create_answer
 
 
 def preferred_video_codecs(codecs: list) -> list:
-    """aiortc's video codecs in ``VIDEO_CODEC_PREFERENCE`` order, the rest (rtx) after them."""
+    """Negotiated video codecs in ``VIDEO_CODEC_PREFERENCE`` order, the rest (rtx) after them."""
 
     def rank(codec) -> int:
         name = codec.mimeType.lower()
