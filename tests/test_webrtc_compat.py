@@ -134,3 +134,74 @@ def test_vp8_is_capped_too():
     assert encoder.target_bitrate == webrtc_compat.RETURN_VIDEO_MAX_BITRATE
     encoder.target_bitrate = 300_000
     assert encoder.target_bitrate == 300_000  # below the cap REMB still rules
+
+
+# --- the PoseNet stage sends each processed frame at once ------------------------------------------
+
+
+def slow_camera(every_s: float, frames: int):
+    """A camera track sending a numbered frame every ``every_s`` seconds; ``.sent`` says when each left."""
+    import asyncio
+    import time
+
+    from aiortc import MediaStreamTrack
+    from aiortc.mediastreams import MediaStreamError
+
+    class SlowCamera(MediaStreamTrack):
+        kind = "video"
+
+        def __init__(self):
+            super().__init__()
+            self.sent = {}
+
+        async def recv(self):
+            number = len(self.sent)
+            if number >= frames:
+                self.stop()
+                raise MediaStreamError
+            await asyncio.sleep(every_s)
+            self.sent[number] = time.monotonic()
+            return number
+
+    return SlowCamera()
+
+
+class TakesItsTime:
+    """A processor taking ``busy_s`` per frame (as PoseNet does), returning ("done", number)."""
+
+    def __init__(self, busy_s: float):
+        self.busy_s = busy_s
+
+    def recv(self, frame):
+        import time
+
+        time.sleep(self.busy_s)
+        return ("done", frame)
+
+
+def test_a_processed_frame_leaves_when_ready_not_when_the_next_camera_frame_comes():
+    import time
+
+    from streamlit_webrtc import webrtc
+
+    from tests.conftest import run_coroutine
+
+    webrtc_compat.send_processed_frames_at_once()
+    webrtc_compat.send_processed_frames_at_once()  # idempotent
+    camera = slow_camera(every_s=0.3, frames=5)  # a camera slower than the work, so any wait for it shows
+
+    async def receive():
+        track = webrtc.AsyncVideoProcessTrack(track=camera, processor=TakesItsTime(0.05))
+        received = {}
+        try:
+            for _ in range(4):
+                _, number = await track.recv()
+                received[number] = time.monotonic()
+        finally:
+            track.stop()
+        return received
+
+    received = run_coroutine(receive())
+    assert sorted(received) == [0, 1, 2, 3]  # every frame, in order, none repeated
+    delays = [received[n] - camera.sent[n] for n in received]
+    assert max(delays) < 0.2, delays  # processing takes 0.05 s; waiting for the next frame would add 0.3

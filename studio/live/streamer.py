@@ -46,6 +46,7 @@ def rtc_configuration() -> tuple[dict, str]:
     st.session_state[ice.SETUP_KEY] = setup  # the live panel's advice when a connection stalls
     webrtc_compat.honour_server_transport_policy()
     webrtc_compat.use_cheap_return_video()  # H.264 at x264's cheapest low-latency settings where offered
+    webrtc_compat.send_processed_frames_at_once()  # not at the next camera frame's arrival
     return ice.rtc_configuration(setup, st.session_state), setup.origin
 
 

@@ -31,6 +31,13 @@ relay its workers share, so the app reaches into these internals, and only throu
   the public ``setCodecPreferences``) (aiortc's own settings cost 2.8x VP8's CPU,
   these 0.4x at the same bitrate and a higher PSNR), VP8 otherwise; both capped at
   ``RETURN_VIDEO_MAX_BITRATE`` (under REMB aiortc let H.264 climb to 1.9 Mbps).
+- ``send_processed_frames_at_once()``: replaces ``streamlit_webrtc.webrtc.AsyncVideoProcessTrack``
+  (the class its ``_wrap_with_processor`` builds the PoseNet stage from) with a subclass that uses
+  the parent's private ``_start``, ``_in_queue``, ``_out_deque``, ``_out_lock`` and worker thread.
+  The library's track reads a camera frame, queues it for the worker and returns whatever the
+  worker finished last: a processed frame waited for the *next* camera frame (up to 33 ms) before
+  it could leave. Here a task feeds camera frames to the worker, and ``recv`` returns each
+  processed frame the moment the worker puts it out.
 - ``without_session_info()``: ``streamlit_webrtc.component.get_this_session_info``. Under
   AppTest (no server) it returns a mock; tests replace it with "no session" so the
   library skips its run-count bookkeeping.
@@ -41,6 +48,9 @@ of these parts is gone, it raises ``ImportError`` naming the pinned version.
 
 from __future__ import annotations
 
+import asyncio
+import collections
+import contextlib
 import importlib.metadata
 import warnings
 from collections.abc import Mapping
@@ -89,6 +99,7 @@ __all__ = [
     "PINNED_VERSION",
     "RETURN_VIDEO_MAX_BITRATE",
     "use_cheap_return_video",
+    "send_processed_frames_at_once",
     "event_loop",
     "forget_last_render",
     "honour_server_transport_policy",
@@ -270,3 +281,96 @@ def preferred_video_codecs(codecs: list) -> list:
         return order.index(name) if name in order else len(order)
 
     return sorted(codecs, key=rank)
+
+
+class _SignallingDeque(collections.deque):
+    """The worker's output deque, calling ``on_new()`` (from the worker's thread) when frames come."""
+
+    def __init__(self, on_new):
+        super().__init__()
+        self._on_new = on_new
+
+    def append(self, frame) -> None:
+        super().append(frame)
+        self._on_new()
+
+    def extend(self, frames) -> None:
+        super().extend(frames)
+        self._on_new()
+
+
+def _immediate_track_class():
+    from aiortc.mediastreams import MediaStreamError
+    from streamlit_webrtc.process import AsyncVideoProcessTrack
+
+    class ImmediateVideoProcessTrack(AsyncVideoProcessTrack):
+        """streamlit-webrtc's PoseNet stage, handing on each processed frame as soon as it is ready."""
+
+        _pump: asyncio.Task | None = None
+
+        def _start(self) -> None:
+            if self._thread:
+                return
+            loop = asyncio.get_running_loop()
+            self._ready = asyncio.Event()
+
+            def signal() -> None:
+                with contextlib.suppress(RuntimeError):  # the loop closed at shut-down: nobody waits
+                    loop.call_soon_threadsafe(self._ready.set)
+
+            self._signal = signal
+            super()._start()
+            self._out_deque = _SignallingDeque(signal)  # before the worker's first output: it waits for input
+            self._pump = loop.create_task(self._feed())
+
+        def _run_worker_thread(self) -> None:
+            try:
+                super()._run_worker_thread()
+            finally:
+                self._signal()  # a worker that ended (or failed) must not leave recv waiting
+
+        async def _feed(self) -> None:
+            """Camera frames to the worker as they come (the relay hands over the newest only)."""
+            try:
+                while self.readyState == "live":
+                    self._in_queue.put(await self.track.recv())
+            except MediaStreamError:
+                pass
+            finally:
+                self._signal()
+
+        async def recv(self):
+            if self.readyState != "live":
+                raise MediaStreamError
+            self._start()
+            while True:
+                self._ready.clear()  # before looking: a frame put out after the look sets it again
+                with self._worker_exception_lock:
+                    if self._worker_exception:
+                        raise self._worker_exception
+                with self._out_lock:
+                    if self._out_deque:
+                        return self._out_deque.popleft()
+                if self.readyState != "live" or self._pump.done() or not self._thread.is_alive():
+                    raise MediaStreamError
+                await self._ready.wait()
+
+        def stop(self) -> None:
+            if self._pump is not None:
+                self._pump.cancel()
+            super().stop()
+            if self._thread:
+                self._signal()
+
+    return ImmediateVideoProcessTrack
+
+
+def send_processed_frames_at_once() -> None:
+    """Make streams started from now on send each processed frame as soon as it is ready (idempotent)."""
+    from streamlit_webrtc import webrtc
+
+    if getattr(webrtc.AsyncVideoProcessTrack, "sends_at_once", False):
+        return
+    track_class = _immediate_track_class()
+    track_class.sends_at_once = True
+    webrtc.AsyncVideoProcessTrack = track_class
