@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import pathlib
 
 import streamlit as st
@@ -10,16 +9,14 @@ from streamlit_webrtc import WebRtcMode, WebRtcStreamerContext, webrtc_streamer
 
 import posenet_core
 from studio import sources
-from studio.hosting import ice
 from studio.live import players, session_watch, webrtc_compat
 from studio.live.callback import make_frame_callback
 from studio.live.relay import use_latest_frame_relay
-from studio.live.stats import LiveStats
-from studio.live.stream_tracker import StreamTracker
-from studio.session_keys import APP_PAGE, APP_PAGE_VISITS, DemoKeys
-from studio.settings.demo import SettingsBox
-from studio.ui.connection_watch import watch_connection
+from studio.live.stream import LiveStream
+from studio.session_keys import DemoKeys
+from studio.site_map import page_visits
 
+<<<<<<< HEAD
 # The worker drops frames it cannot keep up with (latency stays flat) and logs a
 # warning for each one; dropping is the intended behaviour, so keep the log clean.
 logging.getLogger("streamlit_webrtc.process").setLevel(logging.ERROR)
@@ -48,6 +45,10 @@ def rtc_configuration() -> tuple[dict, str]:
     webrtc_compat.use_cheap_return_video()  # H.264 at x264's cheapest low-latency settings where offered
     webrtc_compat.send_processed_frames_at_once()  # not at the next camera frame's arrival
     return ice.rtc_configuration(setup, st.session_state), setup.origin
+=======
+# The worker drops frames it cannot keep up with (latency stays flat): keep the log clean.
+webrtc_compat.quiet_dropped_frames()
+>>>>>>> main
 
 
 def _forget_render_history(keys: DemoKeys, source: str) -> None:
@@ -57,12 +58,12 @@ def _forget_render_history(keys: DemoKeys, source: str) -> None:
     it, meant for "the user left the page and came back". But runs are also cut short
     by the quick reruns of connection set-up and skipped by fragment reruns, so about
     one START in seven was torn down half a second after connecting. Here the page
-    change is detected exactly (``note_page``) and the library's guess is switched off.
+    change is detected exactly (``site_map.note_page``) and the library's guess is switched off.
     """
     context = st.session_state.get(keys.stream(source))
     if context is None:
         return
-    visit = st.session_state.get(APP_PAGE_VISITS, 0)
+    visit = page_visits()
     if st.session_state.get(keys.stream_visit(source), visit) != visit:
         webrtc_compat.reset_context(context)
     st.session_state[keys.stream_visit(source)] = visit
@@ -86,16 +87,17 @@ def start_streamer(
     keys: DemoKeys,
     source: str,
     net: posenet_core.PoseNet,
-    settings: SettingsBox,
-    stats: LiveStats,
+    stream: LiveStream,
     config: dict,
-    tracker: StreamTracker | None = None,
     clip: pathlib.Path | None = None,
 ) -> WebRtcStreamerContext:
-    """``source``: ``sources.CAMERA``, ``sources.UPLOAD`` (``clip``, the uploaded file) or a key of
-    ``sources.SAMPLES`` (played by the server); ``config``: the RTCConfiguration (see ``rtc_configuration``);
-    ``tracker``: this stream's, kept by the page."""
+    """Render the streamer of ``source`` on this page; its frames go through PoseNet as ``stream``.
+
+    ``source``: ``sources.CAMERA``, ``sources.UPLOAD`` (``clip``, the uploaded file) or a key of
+    ``sources.SAMPLES`` (played by the server); ``stream``: the page's ``LiveStream`` of that
+    source; ``config``: the RTCConfiguration (``studio.ui.ice_setup``)."""
     use_latest_frame_relay()  # a slow stage skips frames instead of queueing them
+    webrtc_compat.honour_server_transport_policy()  # a relay-only configuration reaches aiortc too
     stop_other_sources(st.session_state, keys, source)
     _forget_render_history(keys, source)
     from_camera = source == sources.CAMERA
@@ -107,10 +109,9 @@ def start_streamer(
         if from_camera
         else {"video": True, "audio": False},
         player_factory=None if from_camera else (lambda: players.make_player(source, clip)),
-        video_frame_callback=make_frame_callback(net, settings, stats, tracker),
+        video_frame_callback=make_frame_callback(net, stream),
         async_processing=True,
         video_html_attrs={"autoPlay": True, "controls": False, "muted": True, "style": {"width": "100%"}},
     )
     session_watch.watch(context)  # a closed tab stops its stream within seconds
-    watch_connection(keys)  # the browser says so when the server it streamed from is gone
     return context

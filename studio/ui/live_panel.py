@@ -7,9 +7,10 @@ import time
 import streamlit as st
 from streamlit_webrtc import WebRtcStreamerContext
 
+from studio import timing
 from studio.hosting import ice
 from studio.live.stats import LiveStats
-from studio.session_keys import DemoKeys
+from studio.session_keys import ICE_SETUP, DemoKeys
 from studio.ui.capacity_gate import server_load_line
 
 # What the browser said when it refused the camera, in plain words (see studio/ui/layout.py).
@@ -32,8 +33,8 @@ CAMERA_ERROR_WORDS = {
     "persists, try another camera with SELECT DEVICE.",
 }
 
-STALL_AFTER_S = 8.0  # connecting this long means no network path (no TURN when hosted?)
-NO_FRAMES_AFTER_S = 5.0
+STALL_AFTER_S = timing.STALLED_CONNECTING_S  # connecting this long means no network path (no TURN when hosted?)
+NO_FRAMES_AFTER_S = timing.NO_FRAMES_NOTICE_S
 
 
 def _connection_notice(keys: DemoKeys, ctx: WebRtcStreamerContext, snapshot) -> None:
@@ -44,7 +45,7 @@ def _connection_notice(keys: DemoKeys, ctx: WebRtcStreamerContext, snapshot) -> 
         if time.monotonic() - since > STALL_AFTER_S:
             st.warning(
                 f"Still connecting after {time.monotonic() - since:.0f} s. "
-                f"{ice.stall_advice(st.session_state.get(ice.SETUP_KEY))} "
+                f"{ice.stall_advice(st.session_state.get(ICE_SETUP))} "
                 "Press STOP, then START to try again, or pick a sample source."
             )
         return
