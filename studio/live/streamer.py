@@ -16,39 +16,8 @@ from studio.live.stream import LiveStream
 from studio.session_keys import DemoKeys
 from studio.site_map import page_visits
 
-<<<<<<< HEAD
-# The worker drops frames it cannot keep up with (latency stays flat) and logs a
-# warning for each one; dropping is the intended behaviour, so keep the log clean.
-logging.getLogger("streamlit_webrtc.process").setLevel(logging.ERROR)
-
-
-def note_page(page_name: str) -> None:
-    """Called by the entry script on every run: counts how often the user changed pages."""
-    if st.session_state.get(APP_PAGE) != page_name:
-        st.session_state[APP_PAGE] = page_name
-        st.session_state[APP_PAGE_VISITS] = st.session_state.get(APP_PAGE_VISITS, 0) + 1
-
-
-def rtc_configuration() -> tuple[dict, str]:
-    """This session's RTCConfiguration (browser and server alike) and where it came from."""
-    try:
-        secrets = dict(st.secrets) if len(st.secrets) else None
-    except FileNotFoundError:  # no secrets.toml anywhere: the local default
-        secrets = None
-    try:
-        setup = ice.ice_setup(secrets)
-    except ice.IceConfigError as error:
-        st.error(f"This app's WebRTC configuration is wrong, so video cannot connect: {error}")
-        st.stop()
-    st.session_state[ice.SETUP_KEY] = setup  # the live panel's advice when a connection stalls
-    webrtc_compat.honour_server_transport_policy()
-    webrtc_compat.use_cheap_return_video()  # H.264 at x264's cheapest low-latency settings where offered
-    webrtc_compat.send_processed_frames_at_once()  # not at the next camera frame's arrival
-    return ice.rtc_configuration(setup, st.session_state), setup.origin
-=======
 # The worker drops frames it cannot keep up with (latency stays flat): keep the log clean.
 webrtc_compat.quiet_dropped_frames()
->>>>>>> main
 
 
 def _forget_render_history(keys: DemoKeys, source: str) -> None:
@@ -98,6 +67,8 @@ def start_streamer(
     source; ``config``: the RTCConfiguration (``studio.ui.ice_setup``)."""
     use_latest_frame_relay()  # a slow stage skips frames instead of queueing them
     webrtc_compat.honour_server_transport_policy()  # a relay-only configuration reaches aiortc too
+    webrtc_compat.use_cheap_return_video()  # H.264 at x264's cheapest low-latency settings where offered
+    webrtc_compat.send_processed_frames_at_once()  # not at the next camera frame's arrival
     stop_other_sources(st.session_state, keys, source)
     _forget_render_history(keys, source)
     from_camera = source == sources.CAMERA

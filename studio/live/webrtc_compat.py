@@ -23,7 +23,6 @@ relay its workers share, so the app reaches into these internals, and only throu
 - ``honour_server_transport_policy()``: wraps ``streamlit_webrtc.component.compile_rtc_configuration``,
   which keeps only ``iceServers`` of the server's configuration, so that a relay-only
   ``iceTransportPolicy`` reaches aiortc too (``ice``'s ``POSENET_ICE_TRANSPORT_POLICY=relay``).
-<<<<<<< HEAD
 - ``use_cheap_return_video()``: aiortc's private encoder choice (``aiortc.rtcrtpsender.get_encoder``)
   and its H.264 encoder's bitstream splitter (``H264Encoder._split_bitstream``), plus a wrap of
   ``RTCPeerConnection.createAnswer``: answers prefer H.264 when the browser offers it, encoded by
@@ -39,13 +38,11 @@ relay its workers share, so the app reaches into these internals, and only throu
   worker finished last: a processed frame waited for the *next* camera frame (up to 33 ms) before
   it could leave. Here a task feeds camera frames to the worker, and ``recv`` returns each
   processed frame the moment the worker puts it out.
-=======
 - ``STREAMER_IFRAME``: the CSS selector of the iframe the component draws the video in (its
   title is the component's module path); the page's CSS and scripts and the browser tests find
   the video by it.
 - ``quiet_dropped_frames()``: the ``streamlit_webrtc.process`` logger, which warns once per
   frame a worker drops; dropping is what the live path wants, so it logs errors only.
->>>>>>> main
 - ``without_session_info()``: ``streamlit_webrtc.component.get_this_session_info``. Under
   AppTest (no server) it returns a mock; tests replace it with "no session" so the
   library skips its run-count bookkeeping.
@@ -108,13 +105,10 @@ for _name in ("_get_worker", "_last_rendered_run_count"):
 
 __all__ = [
     "PINNED_VERSION",
-<<<<<<< HEAD
     "RETURN_VIDEO_MAX_BITRATE",
     "use_cheap_return_video",
     "send_processed_frames_at_once",
-=======
     "STREAMER_IFRAME",
->>>>>>> main
     "event_loop",
     "forget_last_render",
     "honour_server_transport_policy",
