@@ -203,27 +203,17 @@ def _capped_encoder_classes():
     from aiortc.codecs.h264 import MAX_FRAME_RATE, H264Encoder
     from aiortc.codecs.vpx import Vp8Encoder
 
-    class CappedVp8Encoder(Vp8Encoder):
-        """aiortc's VP8 encoder, its REMB-driven bitrate capped."""
+    def capped(encoder_class):
+        """``encoder_class`` with its REMB-driven ``target_bitrate`` held under the cap."""
+        parent = encoder_class.target_bitrate
+        return type(
+            f"Capped{encoder_class.__name__}",
+            (encoder_class,),
+            {"target_bitrate": property(lambda self: min(parent.fget(self), RETURN_VIDEO_MAX_BITRATE), parent.fset)},
+        )
 
-        @property
-        def target_bitrate(self) -> int:
-            return min(Vp8Encoder.target_bitrate.fget(self), RETURN_VIDEO_MAX_BITRATE)
-
-        @target_bitrate.setter
-        def target_bitrate(self, bitrate: int) -> None:
-            Vp8Encoder.target_bitrate.fset(self, bitrate)
-
-    class LowLatencyH264Encoder(H264Encoder):
+    class LowLatencyH264Encoder(capped(H264Encoder)):
         """x264 at its cheapest low-latency settings, one thread, Baseline (what browsers decode), capped."""
-
-        @property
-        def target_bitrate(self) -> int:
-            return min(H264Encoder.target_bitrate.fget(self), RETURN_VIDEO_MAX_BITRATE)
-
-        @target_bitrate.setter
-        def target_bitrate(self, bitrate: int) -> None:
-            H264Encoder.target_bitrate.fset(self, bitrate)
 
         def _encode_frame(self, frame, force_keyframe):
             codec = self.codec
@@ -248,7 +238,7 @@ def _capped_encoder_classes():
             if data:
                 yield from self._split_bitstream(data)
 
-    return CappedVp8Encoder, LowLatencyH264Encoder
+    return capped(Vp8Encoder), LowLatencyH264Encoder
 
 
 def use_cheap_return_video() -> None:
