@@ -138,7 +138,7 @@ def test_answers_put_h264_first_when_the_browser_offers_it_and_vp8_otherwise():
     assert video_codecs(answer_to(["video/VP8"]))[0] == "VP8"
 
 
-def encoded(encoder, frames: int = 45) -> bytes:
+def encoded(encoder, frames: int = 45, size=(480, 640)) -> bytes:
     import fractions
 
     import av
@@ -147,7 +147,7 @@ def encoded(encoder, frames: int = 45) -> bytes:
     rng = np.random.default_rng(0)
     stream = b""
     for number in range(frames):
-        picture = rng.integers(0, 256, (480, 640, 3), dtype=np.uint8)  # sensor noise: the hardest to compress
+        picture = rng.integers(0, 256, (*size, 3), dtype=np.uint8)  # sensor noise: the hardest to compress
         frame = av.VideoFrame.from_ndarray(picture, format="bgr24")
         frame.pts, frame.time_base = number * 3000, fractions.Fraction(1, 90000)
         stream += b"".join(encoder.encode(frame)[0])
@@ -252,3 +252,24 @@ def test_a_processed_frame_leaves_when_ready_not_when_the_next_camera_frame_come
     assert sorted(received) == [0, 1, 2, 3]  # every frame, in order, none repeated
     delays = [received[n] - camera.sent[n] for n in received]
     assert max(delays) < 0.2, delays  # processing takes 0.05 s; waiting for the next frame would add 0.3
+
+
+def test_h264_takes_pictures_of_odd_sizes():
+    """The sample photos are 1049 x 861 and 1000 x 667; x264's 4:2:0 wants even sizes."""
+    from aiortc import rtcrtpsender
+    from aiortc.codecs.h264 import H264Decoder, h264_depayload
+    from aiortc.jitterbuffer import JitterFrame
+    from aiortc.rtcrtpparameters import RTCRtpCodecParameters
+
+    webrtc_compat.use_cheap_return_video()
+    encoder = rtcrtpsender.get_encoder(RTCRtpCodecParameters(mimeType="video/H264", clockRate=90000, payloadType=102))
+    import fractions
+
+    import av
+    import numpy as np
+
+    frame = av.VideoFrame.from_ndarray(np.full((861, 1049, 3), 128, np.uint8), format="rgb24")
+    frame.pts, frame.time_base = 0, fractions.Fraction(1, 90000)
+    payloads, _ = encoder.encode(frame)
+    decoded = H264Decoder().decode(JitterFrame(data=b"".join(map(h264_depayload, payloads)), timestamp=0))
+    assert (decoded[0].width, decoded[0].height) == (1048, 860)

@@ -216,6 +216,8 @@ def _capped_encoder_classes():
         """x264 at its cheapest low-latency settings, one thread, Baseline (what browsers decode), capped."""
 
         def _encode_frame(self, frame, force_keyframe):
+            if frame.width % 2 or frame.height % 2:  # x264's 4:2:0 needs even sizes; photos may be odd
+                frame = frame.reformat(width=frame.width & ~1, height=frame.height & ~1, format="yuv420p")
             codec = self.codec
             if codec is not None and (
                 (frame.width, frame.height) != (codec.width, codec.height)
