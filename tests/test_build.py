@@ -47,7 +47,7 @@ def test_calibration_uses_photos_and_every_8th_squats_frame():
     images = build.calibration_images()
     assert len(images) == 2 + 9  # two photos, frames 0, 8, ..., 64
     batches = build.calibration_batches(images, 16)
-    assert batches[0].shape == (1, 337, 497, 3)  # pose.jpg (667 x 1000) at scale 0.5
+    assert batches[0].shape == (1, 321, 497, 3)  # pose.jpg (667 x 1000) at scale 0.5
     assert all(-1.0 <= b.min() and b.max() <= 1.0 and b.dtype == np.float32 for b in batches)
 
 
