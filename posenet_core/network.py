@@ -69,6 +69,11 @@ class Network:
         self._runners: collections.OrderedDict[tuple, _Runner] = collections.OrderedDict()
         self._lock = threading.Lock()
 
+    @property
+    def num_threads(self) -> int:
+        """CPU threads each interpreter uses (other models serving beside it take the same)."""
+        return self._num_threads
+
     def model(self, output_stride: int, precision: str | None = None) -> bytes:
         """The TFLite flat buffer for one stride and precision, read from the package on first use."""
         key = (check_precision(precision or self.precision), check_output_stride(output_stride))

@@ -10,6 +10,8 @@ import cv2
 import streamlit as st
 
 import posenet_core
+from posenet_core.clip import probe_clip
+from studio.clips import charts
 from studio.clips.files import UPLOAD_TYPES, ClipRefused, SessionClip
 from studio.clips.jobs import ClipJob, ServerBusy
 from studio.hosting.admission import ADMISSION
@@ -110,7 +112,9 @@ def _progress(keys: DemoKeys) -> None:
             keys,
             ("Annotated video (MP4)", job.video_path.read_bytes(), f"{stem}_posenet.mp4", "video/mp4", "video"),
             ("Poses per frame (JSON)", job.json_path.read_bytes(), f"{stem}_poses.json", "application/json", "json"),
+            ("Keypoints (CSV)", job.csv_path.read_bytes(), f"{stem}_keypoints.csv", "text/csv", "csv"),
         )
+        charts.clip_over_time(keys, job.json_path, probe_clip(job.clip).height, job.settings.min_part_confidence)
     elif job.status == "cancelled":
         st.info("Analysis cancelled.")
     elif job.status == "failed":

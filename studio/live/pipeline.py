@@ -1,4 +1,8 @@
-"""One video frame through PoseNet: estimate, draw the chosen view, time every stage.
+"""One video frame through the chosen model: estimate, draw the chosen view, time every stage.
+
+PoseNet (the default) is the page's own instance, passed in; a successor (MoveNet) is loaded
+once per process by ``posenet_core.load_estimator`` the first time a stream asks for it, so a
+model picked on the page applies at the stream's next frame.
 
 Plain Python (no Streamlit), shared by the live stream, the sample sources and the tests.
 """
@@ -13,6 +17,8 @@ import numpy as np
 
 import posenet_core
 from posenet_core import Pose
+from posenet_core.successors.draw import draw_movenet_centres, draw_movenet_heatmap
+from posenet_core.successors.movenet import MoveNetOutputs
 from studio.live.stream_tracker import StreamTracker
 from studio.settings.demo import DemoSettings
 
@@ -24,6 +30,7 @@ class FrameReport:
     input_size: tuple[int, int]
     output_resolution: tuple[int, int]
     all_pose_scores: list[float] = field(default_factory=list)  # every decoded pose, before the display filter
+    model: str = posenet_core.DEFAULT_MODEL
 
 
 def estimate(net: posenet_core.PoseNet, outputs: posenet_core.NetworkOutputs, s: DemoSettings) -> list[Pose]:
@@ -39,8 +46,26 @@ def estimate(net: posenet_core.PoseNet, outputs: posenet_core.NetworkOutputs, s:
     return [net.single_pose_from(outputs)]
 
 
+def predict_and_estimate(net: posenet_core.PoseNet, image: np.ndarray, s: DemoSettings):
+    """(outputs, poses, seconds when decoding started): the chosen model's raw outputs and its
+    poses in frame pixels, not mirrored."""
+    if s.model == posenet_core.DEFAULT_MODEL:
+        outputs = net.predict(image, s.scale_factor, s.output_stride, precision=s.precision)
+        decode_started = time.perf_counter()
+        return outputs, estimate(net, outputs, s), decode_started
+    # As many threads as the app gave PoseNet (studio.model): the turns keep every core busy.
+    successor = posenet_core.load_estimator(s.model, num_threads=net.network.num_threads)
+    outputs = successor.predict(image)
+    decode_started = time.perf_counter()
+    return outputs, successor.poses_from(outputs), decode_started
+
+
 def draw_view(image: np.ndarray, outputs, poses: list[Pose], s: DemoSettings) -> np.ndarray:
     """The raw-output picture under the skeleton, in the camera's own orientation."""
+    if isinstance(outputs, MoveNetOutputs):  # its views: keypoint heatmaps and person centres
+        if s.view == "heatmap":
+            return draw_movenet_heatmap(image, outputs, s.heatmap_part)
+        return draw_movenet_centres(image, outputs) if s.view == "centres" else image
     if s.view == "heatmap":
         return posenet_core.draw_heatmap(image, outputs, s.heatmap_part)
     if s.view == "offsets":
@@ -60,6 +85,8 @@ def draw_legend(picture: np.ndarray, s: DemoSettings) -> np.ndarray:
         return posenet_core.draw_offset_legend(picture, min_score=s.vector_min_score)
     if s.view == "displacements":
         return posenet_core.draw_displacement_legend(picture)
+    if s.view == "centres":
+        return posenet_core.draw_score_legend(picture, "person centre score")
     return picture
 
 
@@ -72,9 +99,7 @@ def process_frame(
 ) -> tuple[np.ndarray, FrameReport]:
     """``tracker`` (one per stream) and the frame's ``timestamp`` in seconds: IDs and smoothing, as ``s`` says."""
     started = time.perf_counter()
-    outputs = net.predict(image, s.scale_factor, s.output_stride, precision=s.precision)
-    decode_started = time.perf_counter()
-    poses = estimate(net, outputs, s)
+    outputs, poses, decode_started = predict_and_estimate(net, image, s)
     render_started = time.perf_counter()
 
     shown = [p for p in poses if p.score >= s.min_pose_confidence]
@@ -93,6 +118,8 @@ def process_frame(
         boxes=s.show_boxes,
         scores=s.show_scores and (s.multi_pose or any(p.track_id is not None for p in shown)),  # "#ID score"
     )
+    if s.show_angles:
+        picture = posenet_core.draw_joint_angles(picture, shown, min_part_confidence=s.min_part_confidence)
     picture = draw_legend(picture, s)
     finished = time.perf_counter()
 
@@ -100,5 +127,7 @@ def process_frame(
     timings["decode"] = 1e3 * (render_started - decode_started)
     timings["render"] = 1e3 * (finished - render_started)
     timings["total"] = 1e3 * (finished - started)
-    report = FrameReport(shown, timings, outputs.input_size, outputs.output_resolution, [p.score for p in poses])
+    report = FrameReport(
+        shown, timings, outputs.input_size, outputs.output_resolution, [p.score for p in poses], s.model
+    )
     return picture, report
