@@ -17,6 +17,13 @@ START in each, waits until the camera is sent at full size, then measures for ``
 ``--pin`` runs the browser (and this script) on core 0 and the server on core 1, so the
 server's own capacity shows. ``--profile DIR`` also runs ``py-spy record --native`` on the
 server during each window (adds some load of its own). Not a test: nothing here passes or fails.
+
+**A/B mode** (``--b-root OTHER_CHECKOUT`` and/or ``--a-query`` / ``--b-query "precision=int8"``):
+two servers (this checkout's app and another's, or one app with two page settings) measured in
+windows of ``--sessions K`` interleaved A B B A (``--pairs`` times), so that whatever else loads
+the shared machine weighs on both alike; prints each window and the ratio B / A of server CPU
+per processed frame (median of the adjacent pairs' ratios), fps and latency. The camera then
+changes every frame (``--noise``, sensor noise over the clip's motion), as a webcam's does.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))  # studio, for the page helpers
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "tests" / "browser"))
 
 from app_server import AppServer  # noqa: E402
@@ -118,12 +126,12 @@ def wait_full_size(demos, width: int, timeout: float) -> None:
         time.sleep(1.0)
 
 
-def measure_k(browser, server, pages, k: int, args, profile_dir: pathlib.Path | None) -> dict:
+def measure_k(browser, server, pages, k: int, args, profile_dir: pathlib.Path | None, query: str = "") -> dict:
     contexts, demos = [], []
     for _ in range(k):
         context = new_context(browser)
         contexts.append(context)
-        demo = DemoPage(context, server.url, pages["Multi pose"]).open()
+        demo = DemoPage(context, server.url, pages["Multi pose"] + (f"?{query}" if query else "")).open()
         demo.start(timeout=40)
         demos.append(demo)
     for demo in demos:
@@ -175,6 +183,7 @@ def measure_k(browser, server, pages, k: int, args, profile_dir: pathlib.Path | 
         | ({"ended threads": 1e3 * (cpu1 - cpu0 - sum(groups.values())) / frames} if frames else {}),
         "steal": (stat1[2] - stat0[2]) / max(1, stat1[0] - stat0[0]),
         "size": rtp_stats(demos[0]).get("outbound", {}).get("frameWidth"),
+        "codec": rtp_stats(demos[0]).get("inboundCodec"),
         # A session whose stream ended (its page shows START again) processes nothing: say so.
         "streaming": [d.is_streaming() for d in demos],
         "server_stage_ms": last[0].total_ms,
@@ -195,7 +204,7 @@ def print_result(r: dict) -> None:
         f"(mean {', '.join(f'{x:.0f}' for x in r['latency_mean'] if x is not None) or '-'}); "
         f"server {100 * r['cpu_cores']:.0f}% of a core, "
         f"{r['ms_per_frame']:.1f} ms CPU per processed frame; steal {100 * r['steal']:.1f}%; "
-        f"camera width {r['size']}; load average {r['loadavg']}",
+        f"camera width {r['size']}; return video {r.get('codec')}; load average {r['loadavg']}",
         flush=True,
     )
     stopped = [i + 1 for i, up in enumerate(r["streaming"]) if not up]
@@ -234,8 +243,15 @@ def main() -> int:
     parser.add_argument("--pin", action="store_true", help="browser on core 0, server on core 1")
     parser.add_argument("--profile", type=pathlib.Path, help="write py-spy speedscope profiles here")
     parser.add_argument("--log", type=pathlib.Path, help="keep the server's log here")
+    parser.add_argument("--b-root", type=pathlib.Path, help="A/B: B is the app of this other checkout")
+    parser.add_argument("--a-query", default="", help="A/B: A's page settings, as a share link's query")
+    parser.add_argument("--b-query", default="", help="A/B: B's page settings, as a share link's query")
+    parser.add_argument("--pairs", type=int, default=2, help="A/B: this many A B B A rounds")
+    parser.add_argument("--noise", type=float, default=None, help="camera sensor noise (default 3 in A/B, else 0)")
     args = parser.parse_args()
     ks = [int(k) for k in args.sessions.split(",")]
+    if args.b_root or args.a_query or args.b_query:
+        return run_ab(args, ks[0])
 
     from playwright.sync_api import sync_playwright
 
@@ -273,6 +289,72 @@ def main() -> int:
             f"{' / '.join(f'{x:.0f}' for x in lat) or '-'} | {r['ms_per_frame']:.1f} | {100 * r['steal']:.0f}% |"
         )
     return 0
+
+
+def run_ab(args, k: int) -> int:
+    """A B B A windows of ``k`` sessions on two servers; prints the B / A ratios."""
+    from playwright.sync_api import sync_playwright
+
+    os.environ.setdefault("POSENET_MAX_STREAMS", "99")
+    repo = pathlib.Path(__file__).resolve().parents[1]
+    roots = {"A": repo, "B": (args.b_root or repo).resolve()}
+    queries = {"A": args.a_query, "B": args.b_query}
+    if args.pin:
+        os.sched_setaffinity(0, {0})  # Chromium inherits it
+    noise = 3.0 if args.noise is None else args.noise
+    with tempfile.TemporaryDirectory(prefix="posenet-ab-") as tmp:
+        tmp = pathlib.Path(tmp)
+        camera = make_y4m(tmp / "camera.y4m", args.width, args.height, seconds=LOOP_S, stamp=True, noise=noise)
+        servers = {arm: AppServer(tmp / f"{arm}.log", cwd=root) for arm, root in roots.items()}
+        for server in servers.values():
+            server.start()
+            if args.pin:
+                pin([server.process.pid], 1)
+        try:
+            for arm in servers:
+                print(f"{arm}: {roots[arm]} ?{queries[arm]} at {servers[arm].url}", flush=True)
+            print(
+                f"K={k}; camera {args.width}x{args.height}, noise {noise:g}; {'pinned' if args.pin else 'not pinned'}"
+            )
+            results = {"A": [], "B": []}
+            with sync_playwright() as playwright:
+                browser = launch_chromium(playwright, camera)
+                pages = {arm: warm_up(browser, server.url) for arm, server in servers.items()}
+                for arm in "ABBA" * args.pairs:
+                    r = measure_k(browser, servers[arm], pages[arm], k, args, None, queries[arm])
+                    results[arm].append(r)
+                    print(f"[{arm}] ", end="")
+                    print_result(r)
+                browser.close()
+        finally:
+            for server in servers.values():
+                server.stop()
+    print_ab(results)
+    return 0
+
+
+def print_ab(results: dict) -> None:
+    a, b = results["A"], results["B"]
+    ratios = [
+        rb["ms_per_frame"] / ra["ms_per_frame"] for ra, rb in zip(a, b) if ra["ms_per_frame"] and rb["ms_per_frame"]
+    ]
+
+    def median_of(runs, key, reduce=statistics.median):
+        values = [reduce([x for x in r[key] if x is not None]) for r in runs if any(x is not None for x in r[key])]
+        return statistics.median(values) if values else float("nan")
+
+    print("\n| arm | server CPU ms/frame (windows) | fps per session | latency p50 ms | steal |")
+    print("| --- | --- | --- | --- | --- |")
+    for arm, runs in (("A", a), ("B", b)):
+        cpu = " / ".join(f"{r['ms_per_frame'] or float('nan'):.1f}" for r in runs)
+        steal = " / ".join(f"{100 * r['steal']:.0f}%" for r in runs)
+        print(f"| {arm} | {cpu} | {median_of(runs, 'fps'):.1f} | {median_of(runs, 'latency_p50'):.0f} | {steal} |")
+    if ratios:
+        print(
+            f"B / A server CPU per processed frame: {statistics.median(ratios):.2f} (pairs: "
+            + ", ".join(f"{x:.2f}" for x in ratios)
+            + ")"
+        )
 
 
 if __name__ == "__main__":

@@ -16,6 +16,12 @@ TensorFlow's own CPU kernels. The sigmoid over the heatmap is part of the graph,
 network returns scores. The input size is left dynamic (``[1, None, None, 3]``); the
 interpreter is resized per input at run time. ``SHA256SUMS`` lists the files written, so a
 test can tell that the vendored models are the ones these weights give.
+
+Beside each float model an int8 one (``posenet_stride16_int8.tflite``): full-integer post-training
+quantization, weights per channel, activations calibrated on real frames, the sample media's
+photos and every 8th frame of the squats video at the pages' default scale factor 0.5. Input and
+outputs stay float32, so callers feed and read both alike. The calibration is deterministic: the
+same weights and samples give byte-identical files.
 """
 
 from __future__ import annotations
@@ -28,9 +34,14 @@ import pathlib
 import numpy as np
 
 from .network import MODELS_DIR, model_path
-from .params import OUTPUT_STRIDES, check_output_stride
+from .params import DEFAULT_SCALE_FACTOR, OUTPUT_STRIDES, PRECISIONS, check_output_stride, network_input_size
 
 WEIGHTS_FILE = pathlib.Path(__file__).parent / "weights" / "posenet_mobilenet_v1_075.npz"
+# The calibration media: studio/samples/ of a checkout (an installed package has no samples: pass --samples).
+SAMPLES_DIR = pathlib.Path(__file__).resolve().parent.parent / "studio" / "samples"
+CALIBRATION_PHOTOS = ("pose.jpg", "three_people.jpg")
+CALIBRATION_VIDEO = "pose_squats.mp4"
+CALIBRATION_VIDEO_EVERY = 8  # frames 0, 8, ..., 64 of the 65
 CHECKSUMS_NAME = "SHA256SUMS"
 
 # Strides of Conv2d_1 .. Conv2d_13 in the trained (native stride 16) network.
@@ -93,11 +104,46 @@ def build_tf_function(weights: dict[str, np.ndarray], output_stride: int):
     return forward
 
 
-def convert_to_tflite(weights: dict[str, np.ndarray], output_stride: int) -> bytes:
+def calibration_images(samples_dir: pathlib.Path = SAMPLES_DIR) -> list[np.ndarray]:
+    """The RGB pictures the int8 models' activation ranges are measured on (see the module's doc)."""
+    import av
+    import cv2
+
+    missing = [name for name in (*CALIBRATION_PHOTOS, CALIBRATION_VIDEO) if not (samples_dir / name).is_file()]
+    if missing:
+        raise FileNotFoundError(f"calibration media missing in {samples_dir}: {', '.join(missing)} (use --samples DIR)")
+    images = [cv2.cvtColor(cv2.imread(str(samples_dir / name)), cv2.COLOR_BGR2RGB) for name in CALIBRATION_PHOTOS]
+    with av.open(str(samples_dir / CALIBRATION_VIDEO)) as container:
+        for number, frame in enumerate(container.decode(video=0)):
+            if number % CALIBRATION_VIDEO_EVERY == 0:
+                images.append(frame.to_ndarray(format="rgb24"))
+    return images
+
+
+def calibration_batches(images: list[np.ndarray], output_stride: int) -> list[np.ndarray]:
+    """Each image as the network sees it at the default scale factor: [1, H, W, 3] float32 in [-1, 1]."""
+    import cv2
+
+    batches = []
+    for image in images:
+        height, width = network_input_size(*image.shape[:2], DEFAULT_SCALE_FACTOR, output_stride)
+        resized = cv2.resize(image, (width, height), interpolation=cv2.INTER_LINEAR)
+        batches.append((resized.astype(np.float32) / 127.5 - 1.0)[None])
+    return batches
+
+
+def convert_to_tflite(
+    weights: dict[str, np.ndarray], output_stride: int, calibration: list[np.ndarray] | None = None
+) -> bytes:
+    """The float model, or with ``calibration`` (``calibration_batches``) the int8 one."""
     import tensorflow as tf
 
     forward = build_tf_function(weights, output_stride)
     converter = tf.lite.TFLiteConverter.from_concrete_functions([forward.get_concrete_function()], forward)
+    if calibration is not None:
+        converter.optimizations = [tf.lite.Optimize.DEFAULT]
+        converter.representative_dataset = lambda: ([batch] for batch in calibration)
+        converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]  # every op int8, or fail
     return converter.convert()
 
 
@@ -114,15 +160,22 @@ def read_checksums(directory: pathlib.Path = MODELS_DIR) -> dict[str, str]:
     return checksums
 
 
-def build_models(directory: pathlib.Path = MODELS_DIR, weights_file: pathlib.Path = WEIGHTS_FILE) -> list[pathlib.Path]:
-    """Write one ``.tflite`` per output stride and their ``SHA256SUMS`` into ``directory``."""
+def build_models(
+    directory: pathlib.Path = MODELS_DIR,
+    weights_file: pathlib.Path = WEIGHTS_FILE,
+    samples_dir: pathlib.Path = SAMPLES_DIR,
+) -> list[pathlib.Path]:
+    """Write one ``.tflite`` per output stride and precision and their ``SHA256SUMS`` into ``directory``."""
+    images = calibration_images(samples_dir)  # fail before the slow part
     directory.mkdir(parents=True, exist_ok=True)
     weights = load_weights(weights_file)
     written = []
-    for stride in OUTPUT_STRIDES:
-        path = model_path(stride, directory)
-        path.write_bytes(convert_to_tflite(weights, stride))
-        written.append(path)
+    for precision in PRECISIONS:
+        for stride in OUTPUT_STRIDES:
+            calibration = calibration_batches(images, stride) if precision == "int8" else None
+            path = model_path(stride, directory, precision)
+            path.write_bytes(convert_to_tflite(weights, stride, calibration))
+            written.append(path)
     lines = [f"{sha256(path)}  {path.name}" for path in written]
     (directory / CHECKSUMS_NAME).write_text("\n".join(lines) + "\n")
     return written
@@ -131,11 +184,15 @@ def build_models(directory: pathlib.Path = MODELS_DIR, weights_file: pathlib.Pat
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m posenet_core.build",
-        description="Convert the vendored PoseNet weights to one TFLite model per output stride (needs TensorFlow).",
+        description="Convert the vendored PoseNet weights to one TFLite model per output stride and precision "
+        "(float and int8; needs TensorFlow).",
     )
     parser.add_argument("--out", type=pathlib.Path, default=MODELS_DIR, help=f"directory (default {MODELS_DIR})")
+    parser.add_argument(
+        "--samples", type=pathlib.Path, default=SAMPLES_DIR, help=f"int8 calibration media (default {SAMPLES_DIR})"
+    )
     args = parser.parse_args(argv)
-    for path in build_models(args.out):
+    for path in build_models(args.out, samples_dir=args.samples):
         print(f"{path}: {path.stat().st_size / 1e6:.1f} MB, sha256 {sha256(path)}")
     return 0
 

@@ -56,6 +56,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--output-stride", type=int, default=params.DEFAULT_OUTPUT_STRIDE, help="8, 16 or 32 (default 16)"
     )
+    parser.add_argument(
+        "--precision",
+        default=params.DEFAULT_PRECISION,
+        help=f"network arithmetic: float, or int8 (quantized) (default {params.DEFAULT_PRECISION})",
+    )
     parser.add_argument("--flip", action="store_true", help="mirror keypoints horizontally (x -> width - 1 - x)")
     parser.add_argument(
         "--max-detections", type=int, default=params.DEFAULT_MAX_DETECTIONS, help="multi-pose (default 5)"
@@ -103,6 +108,7 @@ def check_arguments(args) -> None:
     check_model(args.model, multi_pose=args.multi)
     params.check_scale_factor(args.scale_factor)
     params.check_output_stride(args.output_stride)
+    params.check_precision(args.precision)
     params.check_multi_pose_params(args.max_detections, args.score_threshold, args.nms_radius)
     if not 0.0 <= args.min_pose_confidence <= 1.0:
         raise CliError(f"--min-pose-confidence must be a number from 0 to 1; got {args.min_pose_confidence:g}")
@@ -154,6 +160,11 @@ class Estimator:
         # Loaded on the first frame, so an unreadable input fails at once.
         from .estimators import load_estimator
 
+        if self.args.model == "posenet" and self.args.precision != params.DEFAULT_PRECISION:
+            from .estimator import load
+            from .estimators import PoseNetEstimator
+
+            return PoseNetEstimator(load(precision=self.args.precision))
         return load_estimator(self.args.model)
 
     def poses(self, image: np.ndarray):

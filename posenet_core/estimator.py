@@ -80,13 +80,21 @@ class PoseNet:
     def __init__(self, network: Network | None = None):
         self.network = network or Network()
 
-    def predict(self, image, scale_factor=params.DEFAULT_SCALE_FACTOR, output_stride=params.DEFAULT_OUTPUT_STRIDE):
+    def predict(
+        self,
+        image,
+        scale_factor=params.DEFAULT_SCALE_FACTOR,
+        output_stride=params.DEFAULT_OUTPUT_STRIDE,
+        *,
+        precision: str | None = None,
+    ):
         """Run the network on one image and return its raw outputs, for decoding or drawing.
 
         Args:
             image: H x W x 3 uint8 RGB (grey H x W [x 1] and RGBA are converted).
             scale_factor: Resize factor before the network, 0.2 to 1.0; smaller is faster, less precise.
             output_stride: 8, 16 or 32 network-input pixels per output cell; smaller is finer, slower.
+            precision: "float" or "int8" for this image; None: the one ``load`` was given.
 
         Returns:
             The ``NetworkOutputs``, with the sizes that map them back onto ``image``.
@@ -97,6 +105,7 @@ class PoseNet:
         """
         scale_factor = params.check_scale_factor(scale_factor)
         output_stride = params.check_output_stride(output_stride)
+        precision = params.check_precision(precision or self.network.precision)
         image = params.as_rgb_image(image)
         height, width = image.shape[:2]
         input_h, input_w = params.network_input_size(height, width, scale_factor, output_stride)
@@ -107,7 +116,7 @@ class PoseNet:
         batch *= 1 / 127.5  # in place, same float32 arithmetic: two fresh 1 MB temporaries per
         batch -= 1.0  # frame cost 0.5 ms more (new pages to fault in), more than the resize itself
         resized_at = time.perf_counter()
-        raw = self.network.run(batch, output_stride)
+        raw = self.network.run(batch, output_stride, precision)
         finished = time.perf_counter()
         return NetworkOutputs(
             **raw,
@@ -236,15 +245,17 @@ class PoseNet:
         )
 
 
-def load(*, num_threads: int | None = None) -> PoseNet:
+def load(*, num_threads: int | None = None, precision: str = params.DEFAULT_PRECISION) -> PoseNet:
     """PoseNet MobileNetV1 0.75 from the weights shipped in this package; no network access.
 
     Args:
         num_threads: CPU threads for the network; None lets the runtime choose.
+        precision: "float" (the reference) or "int8" (quantized: a third of the size; see the README
+            for its accuracy and speed).
 
     Returns:
         A ready ``PoseNet``, its default output stride already built (so the first frame is not slow).
     """
-    network = Network(num_threads=num_threads)
+    network = Network(num_threads=num_threads, precision=params.check_precision(precision))
     network.warm_up((params.DEFAULT_OUTPUT_STRIDE,))  # fail here, not on the first frame
     return PoseNet(network)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .params import OUTPUT_STRIDES, check_output_stride
+from .params import DEFAULT_PRECISION, OUTPUT_STRIDES, check_output_stride, check_precision
 
 MODELS_DIR = pathlib.Path(__file__).parent / "models"
 OUTPUT_NAMES = ("heatmap_scores", "offsets", "displacement_fwd", "displacement_bwd")
@@ -26,8 +26,10 @@ OUTPUT_NAMES = ("heatmap_scores", "offsets", "displacement_fwd", "displacement_b
 _INTERPRETER_CACHE_SIZE = 8
 
 
-def model_path(output_stride: int, directory: pathlib.Path = MODELS_DIR) -> pathlib.Path:
-    return directory / f"posenet_stride{output_stride}.tflite"
+def model_path(output_stride: int, directory: pathlib.Path = MODELS_DIR, precision: str = "float") -> pathlib.Path:
+    """posenet_stride16.tflite (float) or posenet_stride16_int8.tflite."""
+    suffix = "" if precision == "float" else f"_{precision}"
+    return directory / f"posenet_stride{output_stride}{suffix}.tflite"
 
 
 @dataclass
@@ -47,17 +49,23 @@ class _Runner:
 
 
 class Network:
-    """Runs PoseNet at any output stride and input size.
+    """Runs PoseNet at any output stride, input size and precision (``precision`` is the default one).
 
-    Thread safe: each (stride, size) interpreter has its own lock, so concurrent
+    Thread safe: each (precision, stride, size) interpreter has its own lock, so concurrent
     callers with the same input size take turns and callers with different sizes
     run side by side.
     """
 
-    def __init__(self, num_threads: int | None = None, models_dir: pathlib.Path = MODELS_DIR):
+    def __init__(
+        self,
+        num_threads: int | None = None,
+        models_dir: pathlib.Path = MODELS_DIR,
+        precision: str = DEFAULT_PRECISION,
+    ):
         self._num_threads = num_threads or min(4, os.cpu_count() or 1)
         self._models_dir = pathlib.Path(models_dir)
-        self._models: dict[int, bytes] = {}
+        self.precision = check_precision(precision)
+        self._models: dict[tuple[str, int], bytes] = {}
         self._runners: collections.OrderedDict[tuple, _Runner] = collections.OrderedDict()
         self._lock = threading.Lock()
 
@@ -66,31 +74,32 @@ class Network:
         """CPU threads each interpreter uses (other models serving beside it take the same)."""
         return self._num_threads
 
-    def model(self, output_stride: int) -> bytes:
-        """The TFLite flat buffer for one stride, read from the package on first use."""
-        output_stride = check_output_stride(output_stride)
+    def model(self, output_stride: int, precision: str | None = None) -> bytes:
+        """The TFLite flat buffer for one stride and precision, read from the package on first use."""
+        key = (check_precision(precision or self.precision), check_output_stride(output_stride))
         with self._lock:
-            if output_stride not in self._models:
-                path = model_path(output_stride, self._models_dir)
+            if key not in self._models:
+                path = model_path(key[1], self._models_dir, key[0])
                 if not path.is_file():
                     raise FileNotFoundError(
                         f"PoseNet model {path} is missing; rebuild it with `python -m posenet_core.build`"
                     )
-                self._models[output_stride] = path.read_bytes()
-            return self._models[output_stride]
+                self._models[key] = path.read_bytes()
+            return self._models[key]
 
-    def warm_up(self, output_strides=OUTPUT_STRIDES) -> None:
-        for stride in output_strides:
-            self.model(stride)
+    def warm_up(self, output_strides=OUTPUT_STRIDES, precisions=None) -> None:
+        for precision in precisions or (self.precision,):
+            for stride in output_strides:
+                self.model(stride, precision)
 
-    def _runner(self, output_stride: int, height: int, width: int) -> _Runner:
-        key = (output_stride, height, width)
+    def _runner(self, output_stride: int, height: int, width: int, precision: str) -> _Runner:
+        key = (precision, output_stride, height, width)
         with self._lock:
             runner = self._runners.get(key)
             if runner is not None:
                 self._runners.move_to_end(key)
                 return runner
-        runner = self._make_runner(self.model(output_stride), height, width)
+        runner = self._make_runner(self.model(output_stride, precision), height, width)
         with self._lock:
             self._runners[key] = runner
             while len(self._runners) > _INTERPRETER_CACHE_SIZE:
@@ -100,7 +109,7 @@ class Network:
     def _make_runner(self, model: bytes, height: int, width: int) -> _Runner:
         from ai_edge_litert.interpreter import Interpreter
 
-        # The default op resolver applies XNNPACK to this float model.
+        # The default op resolver applies XNNPACK to the float and the int8 models alike.
         interpreter = Interpreter(model_content=model, num_threads=self._num_threads)
         input_index = interpreter.get_input_details()[0]["index"]
         interpreter.resize_tensor_input(input_index, [1, height, width, 3], strict=False)
@@ -108,10 +117,11 @@ class Network:
         outputs = sorted(interpreter.get_output_details(), key=lambda d: _identity_number(d["name"]))
         return _Runner(interpreter, input_index, [d["index"] for d in outputs], threading.Lock())
 
-    def run(self, image: np.ndarray, output_stride: int) -> dict[str, np.ndarray]:
-        """``image``: float32 [1, H, W, 3] in [-1, 1]; returns H' x W' x C arrays."""
+    def run(self, image: np.ndarray, output_stride: int, precision: str | None = None) -> dict[str, np.ndarray]:
+        """``image``: float32 [1, H, W, 3] in [-1, 1] (both precisions); returns H' x W' x C float32 arrays."""
         _, height, width, _ = image.shape
-        return self._runner(output_stride, height, width).run(image)
+        precision = check_precision(precision or self.precision)
+        return self._runner(output_stride, height, width, precision).run(image)
 
 
 def _identity_number(name: str) -> int:

@@ -21,6 +21,10 @@ DEFAULT_NMS_RADIUS = 20.0
 # Not the article's: the PoseNet demos draw no pose scoring less (the multi-pose decoder also returns
 # low-score duplicates of the people it found). The live demo, the tracker and the command line share it.
 DEFAULT_MIN_POSE_CONFIDENCE = 0.15
+# The network's arithmetic: "float" (32-bit, the reference) or "int8" (post-training quantized,
+# calibrated on the sample media; see build.py and the README's accuracy and speed figures).
+PRECISIONS = ("float", "int8")
+DEFAULT_PRECISION = "float"
 
 
 def _is_real(value) -> bool:
@@ -32,6 +36,13 @@ def check_output_stride(output_stride) -> int:
     if isinstance(output_stride, bool) or output_stride not in OUTPUT_STRIDES:
         raise ValueError(f"output_stride must be one of {', '.join(map(str, OUTPUT_STRIDES))}; got {output_stride!r}")
     return int(output_stride)
+
+
+def check_precision(precision) -> str:
+    """The network precision; raises ValueError unless it is one of ``PRECISIONS``."""
+    if precision not in PRECISIONS:
+        raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}; got {precision!r}")
+    return precision
 
 
 def check_scale_factor(scale_factor) -> float:

@@ -2,6 +2,7 @@
 
 import gc
 
+import cv2
 import streamlit as st
 
 import posenet_core
@@ -16,8 +17,13 @@ NETWORK_THREADS = 1
 
 @st.cache_resource(show_spinner=LOADING_TEXT)
 def get_model() -> posenet_core.PoseNet:
+    # The live path's resizes, conversions and drawing are small: OpenCV's second thread spun more
+    # than it helped (0.4-0.6 ms more CPU per frame when a core was free). Streams run side by side
+    # on their own threads instead.
+    cv2.setNumThreads(1)
     net = posenet_core.load(num_threads=NETWORK_THREADS)  # LiteRT and the vendored .tflite models: no TensorFlow
-    net.network.warm_up()  # read every stride's model now, not in the middle of a live stream
+    # Read every stride's model in both precisions now, not in the middle of a live stream.
+    net.network.warm_up(precisions=posenet_core.params.PRECISIONS)
     # After every script run (so every second while the live numbers refresh) Streamlit
     # calls gc.collect(). Streamlit, aiortc and the rest leave ~150,000 objects for it to
     # walk (TensorFlow added ~400,000 more before serving moved to LiteRT); each full

@@ -39,6 +39,7 @@ def test_single_pose_page_has_the_article_parameters_with_their_defaults():
     assert value(app, "slider", SINGLE.widget("scale_factor")) == 0.5
     assert value(app, "checkbox", SINGLE.widget("flip_horizontal")) is False
     assert value(app, "radio", SINGLE.widget("output_stride")) == 16
+    assert value(app, "radio", SINGLE.widget("precision")) == "float"
     assert value(app, "slider", SINGLE.widget("min_part_confidence")) == 0.1
     assert value(app, "slider", SINGLE.widget("min_pose_confidence")) == 0.1
     labels = {s.label for s in app.slider}
@@ -120,15 +121,18 @@ def test_a_link_opens_the_page_with_its_settings():
             "part": "leftWrist",
             "flipHorizontal": "true",
             "imageScaleFactor": "0.75",
+            "precision": "int8",
             "source": "three_people",
         },
     )
     assert value(app, "radio", MULTI.widget("output_stride")) == 8
+    assert value(app, "radio", MULTI.widget("precision")) == "int8"
     assert value(app, "slider", MULTI.widget("max_detections")) == 2
     assert value(app, "selectbox", MULTI.widget("heatmap_part")) == "leftWrist"
     assert value(app, "radio", MULTI.widget("source")) == "three_people"
     settings = app.session_state[MULTI.settings].get()
     assert (settings.scale_factor, settings.flip_horizontal, settings.view) == (0.75, True, "heatmap")
+    assert settings.precision == "int8"
     assert not app.warning
 
 

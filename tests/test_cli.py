@@ -81,6 +81,14 @@ def test_the_low_score_duplicates_are_left_out_as_in_the_demo_and_litert_says_no
     assert result.returncode == 1 and "--min-pose-confidence must be a number from 0 to 1" in result.stderr
 
 
+def test_int8_precision_finds_the_same_three_people(tmp_path):
+    poses_file = tmp_path / "poses.json"
+    assert_succeeded(run_cli(SAMPLES / "three_people.jpg", "--multi", "--precision", "int8", "--json", poses_file))
+    poses = json.loads(poses_file.read_text())["poses"]
+    assert_article_poses(poses)
+    assert sum(pose["score"] >= 0.3 for pose in poses) == 3
+
+
 @pytest.mark.parametrize(("model", "people"), [("movenet-multipose", 3), ("movenet-lightning", 1)])
 def test_any_model_on_an_image_writes_the_same_json(tmp_path, model, people):
     poses_file = tmp_path / "poses.json"
@@ -165,6 +173,7 @@ def write(path: pathlib.Path, text: str) -> pathlib.Path:
 BAD_INPUTS = {
     "output stride 10": (lambda tmp: [SAMPLES / "pose.jpg", "--output-stride", "10"], "output_stride"),
     "scale factor 1.5": (lambda tmp: [SAMPLES / "pose.jpg", "--scale-factor", "1.5"], "scale_factor"),
+    "precision int4": (lambda tmp: [SAMPLES / "pose.jpg", "--precision", "int4"], "'int4'"),
     "text file named .jpg": (lambda tmp: [write(tmp / "notes.jpg", "not a picture\n")], "notes.jpg"),
     "missing file": (lambda tmp: [tmp / "missing.jpg"], "missing.jpg"),
     "text file named .mp4": (lambda tmp: [write(tmp / "notes.mp4", "not a video\n")], "notes.mp4"),

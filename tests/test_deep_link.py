@@ -20,6 +20,7 @@ def test_round_trip_of_every_setting():
         scale_factor=0.75,
         flip_horizontal=True,
         output_stride=8,
+        precision="int8",
         max_detections=3,
         score_threshold=0.3,
         nms_radius=25.0,
@@ -50,6 +51,7 @@ def test_values_snap_onto_the_slider_steps():
     "query, allowed",
     [
         ({"outputStride": "10"}, "one of 8, 16, 32"),
+        ({"precision": "int4"}, "one of float, int8"),
         ({"imageScaleFactor": "0"}, "from 0.2 to 1"),
         ({"imageScaleFactor": "nan"}, "from 0.2 to 1"),
         ({"nmsRadius": "-3"}, "from 1 to 40"),

@@ -92,9 +92,43 @@ def test_weights_and_models_ship_inside_the_package():
     assert weights_file.parent == package / "weights"
     assert weights_file.suffix == ".npz"
     assert len(build.load_weights()) == 62
+    for precision in posenet_core.params.PRECISIONS:
+        for stride in network.OUTPUT_STRIDES:
+            model = network.model_path(stride, precision=precision).resolve()
+            assert model.parent == package / "models" and model.is_file(), model
+
+
+def test_int8_models_are_quantized_and_a_third_of_the_float_size():
+    from ai_edge_litert.interpreter import Interpreter
+
     for stride in network.OUTPUT_STRIDES:
-        model = network.model_path(stride).resolve()
-        assert model.parent == package / "models" and model.is_file(), model
+        float_size = network.model_path(stride).stat().st_size
+        int8_path = network.model_path(stride, precision="int8")
+        assert int8_path.name == f"posenet_stride{stride}_int8.tflite"
+        assert int8_path.stat().st_size < 0.35 * float_size
+        tensors = Interpreter(model_path=str(int8_path)).get_tensor_details()
+        # Weights and activations in int8 (biases int32): only the input and the four outputs are float.
+        floats = sorted(t["name"] for t in tensors if t["dtype"] == np.float32)
+        assert floats == ["Identity", "Identity_1", "Identity_2", "Identity_3", "image"]
+        assert sum(t["dtype"] == np.int8 for t in tensors) >= 2 * 13 + 2 + 4  # 13 blocks, first conv, 4 heads
+
+
+def test_precision_is_chosen_at_load_and_per_call(pose_image):
+    int8 = posenet_core.load(precision="int8", num_threads=1)
+    floating = posenet_core.load(num_threads=1)
+    assert (int8.network.precision, floating.network.precision) == ("int8", "float")
+    by_default, asked = int8.predict(pose_image), floating.predict(pose_image, precision="int8")
+    np.testing.assert_array_equal(by_default.heatmap_scores, asked.heatmap_scores)
+    different = floating.predict(pose_image).heatmap_scores
+    assert not np.array_equal(different, asked.heatmap_scores)
+    assert np.abs(different - asked.heatmap_scores).max() < 0.2  # the same network, rounded
+
+
+def test_unknown_precision_is_refused_in_words(pose_image):
+    with pytest.raises(ValueError, match="precision must be one of float, int8; got 'int4'"):
+        posenet_core.load(precision="int4")
+    with pytest.raises(ValueError, match="precision must be one of float, int8"):
+        posenet_core.load().predict(pose_image, precision="half")
 
 
 def test_a_missing_model_file_says_how_to_rebuild_it(tmp_path):

@@ -99,3 +99,22 @@ def test_choosing_another_source_stops_the_old_sources_stream(streaming_context)
     assert camera_worker.stopped and webrtc_compat.worker_of(camera) is None
     assert not photo_worker.stopped  # the chosen source keeps streaming
     assert not other_worker.stopped  # another page's stream is not ours to stop
+
+
+def test_memory_is_given_back_four_times_in_30_s_after_a_stream_stops_not_every_second():
+    schedule = session_watch.TrimSchedule()
+    assert not schedule.due(0.0, running=2)  # nothing stopped yet
+    trims = [t for t in range(1, 41) if schedule.due(float(t), running=1)]  # one of two stopped at t=1
+    assert trims == [2, 4, 11, 31]
+
+
+def test_a_second_stop_adds_its_own_trims_and_trims_due_together_count_once():
+    schedule = session_watch.TrimSchedule(after_s=(1.0, 3.0))
+    schedule.due(0.0, running=3)
+    assert schedule.due(1.0, running=2) is False
+    assert [t for t in (2.0, 3.0, 4.0, 5.0, 6.0) if schedule.due(t, running=1 if t >= 2.0 else 2)] == [
+        2.0,
+        3.0,
+        4.0,
+        5.0,
+    ]

@@ -243,6 +243,13 @@ def test_the_live_relay_stops_a_source_nobody_reads_any_more():
     assert run_coroutine(scenario()) == ("live", "ended", "ended")
 
 
+def test_the_int8_setting_reaches_the_network(net, three_people_image):
+    _, floating = process_frame(net, three_people_image, MULTI)
+    _, quantized = process_frame(net, three_people_image, MULTI.with_changes(precision="int8"))
+    assert len(quantized.poses) == len(floating.poses) >= 3
+    assert [p.score for p in quantized.poses] != [p.score for p in floating.poses]  # another model ran
+
+
 @pytest.mark.parametrize("view", ["overlay", "heatmap", "centres"])
 @pytest.mark.parametrize("model", ["movenet-lightning", "movenet-thunder"])
 def test_a_successor_runs_the_same_pipeline_with_its_own_views(net, pose_image, model, view):

@@ -93,3 +93,112 @@ def test_reset_context_stops_the_worker_as_stop_does(streaming_context):
     assert webrtc_compat.is_running(context)
     webrtc_compat.reset_context(context)
     assert worker.stopped and not webrtc_compat.is_running(context) and not context.state.playing
+
+
+# --- the return video: H.264 where offered, cheap settings, a bitrate cap --------------------------
+
+
+def answer_to(offer_codecs: list[str]) -> str:
+    """The SDP aiortc answers to an offer whose video codecs come in this order (as Chromium sends VP8 first)."""
+    import asyncio
+
+    from aiortc import RTCPeerConnection, RTCRtpSender
+
+    async def negotiate() -> str:
+        browser, server = RTCPeerConnection(), RTCPeerConnection()
+        try:
+            transceiver = browser.addTransceiver("video", direction="sendrecv")
+            available = RTCRtpSender.getCapabilities("video").codecs
+            transceiver.setCodecPreferences(
+                [c for name in offer_codecs for c in available if c.mimeType == name]
+                + [c for c in available if c.mimeType == "video/rtx"]
+            )
+            await browser.setLocalDescription(await browser.createOffer())
+            await server.setRemoteDescription(browser.localDescription)
+            server.addTrack(server.getTransceivers()[0].receiver.track)  # send back, as the app does
+            return (await server.createAnswer()).sdp
+        finally:
+            await browser.close()
+            await server.close()
+
+    return asyncio.run(negotiate())
+
+
+def video_codecs(sdp: str) -> list[str]:
+    """The answer's video codec names in its order of preference."""
+    payload_types = re.search(r"^m=video \d+ \S+ ([\d ]+)", sdp, re.M).group(1).split()
+    names = dict(re.findall(r"^a=rtpmap:(\d+) ([\w-]+)/", sdp, re.M))
+    return [names[pt] for pt in payload_types]
+
+
+def test_answers_put_h264_first_when_the_browser_offers_it_and_vp8_otherwise():
+    webrtc_compat.use_cheap_return_video()
+    webrtc_compat.use_cheap_return_video()  # idempotent
+    assert video_codecs(answer_to(["video/VP8", "video/H264"]))[0] == "H264"
+    assert video_codecs(answer_to(["video/VP8"]))[0] == "VP8"
+
+
+def encoded(encoder, frames: int = 45, size=(480, 640)) -> bytes:
+    import fractions
+
+    import av
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    stream = b""
+    for number in range(frames):
+        picture = rng.integers(0, 256, (*size, 3), dtype=np.uint8)  # sensor noise: the hardest to compress
+        frame = av.VideoFrame.from_ndarray(picture, format="bgr24")
+        frame.pts, frame.time_base = number * 3000, fractions.Fraction(1, 90000)
+        stream += b"".join(encoder.encode(frame)[0])
+    return stream
+
+
+def test_h264_is_x264_ultrafast_zerolatency_on_one_thread_capped():
+    from aiortc import rtcrtpsender
+    from aiortc.rtcrtpparameters import RTCRtpCodecParameters
+
+    webrtc_compat.use_cheap_return_video()
+    encoder = rtcrtpsender.get_encoder(RTCRtpCodecParameters(mimeType="video/H264", clockRate=90000, payloadType=102))
+    encoder.target_bitrate = 3_000_000  # what REMB may ask for
+    assert encoder.target_bitrate == webrtc_compat.RETURN_VIDEO_MAX_BITRATE == 1_000_000
+    stream = encoded(encoder)
+    # x264 writes its settings into the stream: ultrafast means no CABAC, one reference, subme 0.
+    settings = re.search(rb"options: ([^\x00]*)", stream).group(1).decode()
+    for expected in ("cabac=0", "ref=1", "subme=0", "threads=1", "bframes=0", "vbv_maxrate=1000", "bitrate=1000"):
+        assert expected in settings.split(), expected
+    seconds = 45 / 30
+    assert 8 * len(stream) / seconds < 2.0 * webrtc_compat.RETURN_VIDEO_MAX_BITRATE  # the first key frame costs most
+
+
+def test_vp8_is_capped_too():
+    from aiortc import rtcrtpsender
+    from aiortc.rtcrtpparameters import RTCRtpCodecParameters
+
+    webrtc_compat.use_cheap_return_video()
+    encoder = rtcrtpsender.get_encoder(RTCRtpCodecParameters(mimeType="video/VP8", clockRate=90000, payloadType=96))
+    encoder.target_bitrate = 3_000_000
+    assert encoder.target_bitrate == webrtc_compat.RETURN_VIDEO_MAX_BITRATE
+    encoder.target_bitrate = 300_000
+    assert encoder.target_bitrate == 300_000  # below the cap REMB still rules
+
+
+def test_h264_takes_pictures_of_odd_sizes():
+    """The sample photos are 1049 x 861 and 1000 x 667; x264's 4:2:0 wants even sizes."""
+    from aiortc import rtcrtpsender
+    from aiortc.codecs.h264 import H264Decoder, h264_depayload
+    from aiortc.jitterbuffer import JitterFrame
+    from aiortc.rtcrtpparameters import RTCRtpCodecParameters
+
+    webrtc_compat.use_cheap_return_video()
+    encoder = rtcrtpsender.get_encoder(RTCRtpCodecParameters(mimeType="video/H264", clockRate=90000, payloadType=102))
+    import fractions
+
+    import av
+    import numpy as np
+
+    frame = av.VideoFrame.from_ndarray(np.full((861, 1049, 3), 128, np.uint8), format="rgb24")
+    frame.pts, frame.time_base = 0, fractions.Fraction(1, 90000)
+    payloads, _ = encoder.encode(frame)
+    decoded = H264Decoder().decode(JitterFrame(data=b"".join(map(h264_depayload, payloads)), timestamp=0))
+    assert (decoded[0].width, decoded[0].height) == (1048, 860)

@@ -52,7 +52,7 @@ def predict_and_estimate(net: posenet_core.PoseNet, image: np.ndarray, s: DemoSe
     """(outputs, poses, seconds when decoding started): the chosen model's raw outputs and its
     poses in frame pixels, not mirrored."""
     if s.model == posenet_core.DEFAULT_MODEL:
-        outputs = net.predict(image, s.scale_factor, s.output_stride)
+        outputs = net.predict(image, s.scale_factor, s.output_stride, precision=s.precision)
         decode_started = time.perf_counter()
         return outputs, estimate(net, outputs, s), decode_started
     # As many threads as the app gave PoseNet (studio.model): the turns keep every core busy.

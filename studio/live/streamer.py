@@ -70,6 +70,7 @@ def start_streamer(
     is drawn without this)."""
     use_latest_frame_relay()  # a slow stage skips frames instead of queueing them
     webrtc_compat.honour_server_transport_policy()  # a relay-only configuration reaches aiortc too
+    webrtc_compat.use_cheap_return_video()  # H.264 at x264's cheapest low-latency settings where offered
     stop_other_sources(st.session_state, keys, source)
     _forget_render_history(keys, source)
     from_camera = source == sources.CAMERA

@@ -23,6 +23,14 @@ relay its workers share, so the app reaches into these internals, and only throu
 - ``honour_server_transport_policy()``: wraps ``streamlit_webrtc.component.compile_rtc_configuration``,
   which keeps only ``iceServers`` of the server's configuration, so that a relay-only
   ``iceTransportPolicy`` reaches aiortc too (``ice``'s ``POSENET_ICE_TRANSPORT_POLICY=relay``).
+- ``use_cheap_return_video()``: aiortc's private encoder choice (``aiortc.rtcrtpsender.get_encoder``)
+  and its H.264 encoder's bitstream splitter (``H264Encoder._split_bitstream``), plus a wrap of
+  ``RTCPeerConnection.createAnswer``: answers prefer H.264 when the browser offers it, encoded by
+  x264 with ``ultrafast`` + ``zerolatency`` on one thread (the answer's order is the transceiver's
+  private ``_codecs``: aiortc fixes it in ``setRemoteDescription``, before an answerer could call
+  the public ``setCodecPreferences``) (aiortc's own settings cost 2.8x VP8's CPU,
+  these 0.4x at the same bitrate and a higher PSNR), VP8 otherwise; both capped at
+  ``RETURN_VIDEO_MAX_BITRATE`` (under REMB aiortc let H.264 climb to 1.9 Mbps).
 - ``STREAMER_IFRAME``: the CSS selector of the iframe the component draws the video in (its
   title is the component's module path); the page's CSS and scripts and the browser tests find
   the video by it.
@@ -109,6 +117,8 @@ for _name in ("_get_worker", "_last_rendered_run_count"):
 
 __all__ = [
     "PINNED_VERSION",
+    "RETURN_VIDEO_MAX_BITRATE",
+    "use_cheap_return_video",
     "STREAMER_IFRAME",
     "BoundedProcessTrack",
     "NewestFrameQueue",
@@ -332,3 +342,104 @@ def bound_live_queues(stall_after_s: float | None = None) -> None:
         BoundedProcessTrack.stall_after_s = stall_after_s
     _webrtc.AsyncVideoProcessTrack = BoundedProcessTrack
     _webrtc.CallbackAttachableProcessor = UnlockedCallbackProcessor
+
+
+# The processed video's bitrate ceiling, bits per second: a 640x480 skeleton overlay looks the same
+# at 1 Mbps in either codec, and more only costs encoder CPU and the student's bandwidth.
+RETURN_VIDEO_MAX_BITRATE = 1_000_000
+VIDEO_CODEC_PREFERENCE = ("video/H264", "video/VP8")  # rtx follows whichever is chosen
+_X264_OPTIONS = {"preset": "ultrafast", "tune": "zerolatency", "level": "31"}
+
+
+def _capped_encoder_classes():
+    import fractions
+
+    import av
+    from aiortc.codecs.h264 import MAX_FRAME_RATE, H264Encoder
+    from aiortc.codecs.vpx import Vp8Encoder
+
+    def capped(encoder_class):
+        """``encoder_class`` with its REMB-driven ``target_bitrate`` held under the cap."""
+        parent = encoder_class.target_bitrate
+        return type(
+            f"Capped{encoder_class.__name__}",
+            (encoder_class,),
+            {"target_bitrate": property(lambda self: min(parent.fget(self), RETURN_VIDEO_MAX_BITRATE), parent.fset)},
+        )
+
+    class LowLatencyH264Encoder(capped(H264Encoder)):
+        """x264 at its cheapest low-latency settings, one thread, Baseline (what browsers decode), capped."""
+
+        def _encode_frame(self, frame, force_keyframe):
+            if frame.width % 2 or frame.height % 2:  # x264's 4:2:0 needs even sizes; photos may be odd
+                frame = frame.reformat(width=frame.width & ~1, height=frame.height & ~1, format="yuv420p")
+            codec = self.codec
+            if codec is not None and (
+                (frame.width, frame.height) != (codec.width, codec.height)
+                or abs(self.target_bitrate - codec.bit_rate) > 0.1 * codec.bit_rate  # aiortc's rule
+            ):
+                codec = self.codec = None
+            frame.pict_type = av.video.frame.PictureType.I if force_keyframe else av.video.frame.PictureType.NONE
+            if codec is None:
+                codec = self.codec = av.CodecContext.create("libx264", "w")
+                codec.width, codec.height, codec.pix_fmt = frame.width, frame.height, "yuv420p"
+                codec.bit_rate = self.target_bitrate
+                codec.framerate = fractions.Fraction(MAX_FRAME_RATE, 1)
+                codec.time_base = fractions.Fraction(1, MAX_FRAME_RATE)
+                codec.thread_count = 1  # a second thread costs more CPU per frame on a shared server
+                # maxrate and bufsize make the cap a ceiling (x264's VBV), not only an average.
+                rate = str(self.target_bitrate)
+                codec.options = {**_X264_OPTIONS, "maxrate": rate, "bufsize": rate}
+                codec.profile = "Baseline"
+            data = b"".join(bytes(packet) for packet in codec.encode(frame))
+            if data:
+                yield from self._split_bitstream(data)
+
+    return capped(Vp8Encoder), LowLatencyH264Encoder
+
+
+def use_cheap_return_video() -> None:
+    """H.264 (x264 ultrafast, zerolatency) where the browser offers it, VP8 otherwise, capped (idempotent).
+
+    aiortc answers in the browser's codec order (Chromium puts VP8 first) and picks each sender's
+    encoder with ``aiortc.rtcrtpsender.get_encoder``: this reorders the codecs the answer lists (both
+    sides then send the first) and swaps in the encoders above.
+    """
+    from aiortc import RTCPeerConnection, rtcrtpsender
+
+    if getattr(rtcrtpsender.get_encoder, "cheap_return_video", False):
+        return
+    capped_vp8, low_latency_h264 = _capped_encoder_classes()
+    original_get_encoder = rtcrtpsender.get_encoder
+
+    def get_encoder(codec):
+        name = codec.mimeType.lower()
+        if name == "video/h264":
+            return low_latency_h264()
+        if name == "video/vp8":
+            return capped_vp8()
+        return original_get_encoder(codec)
+
+    get_encoder.cheap_return_video = True
+    rtcrtpsender.get_encoder = get_encoder
+
+    original_create_answer = RTCPeerConnection.createAnswer
+
+    async def create_answer(self):
+        for transceiver in self.getTransceivers():
+            if transceiver.kind == "video":
+                transceiver._codecs = preferred_video_codecs(transceiver._codecs)
+        return await original_create_answer(self)
+
+    RTCPeerConnection.createAnswer = create_answer
+
+
+def preferred_video_codecs(codecs: list) -> list:
+    """Negotiated video codecs in ``VIDEO_CODEC_PREFERENCE`` order, the rest (rtx) after them."""
+
+    def rank(codec) -> int:
+        name = codec.mimeType.lower()
+        order = [m.lower() for m in VIDEO_CODEC_PREFERENCE]
+        return order.index(name) if name in order else len(order)
+
+    return sorted(codecs, key=rank)

@@ -24,6 +24,7 @@ class DemoSettings:
     scale_factor: float = from_table("scale_factor")
     flip_horizontal: bool = from_table("flip_horizontal")
     output_stride: int = from_table("output_stride")
+    precision: str = from_table("precision")  # the network's arithmetic: "float" or "int8"
     max_detections: int = from_table("max_detections")
     score_threshold: float = from_table("score_threshold")
     nms_radius: float = from_table("nms_radius")

@@ -165,6 +165,16 @@ _TABLE = (
         options=params.OUTPUT_STRIDES,
     ),
     Parameter(
+        "precision",
+        "Network precision (expert)",
+        "precision",
+        params.DEFAULT_PRECISION,
+        "float: the network's 32-bit arithmetic, the reference. int8: the same network quantized to 8-bit "
+        "integers (post-training quantization); a third of the size, keypoints about 1 px further off here, "
+        "and faster only on processors with fast 8-bit instructions.",
+        options=params.PRECISIONS,
+    ),
+    Parameter(
         "max_detections",
         "Max pose detections",
         "maxPoseDetections",

@@ -104,20 +104,12 @@ NOT_FOR_SUCCESSORS = "PoseNet's own: {label} takes a fixed {size} input and deco
 def parameter_widgets(keys: DemoKeys, multi_pose: bool, model: str = "posenet") -> dict:
     """The article's knobs; returns the chosen values by DemoSettings field name. With a model
     other than PoseNet its own knobs (input size, decoding) are shown greyed out, saying why."""
-    stride = PARAMETERS["output_stride"]
     info = MODELS[model]
     fixed = None if info.tunable else NOT_FOR_SUCCESSORS.format(label=info.label, size=info.input_note)
     chosen = {
         "scale_factor": parameter_slider("scale_factor", keys.widget("scale_factor"), help=fixed, disabled=bool(fixed)),
         "flip_horizontal": _checkbox(keys, "flip_horizontal"),
-        "output_stride": st.radio(
-            stride.label,
-            stride.options,
-            horizontal=True,
-            key=keys.widget("output_stride"),
-            help=fixed or stride.help,
-            disabled=bool(fixed),
-        ),
+        "output_stride": _radio(keys, "output_stride", fixed),
     }
     decoding = ("max_detections", "score_threshold", "nms_radius")  # PoseNet's multi-pose decoder's
     sliders = (*decoding, "min_pose_confidence", "min_part_confidence")
@@ -126,7 +118,16 @@ def parameter_widgets(keys: DemoKeys, multi_pose: bool, model: str = "posenet") 
         chosen[field] = parameter_slider(field, keys.widget(field), help=greyed, disabled=bool(greyed))
     for field in (f for f in ("show_boxes", "show_scores") if multi_pose or not PARAMETERS[f].multi_pose_only):
         chosen[field] = _checkbox(keys, field)
+    chosen["precision"] = _radio(keys, "precision", fixed)  # PoseNet's float or int8 models
     return chosen
+
+
+def _radio(keys: DemoKeys, field: str, fixed: str | None):
+    """A choice of PoseNet's; greyed out, saying why (``fixed``), for another model."""
+    p = PARAMETERS[field]
+    return st.radio(
+        p.label, p.options, horizontal=True, key=keys.widget(field), help=fixed or p.help, disabled=bool(fixed)
+    )
 
 
 def _toggle(keys: DemoKeys, field: str) -> bool:

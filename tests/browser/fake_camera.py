@@ -57,13 +57,17 @@ def make_y4m(
     seconds: float = 4.0,
     stamp: bool = False,
     source: pathlib.Path = SQUATS_MP4,
+    noise: float = 0.0,
 ) -> pathlib.Path:
     """The squats clip as a 30 fps y4m for Chromium's fake camera.
 
     The clip is 5 fps, so each frame is repeated to reach 30 fps. Frames are scaled to fit
     ``width`` x ``height`` on black (the clip is 720 x 1280 portrait, so 360 x 640 is an
     exact downscale). With ``stamp``, every 30 fps frame carries its index in the top
-    band (see ``stamp_frame``) and the picture fits below the band.
+    band (see ``stamp_frame``) and the picture fits below the band. With ``noise`` (a standard
+    deviation in 8-bit levels; a webcam's sensor gives 2-4) every 30 fps frame differs from the
+    last, as a webcam's do, even where the 5 fps clip repeats a picture: encoders and
+    decoders then cost what they cost with a real camera.
     """
     import av
 
@@ -83,15 +87,20 @@ def make_y4m(
     with open(path, "wb") as out:
         out.write(f"YUV4MPEG2 W{width} H{height} F{CAMERA_FPS}:1 Ip A1:1 C420jpeg\n".encode())
         index = 0
+        rng = np.random.default_rng(0)
         for picture in pictures:
             fitted = _fit(picture, width, height, top=STAMP_BAND if stamp else 0)
-            plain = None if stamp else rgb_to_i420(fitted)
+            plain = None if stamp or noise else rgb_to_i420(fitted)
             for _ in range(repeat):
                 if index >= total:
                     break
+                shown = fitted
+                if noise:
+                    shown = np.clip(fitted + rng.normal(0, noise, fitted.shape), 0, 255).astype(np.uint8)
                 if stamp:
-                    stamp_frame(fitted, index)
-                    plain = rgb_to_i420(fitted)
+                    stamp_frame(shown, index)
+                if stamp or noise:
+                    plain = rgb_to_i420(shown)
                 out.write(b"FRAME\n")
                 out.write(plain)
                 index += 1

@@ -15,6 +15,7 @@ from demo_page import processed_rate
 from paths import ARTIFACTS
 from pictures import SKELETON_RGB, count_near, mean_change, strong_changes
 from PIL import Image
+from webrtc_probe import rtp_stats
 
 pytestmark = pytest.mark.browser
 
@@ -70,6 +71,9 @@ def test_single_pose_webcam_is_annotated_live(open_demo):
     demo.wait_for_frames(1, timeout=20)
     samples = demo.sample(10, every=1.25)
     rate = processed_rate(samples)
+    # Chromium offers H.264, so both directions use it: the server's x264 at its cheapest settings.
+    codecs = rtp_stats(demo)
+    assert (codecs.get("outboundCodec"), codecs.get("inboundCodec")) == ("video/H264", "video/H264"), codecs
     print(
         f"\nsingle-pose, webcam: video {seconds_to_video:.1f} s after START; distinct processed fps {rate:.1f} "
         f"(page's own 'Processed fps': {[s.processed_fps for s in samples]}); server ms/frame "

@@ -68,11 +68,15 @@ async () => {
   for (const pc of (window.__pcs || [])) {
     if (pc.connectionState === 'closed') continue;
     const report = await pc.getStats();
+    const codecs = {};
     report.forEach(s => {
       if (s.type === 'inbound-rtp' && s.kind === 'video') out.inbound = s;
       if (s.type === 'outbound-rtp' && s.kind === 'video') out.outbound = s;
       if (s.type === 'candidate-pair' && s.nominated) out.pair = s;
+      if (s.type === 'codec') codecs[s.id] = s.mimeType;
     });
+    out.inboundCodec = out.inbound && codecs[out.inbound.codecId];
+    out.outboundCodec = out.outbound && codecs[out.outbound.codecId];
     out.connectionState = pc.connectionState;
   }
   return out;
@@ -82,7 +86,8 @@ async () => {
 
 def rtp_stats(demo: DemoPage) -> dict:
     """WebRTC stats of the component's peer connection: inbound (the processed video
-    coming back) and outbound (the camera going out) video RTP, and the candidate pair."""
+    coming back) and outbound (the camera going out) video RTP, their codecs' MIME types
+    (``inboundCodec``, ``outboundCodec``) and the candidate pair."""
     return component_frame(demo).evaluate(_RTP_STATS_JS)
 
 
