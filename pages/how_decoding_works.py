@@ -1,7 +1,5 @@
+from studio.teaching.page import render_teaching_page
 from studio.ui.entry import through_the_entry
 
-through_the_entry()  # before anything else: a share link on a fresh server
-
-from studio.teaching.page import render_teaching_page
-
+through_the_entry()  # first: a share link on a fresh server skips the entry script
 render_teaching_page()
