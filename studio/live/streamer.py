@@ -48,6 +48,13 @@ def rtc_configuration() -> tuple[dict, str]:
     return ice.rtc_configuration(setup, st.session_state), setup.origin
 
 
+def _server_side(config: dict) -> dict:
+    """The server's (aiortc's) half of the configuration ``rtc_configuration`` made in this run:
+    the TURN server's inside address where the setup names one (see ``ice``)."""
+    setup = st.session_state.get(ice.SETUP_KEY)
+    return config if setup is None else ice.rtc_configuration(setup, st.session_state, for_server=True)
+
+
 def _forget_render_history(keys: DemoKeys, source: str) -> None:
     """Keep streamlit-webrtc 0.79.0 from tearing down a stream that is starting.
 
@@ -101,6 +108,7 @@ def start_streamer(
         key=keys.stream(source),
         mode=WebRtcMode.SENDRECV if from_camera else WebRtcMode.RECVONLY,
         rtc_configuration=config,
+        server_rtc_configuration=_server_side(config),
         media_stream_constraints={"video": {"width": {"ideal": 640}, "height": {"ideal": 480}}, "audio": False}
         if from_camera
         else {"video": True, "audio": False},
