@@ -66,13 +66,15 @@ class Stack:
         port: int | None = None,
         own_run_dir: bool = False,
         extra: list[str] = (),
+        prefix: list[str] = (),
     ):
-        """``own_run_dir``: deploy/up makes its run directory under ``run_dir`` (as ``$TMPDIR``)."""
+        """``own_run_dir``: deploy/up makes its run directory under ``run_dir`` (as ``$TMPDIR``);
+        ``extra``: more flags; ``prefix``: what runs it (e.g. ``ip netns exec NAME``)."""
         run_dir.mkdir(parents=True, exist_ok=True)
         self.run_dir = self.home = run_dir
         self.own_run_dir = own_run_dir
         self.port = port or free_port()
-        self.command = [sys.executable, str(DEPLOY_UP), "--replicas", str(replicas), "--port", str(self.port)]
+        self.command = [*prefix, sys.executable, str(DEPLOY_UP), "--replicas", str(replicas), "--port", str(self.port)]
         self.command += ["--turn-port", str(_free_udp_and_tcp_port()), *extra]
         if not own_run_dir:
             self.command += ["--run-dir", str(run_dir)]
