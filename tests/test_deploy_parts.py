@@ -43,10 +43,10 @@ def _haproxy_accepts(cfg: str, tmp_path) -> None:
 def test_https_front_door_routes_turn_by_name_and_redirects_plain_http(tmp_path, acme):
     cert, key = certificates.make_certificate(["demo.class.test", "turn.demo.class.test"])
     pem = certificates.write_private(tmp_path / "site.pem", cert + key)
-    door = configs.FrontDoor("10.231.0.1", 80, pem, 443, "demo.class.test", "turn.demo.class.test", acme)
+    door = configs.FrontDoor("10.231.0.1", 80, pem, 443, "demo.class.test", "turn.demo.class.test", acme, 40124)
     cfg = configs.haproxy_cfg(door, TURN, REPLICAS, tmp_path)
     assert "use_backend turn_tls if { req.ssl_sni -i turn.demo.class.test }" in cfg
-    assert "server coturn 10.231.0.1:5349" in cfg and "send-proxy-v2" in cfg
+    assert "server coturn 10.231.0.1:5349" in cfg and "server page 127.0.0.1:40124 send-proxy-v2" in cfg
     assert "redirect prefix https://demo.class.test code 301 unless acme" in cfg
     assert ("use_backend acme if acme" in cfg) == bool(acme)
     assert "insert indirect nocache httponly secure" in cfg

@@ -31,6 +31,8 @@ class FrontDoor:
     domain: str | None = None  # the page's name (certificate, redirects)
     turn_name: str | None = None  # SNI name that goes to coturn's TLS port (needs a domain)
     acme_port: int | None = None  # certbot's standalone HTTP-01 server on 127.0.0.1
+    page_port: int | None = None  # the inner TLS frontend on 127.0.0.1 (a TCP port: HAProxy hands it over on a
+    # seamless reload, whereas an old process keeps accepting on a unix socket with the old config)
 
     @property
     def https(self) -> bool:
@@ -106,7 +108,6 @@ def _front_plain(door: FrontDoor) -> str:
 
 
 def _front_https(door: FrontDoor, turn: Turn, run_dir: pathlib.Path) -> str:
-    page_socket = run_dir / "page.sock"  # a file socket: HAProxy hands it over on a seamless reload
     turn_route = ""
     if door.turn_name and turn.tls_port:
         turn_route = f"""    use_backend turn_tls if {{ req.ssl_sni -i {door.turn_name} }}
@@ -144,10 +145,10 @@ frontend tls_in
 backend page_tls
     mode tcp
     timeout server 1h
-    server page unix@{page_socket} send-proxy-v2
+    server page 127.0.0.1:{door.page_port} send-proxy-v2
 {turn_backend}
 frontend page
-    bind unix@{page_socket} accept-proxy ssl crt {door.pem} alpn h2,http/1.1
+    bind 127.0.0.1:{door.page_port} accept-proxy ssl crt {door.pem} alpn h2,http/1.1
     http-request set-header X-Forwarded-Proto https
     default_backend replicas
 

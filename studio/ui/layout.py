@@ -21,6 +21,7 @@ from studio.session_keys import DemoKeys
 
 # The names getUserMedia rejects with (see the Media Capture spec), as the component prints them.
 CAMERA_ERRORS = ("NotAllowedError", "NotFoundError", "NotReadableError", "OverconstrainedError", "SecurityError")
+INSECURE_PAGE = "InsecurePage"  # not an error name of the browser's: a plain-http page, which gets no camera
 
 APP_CSS = """
 <style>
@@ -66,7 +67,8 @@ export default function (component) {
     return top + (document.scrollingElement ? document.scrollingElement.scrollTop : 0);
   };
   const tick = () => {
-    let error = null;
+    // On http:// (other than localhost) browsers give no camera at all: say so before START fails.
+    let error = window.isSecureContext ? null : data.insecure;
     for (const frame of document.querySelectorAll(IFRAME)) {
       let doc = null;
       try { doc = frame.contentDocument; } catch (e) { continue; }
@@ -88,7 +90,7 @@ export default function (component) {
         button:focus-visible { outline: 3px solid ${data.focus_colour} !important; outline-offset: 2px; }`;
       if (style.textContent !== css) style.textContent = css;
       const match = (doc.body.innerText || '').match(ERROR);
-      if (match) error = match[1];
+      if (match && !error) error = match[1];
     }
     if (error !== reported) {
       reported = error;
@@ -103,6 +105,7 @@ export default function (component) {
 
 HELPER_SETTINGS = {
     "errors": list(CAMERA_ERRORS),
+    "insecure": INSECURE_PAGE,
     "buttons_px": 72,  # START/STOP row under the video, and a margin
     "screen_share": 0.75,
     "phone_share": 0.5,
@@ -124,4 +127,4 @@ def streamer_helper(keys: DemoKeys) -> str | None:
         _helper = st.components.v2.component("studio_streamer_helper", js=_HELPER_JS)
     result = _helper(key=keys.streamer_helper, data=HELPER_SETTINGS, on_camera_error_change=lambda: None)
     error = getattr(result, "camera_error", None) if result is not None else None
-    return error if error in CAMERA_ERRORS else None
+    return error if error in (*CAMERA_ERRORS, INSECURE_PAGE) else None

@@ -67,15 +67,19 @@ class Stack:
         own_run_dir: bool = False,
         extra: list[str] = (),
         prefix: list[str] = (),
+        role: str | None = None,
     ):
         """``own_run_dir``: deploy/up makes its run directory under ``run_dir`` (as ``$TMPDIR``);
-        ``extra``: more flags; ``prefix``: what runs it (e.g. ``ip netns exec NAME``)."""
+        ``extra``: more flags; ``prefix``: what runs it (e.g. ``ip netns exec NAME``); ``role``: edge or replica."""
         run_dir.mkdir(parents=True, exist_ok=True)
         self.run_dir = self.home = run_dir
         self.own_run_dir = own_run_dir
         self.port = port or free_port()
-        self.command = [*prefix, sys.executable, str(DEPLOY_UP), "--replicas", str(replicas), "--port", str(self.port)]
-        self.command += ["--turn-port", str(_free_udp_and_tcp_port()), *extra]
+        if role:  # several machines: everything but the run directory comes from --config
+            self.command = [*prefix, sys.executable, str(DEPLOY_UP), role, *extra]
+        else:
+            self.command = [*prefix, sys.executable, str(DEPLOY_UP), "--replicas", str(replicas)]
+            self.command += ["--port", str(self.port), "--turn-port", str(_free_udp_and_tcp_port()), *extra]
         if not own_run_dir:
             self.command += ["--run-dir", str(run_dir)]
         self.env = dict(os.environ, **(env or {}))
