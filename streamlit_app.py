@@ -5,7 +5,7 @@ import pathlib
 import streamlit as st
 
 from studio.hosting.replica_agent import start_from_env as start_replica_agent
-from studio.live.streamer import note_page
+from studio.site_map import HOME, PAGES, note_page
 from studio.ui.layout import apply_app_css
 
 # A file of our own: a Material icon as the tab icon is fetched from Google's font host, which fails offline.
@@ -21,12 +21,8 @@ def home() -> None:
     render_landing()
 
 
-pages = [
-    st.Page(home, title="Home", icon=":material/home:", default=True),
-    st.Page("pages/single_pose.py", title="Single pose", icon=":material/person:"),
-    st.Page("pages/multi_pose.py", title="Multi pose", icon=":material/groups:"),
-    st.Page("pages/how_decoding_works.py", title="How decoding works", icon=":material/school:"),
-]
-page = st.navigation(pages)
+page = st.navigation(
+    [st.Page(p.path or home, title=p.title, icon=p.icon, default=p is HOME) for p in PAGES],
+)
 note_page(page.url_path)
 page.run()

@@ -7,29 +7,19 @@ poses = net.estimate_multiple_poses(rgb_image, max_detections=5)
 """
 
 from . import clip, params, style
-from .draw import (
-    draw_bounding_boxes,
-    draw_displacement_legend,
-    draw_displacement_vectors,
-    draw_heatmap,
-    draw_heatmap_legend,
-    draw_keypoints,
-    draw_offset_legend,
-    draw_offset_vectors,
-    draw_pose_scores,
-    draw_poses,
-    draw_skeleton,
-    draw_stride_grid,
-)
+from .draw import draw_bounding_boxes, draw_keypoints, draw_pose_scores, draw_poses, draw_skeleton
+from .draw_outputs import draw_displacement_vectors, draw_heatmap, draw_offset_vectors, draw_stride_grid
 from .estimator import NetworkOutputs, PoseNet, load
+from .legends import draw_displacement_legend, draw_heatmap_legend, draw_offset_legend
 from .multi_pose import Candidate, MultiPoseTrace, WalkStep, candidate_roots, decode_multiple_poses
 from .one_euro import OneEuroFilter
 from .params import network_input_size, output_resolution, valid_input_size
 from .parts import PART_NAMES, POSE_CHAIN, SKELETON
 from .pose import Keypoint, Pose, Position
+from .similarity import box_iou, object_keypoint_similarity
 from .single_pose import argmax_cells, decode_single_pose, offset_vectors
 from .style import pose_colour
-from .tracking import MatchTrace, PoseTracker, box_iou, object_keypoint_similarity
+from .tracking import MatchTrace, PoseTracker
 
 __all__ = [
     "load",

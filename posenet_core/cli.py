@@ -200,7 +200,7 @@ def run_video(args, estimator: Estimator) -> dict:
         return poses, estimator.annotate(image, poses) if wants_picture else None
 
     try:
-        progress = progress_bar(probe_clip(args.input).frames)
+        progress = progress_bar(probe_clip(args.input).expected_frames)
         try:
             return process_clip(
                 args.input, analyse, out=args.out, on_progress=lambda p: progress.update(p.done - progress.n)

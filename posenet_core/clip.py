@@ -94,18 +94,22 @@ def _open(path: pathlib.Path):
     return container, container.streams.video[0]
 
 
+def _rate_and_length(container, stream) -> tuple[float, float | None]:
+    """Frames per second and duration in seconds (None if unknown), from the headers."""
+    fps = float(stream.average_rate or stream.guessed_rate or 30)
+    if stream.duration is not None and stream.time_base is not None:
+        return fps, float(stream.duration * stream.time_base)
+    if container.duration is not None:  # WebM (Matroska) gives the container's length only
+        return fps, container.duration / av.time_base
+    return fps, None
+
+
 def probe_clip(path: pathlib.Path) -> ClipInfo:
     """The clip's size, rate, length, read from the file; decodes its first frame, so a
     broken or empty video fails here and not halfway through processing."""
     container, stream = _open(pathlib.Path(path))
     with container:
-        fps = float(stream.average_rate or stream.guessed_rate or 30)
-        if stream.duration is not None and stream.time_base is not None:
-            duration = float(stream.duration * stream.time_base)
-        elif container.duration is not None:
-            duration = container.duration / av.time_base
-        else:
-            duration = None
+        fps, duration = _rate_and_length(container, stream)
         try:
             first = next(container.decode(stream), None)
         except av.error.FFmpegError as error:
@@ -126,14 +130,15 @@ def process_clip(
     """Every frame's poses as ``{"video", "fps", "frames": [{"frame", "time", "poses"}]}``
     (the CLI's JSON), and the annotated video in ``out`` (MP4) if given.
 
-    ``on_progress`` gets a ``ClipProgress`` before the first frame and after each one.
+    ``on_progress`` gets a ``ClipProgress`` before the first frame and after each one; its
+    total is ``ClipInfo.expected_frames`` (WebM headers give no frame count, only a length).
     ``cancel`` is checked before every frame (``ClipCancelled``); ``pause_s()`` is a
     pause to take after each frame (to yield the CPU to others), cut short by ``cancel``.
     """
     path = pathlib.Path(path)
     container, stream = _open(path)
-    fps = float(stream.average_rate or stream.guessed_rate or 30)
-    total = stream.frames or None
+    fps, duration = _rate_and_length(container, stream)
+    total = ClipInfo(stream.width, stream.height, fps, stream.frames or None, duration).expected_frames
     sink = sink_stream = None
     frames: list[dict] = []
     started = time.perf_counter()

@@ -16,18 +16,16 @@ every decision for teaching; decoding is the same with or without it.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from .grid import check_tensor, nearest_cell
 from .params import check_multi_pose_params, check_output_stride
 from .parts import NUM_EDGES, NUM_KEYPOINTS, POSE_CHAIN
 from .pose import Pose
-from .single_pose import check_tensor
 
 OFFSET_REFINE_STEPS = 2
-LOCAL_MAXIMUM_RADIUS = 1
 
 
 @dataclass(frozen=True)
@@ -91,17 +89,6 @@ def candidate_roots(heatmap_scores: np.ndarray, score_threshold: float) -> tuple
     scores = heatmap_scores[ys, xs, parts]
     order = np.argsort(-scores, kind="stable")
     return scores[order], ys[order], xs[order], parts[order]
-
-
-def nearest_cell(y: float, x: float, output_stride: int, rows: int, cols: int) -> tuple[int, int]:
-    """The grid cell nearest a network-input position, clamped to the grid.
-
-    Rounds half up, as JavaScript's Math.round in the original decoder (Python's round()
-    is banker's).
-    """
-    cy = min(max(math.floor(y / output_stride + 0.5), 0), rows - 1)
-    cx = min(max(math.floor(x / output_stride + 0.5), 0), cols - 1)
-    return cy, cx
 
 
 class _Grid:

@@ -4,18 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from .grid import check_tensor
 from .params import check_output_stride
 from .parts import NUM_KEYPOINTS
 from .pose import Pose
-
-
-def check_tensor(name: str, array, channels: int, like: np.ndarray | None = None) -> np.ndarray:
-    array = np.asarray(array)
-    if array.ndim != 3 or array.shape[2] != channels or array.shape[0] < 1 or array.shape[1] < 1:
-        raise ValueError(f"{name} must be an H x W x {channels} array; got shape {array.shape}")
-    if like is not None and array.shape[:2] != like.shape[:2]:
-        raise ValueError(f"{name} must have the same H x W as heatmap_scores {like.shape[:2]}; got {array.shape[:2]}")
-    return array
 
 
 def argmax_cells(heatmap_scores: np.ndarray) -> np.ndarray:

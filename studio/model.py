@@ -5,11 +5,13 @@ import gc
 import streamlit as st
 
 import posenet_core
-from studio.live.turns import NETWORK_THREADS
 
 # Shown (after Streamlit's half-second delay) while a cold server loads the model: with LiteRT
 # and the vendored .tflite files that takes well under a second, so it is seldom seen at all.
 LOADING_TEXT = "Loading PoseNet…"
+# One TFLite thread per frame: several interpreters with several threads each oversubscribe
+# the cores (their pools spin while waiting), and the turns (live.turns) keep every core busy.
+NETWORK_THREADS = 1
 
 
 @st.cache_resource(show_spinner=LOADING_TEXT)

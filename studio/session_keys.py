@@ -9,10 +9,13 @@ never spell the same key differently. Plain Python.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
-# The app as a whole (streamer.note_page): the page shown, and how often the user changed pages.
+# The app as a whole (site_map.note_page): the page shown, and how often the user changed pages.
 APP_PAGE = "studio:page"
 APP_PAGE_VISITS = "studio:page_visit"
+ICE_SETUP = "studio:ice_setup"  # the IceSetup the page used (hosting.ice), for the live panel's advice
+TURN_CREDENTIALS = "studio:turn_credentials"  # this session's TURN username and password (hosting.ice)
 
 
 @dataclass(frozen=True)
@@ -20,9 +23,13 @@ class DemoKeys:
     """The keys of one demo page (``page``: "single" or "multi"); each page has its own."""
 
     page: str
+    # Keys that are also CSS classes (``st-key-<key>``) the app's CSS styles (studio/ui/layout.py).
+    STREAMER_HELPER: ClassVar[str] = "streamer-helper"
+    CONNECTION_WATCH: ClassVar[str] = "connection-watch"
+    LIVE_NUMBERS: ClassVar[str] = "live-numbers"
 
     def widget(self, name: str) -> str:
-        """A widget's key: a DemoSettings field (``parameters.PARAMETERS``) or "source"."""
+        """A widget's key: a DemoSettings field (``settings.table.PARAMETERS``) or "source"."""
         return f"{self.page}:{name}"
 
     @property
@@ -60,13 +67,9 @@ class DemoKeys:
         """The page visit in which that streamer was last rendered."""
         return f"{self.stream(source)}:visit"
 
-    def stats(self, source: str) -> str:
-        """The LiveStats of that source's stream."""
-        return f"{self.page}:stats:{source}"
-
-    def tracker(self, source: str) -> str:
-        """The StreamTracker of that source's stream (``live_tracking``): its IDs and smoothing."""
-        return f"{self.page}:tracker:{source}"
+    def live_stream(self, source: str) -> str:
+        """The LiveStream of that source (studio.live.stream): settings box, stats and tracker."""
+        return f"{self.page}:live:{source}"
 
     # A visitor's own clip (studio/clips/panel.py).
     @property
@@ -96,18 +99,18 @@ class DemoKeys:
     def streamer_helper(self) -> str:
         """The layout helper beside the streamer (studio/ui/layout.py); its state holds a refused camera's error.
         Also its CSS class (``st-key-streamer-helper-...``), which the app's CSS hides."""
-        return f"streamer-helper-{self.page}"
+        return f"{self.STREAMER_HELPER}-{self.page}"
 
     @property
     def connection_watch(self) -> str:
         """The script that tells the user when the server is lost (studio/ui/connection_watch.py).
         Also its CSS class (``st-key-connection-watch-...``), which the app's CSS hides."""
-        return f"connection-watch-{self.page}"
+        return f"{self.CONNECTION_WATCH}-{self.page}"
 
     @property
     def live_numbers(self) -> str:
         """The row of live metrics: a container's key, for its CSS class (``st-key-live-numbers-...``)."""
-        return f"live-numbers-{self.page}"
+        return f"{self.LIVE_NUMBERS}-{self.page}"
 
 
 class TeachKeys:

@@ -19,11 +19,13 @@ class Sample:
     is_video: bool
 
 
+SQUATS, THREE_PEOPLE, YOGA = "squats", "three_people", "yoga"  # also the share links' source names
 SAMPLES = {
-    "squats": Sample("Sample video: one person doing squats", SAMPLES_DIR / "pose_squats.mp4", True),
-    "three_people": Sample("Sample photo: three people", SAMPLES_DIR / "three_people.jpg", False),
-    "yoga": Sample("Sample photo: yoga pose", SAMPLES_DIR / "pose.jpg", False),
+    SQUATS: Sample("Sample video: one person doing squats", SAMPLES_DIR / "pose_squats.mp4", True),
+    THREE_PEOPLE: Sample("Sample photo: three people", SAMPLES_DIR / "three_people.jpg", False),
+    YOGA: Sample("Sample photo: yoga pose", SAMPLES_DIR / "pose.jpg", False),
 }
+SAMPLE_PHOTOS = tuple(key for key, sample in SAMPLES.items() if not sample.is_video)
 
 
 def read_rgb(path: pathlib.Path):

@@ -10,9 +10,9 @@ from tests.conftest import REPO_ROOT
 
 @pytest.fixture(autouse=True)
 def webrtc_without_runtime(monkeypatch):
-    import streamlit_webrtc.component
+    from studio.live import webrtc_compat
 
-    monkeypatch.setattr(streamlit_webrtc.component, "get_this_session_info", lambda: None)
+    webrtc_compat.without_session_info(monkeypatch)
 
 
 class OtherUser:

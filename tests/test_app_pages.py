@@ -96,7 +96,7 @@ def test_a_frame_the_settings_cannot_handle_is_explained_not_crashed():
     app.slider(key=SINGLE.widget("scale_factor")).set_value(0.2)
     app.radio(key=SINGLE.widget("output_stride")).set_value(32).run()
     # What the video worker records when a frame is too small for these settings:
-    app.session_state[SINGLE.stats(CAMERA)].record_error("image too small: 64 x 48 at scale_factor 0.2 ...")
+    app.session_state[SINGLE.live_stream(CAMERA)].stats.record_error("image too small: 64 x 48 at scale_factor 0.2 ...")
     app.run()
     assert not app.exception
     assert any("image too small" in w.value for w in app.warning)

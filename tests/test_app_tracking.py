@@ -6,7 +6,7 @@ from test_app_pages import open_page, value
 from studio.session_keys import DemoKeys
 from studio.settings.demo import DemoSettings
 from studio.settings.link import read_link, write_link
-from studio.ui.widgets import SOURCES
+from studio.ui.widgets import SOURCE_LABELS
 
 pytestmark = pytest.mark.usefixtures("webrtc_without_server")
 
@@ -49,8 +49,8 @@ def test_tracking_settings_in_the_share_link():
     settings = MULTI.with_changes(track_people=False, smooth_keypoints=False, smoothing_strength=0.3)
     query = write_link(settings, "camera", MULTI)
     assert query == {"track": "false", "smooth": "false", "smoothing": "0.3"}
-    assert read_link(query, MULTI, SOURCES) == (settings, "camera", [])
-    _, _, notices = read_link({"smoothing": "3", "smooth": "maybe"}, MULTI, SOURCES)
+    assert read_link(query, MULTI, SOURCE_LABELS) == (settings, "camera", [])
+    _, _, notices = read_link({"smoothing": "3", "smooth": "maybe"}, MULTI, SOURCE_LABELS)
     by_setting = {n.setting: n.text for n in notices}
     assert "from 0 to 1" in by_setting["smoothing_strength"] and "true or false" in by_setting["smooth_keypoints"]
     assert len(notices) == 2

@@ -19,6 +19,7 @@ import cv2
 import pytest
 
 from posenet_core import PART_NAMES
+from tests.clips import short_clip
 
 REPO_ROOT = pathlib.Path(__file__).resolve().parent.parent
 SAMPLES = REPO_ROOT / "studio" / "samples"
@@ -90,17 +91,14 @@ def assert_progress_lines(stderr: str, total: int) -> None:
     assert len(progress) <= 2 + 30  # a line every 10 s: 5 minutes at most, not one per frame
 
 
-def short_clip(path: pathlib.Path, frames: int) -> pathlib.Path:
-    """The first frames of the squats sample, re-encoded, so a run stays short."""
-    with av.open(str(SAMPLES / "pose_squats.mp4")) as source, av.open(str(path), "w") as sink:
-        stream = sink.add_stream("libx264", rate=30)
-        stream.width, stream.height, stream.pix_fmt = 360, 640, "yuv420p"
-        for index, frame in enumerate(source.decode(video=0)):
-            if index == frames:
-                break
-            sink.mux(stream.encode(frame.reformat(width=360, height=640)))
-        sink.mux(stream.encode())
-    return path
+def test_a_webm_shows_progress_against_its_length(tmp_path):
+    # WebM headers give no frame count, only a length: the bar counts against length x rate.
+    clip = short_clip(tmp_path / "clip.webm", frames=8, codec="libvpx-vp9")
+    with av.open(str(clip)) as container:
+        assert container.streams.video[0].frames == 0
+    result = run_cli(clip, "--json", tmp_path / "poses.json")
+    assert_succeeded(result)
+    assert_progress_lines(result.stderr, total=8)
 
 
 @pytest.mark.parametrize("columns", [100, 0], ids=["100 columns", "a terminal with no size"])

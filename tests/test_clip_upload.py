@@ -187,6 +187,37 @@ def test_analysing_the_whole_clip_offers_the_video_and_the_poses(clip_bytes):
     assert frame_count(job.video_path) == 8
 
 
+@pytest.mark.usefixtures("webrtc_without_server")
+def test_analysing_a_webm_shows_real_progress(tmp_path, monkeypatch):
+    # A WebM's header gives a length but no frame count (PyAV: stream.frames == 0).
+    from studio.clips import jobs as clip_jobs
+    from studio.live.turns import FairTurns
+
+    webm = short_clip(tmp_path / "squats.webm", frames=8, codec="libvpx-vp9")
+    with av.open(str(webm)) as container:
+        assert container.streams.video[0].frames == 0
+    turns = FairTurns(slots=1)
+    monkeypatch.setattr(clip_jobs, "TURNS", turns)
+    live_stream = LiveStats()  # a live stream that takes the only turn, to hold the job mid-way
+    app = upload(open_upload(), "squats.webm", webm.read_bytes(), mime="video/webm")
+    assert turns.acquire(live_stream)
+    next(b for b in app.button if b.label == "Analyse the whole clip").click().run()
+    job = app.session_state[SINGLE.clip_job]
+    turns.release()
+    deadline = time.monotonic() + 60
+    while (job.progress is None or job.progress.done < 2) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert turns.acquire(live_stream, timeout=60)  # the job waits for its next frame
+    try:
+        app.run()
+        bars = [element.proto for element in app.get("progress")]
+        assert len(bars) == 1 and 0.2 <= bars[0].value / 100 < 1.0, bars
+        assert bars[0].text.startswith(f"{job.progress.done} / 8 frames"), bars[0].text
+    finally:
+        turns.release()
+    assert job.join(timeout=60) and job.status == "done", job.error
+
+
 def test_a_job_on_the_sample_matches_the_live_pipeline_frame_by_frame(net, squat_frames):
     # Across-frames tracking off: each frame then stands alone, as process_frame sees it.
     settings = DemoSettings.for_page(False).with_changes(track_people=False, smooth_keypoints=False)

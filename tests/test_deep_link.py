@@ -4,7 +4,7 @@ import pytest
 
 from studio.settings.demo import DemoSettings
 from studio.settings.link import read_link, write_link
-from studio.ui.widgets import SOURCES
+from studio.ui.widgets import SOURCE_LABELS
 
 SINGLE = DemoSettings(min_pose_confidence=0.1)
 MULTI = DemoSettings(multi_pose=True, min_pose_confidence=0.15)
@@ -12,7 +12,7 @@ MULTI = DemoSettings(multi_pose=True, min_pose_confidence=0.15)
 
 def test_defaults_make_an_empty_query():
     assert write_link(SINGLE, "camera", SINGLE) == {}
-    assert read_link({}, MULTI, SOURCES) == (MULTI, "camera", [])
+    assert read_link({}, MULTI, SOURCE_LABELS) == (MULTI, "camera", [])
 
 
 def test_round_trip_of_every_setting():
@@ -33,16 +33,16 @@ def test_round_trip_of_every_setting():
     )
     query = write_link(settings, "squats", MULTI)
     assert query["outputStride"] == "8" and query["part"] == "rightKnee" and query["flipHorizontal"] == "true"
-    assert read_link(query, MULTI, SOURCES) == (settings, "squats", [])
+    assert read_link(query, MULTI, SOURCE_LABELS) == (settings, "squats", [])
 
 
 def test_all_parts_heatmap_is_written_as_all():
     settings = MULTI.with_changes(view="heatmap", heatmap_part="leftEye")
-    assert read_link({"view": "heatmap", "part": "all"}, settings, SOURCES)[0].heatmap_part is None
+    assert read_link({"view": "heatmap", "part": "all"}, settings, SOURCE_LABELS)[0].heatmap_part is None
 
 
 def test_values_snap_onto_the_slider_steps():
-    settings, _, notices = read_link({"imageScaleFactor": "0.33", "maxPoseDetections": "2.6"}, MULTI, SOURCES)
+    settings, _, notices = read_link({"imageScaleFactor": "0.33", "maxPoseDetections": "2.6"}, MULTI, SOURCE_LABELS)
     assert (settings.scale_factor, settings.max_detections, notices) == (0.35, 3, [])
 
 
@@ -61,7 +61,7 @@ def test_values_snap_onto_the_slider_steps():
     ],
 )
 def test_a_bad_value_falls_back_to_its_default_with_a_notice(query, allowed):
-    settings, source, notices = read_link(query, MULTI, SOURCES)
+    settings, source, notices = read_link(query, MULTI, SOURCE_LABELS)
     assert settings == MULTI and source == "camera"
     (notice,) = notices
     name = next(iter(query))
@@ -69,23 +69,23 @@ def test_a_bad_value_falls_back_to_its_default_with_a_notice(query, allowed):
 
 
 def test_the_single_pose_page_does_not_offer_displacements():
-    _, _, notices = read_link({"view": "xray"}, SINGLE, SOURCES)
+    _, _, notices = read_link({"view": "xray"}, SINGLE, SOURCE_LABELS)
     assert "one of overlay, heatmap, offsets)" in notices[0].text and "displacements" not in notices[0].text
     assert notices[0].setting == "view"
 
 
 def test_an_unknown_name_is_ignored_with_a_notice():
-    settings, _, notices = read_link({"scaleFactor": "abc", "embed": "true"}, MULTI, SOURCES)
+    settings, _, notices = read_link({"scaleFactor": "abc", "embed": "true"}, MULTI, SOURCE_LABELS)
     assert settings == MULTI
     assert [(n.setting, n.text) for n in notices] == [(None, "` scaleFactor=abc `: unknown setting, ignored.")]
 
 
 def test_a_notice_quotes_a_long_value_cut_short():
-    (notice,) = read_link({"part": "x" * 60_000}, MULTI, SOURCES)[2]
+    (notice,) = read_link({"part": "x" * 60_000}, MULTI, SOURCE_LABELS)[2]
     assert "part=" + "x" * 39 + "…" in notice.text and len(notice.text) < 300
 
 
 def test_multi_pose_parameters_are_ignored_on_the_single_pose_page():
-    settings, _, notices = read_link({"maxPoseDetections": "2", "view": "displacements"}, SINGLE, SOURCES)
+    settings, _, notices = read_link({"maxPoseDetections": "2", "view": "displacements"}, SINGLE, SOURCE_LABELS)
     assert settings == SINGLE and len(notices) == 1 and "multi-pose page" in notices[0].text
     assert "maxPoseDetections" not in write_link(SINGLE.with_changes(max_detections=2), "camera", SINGLE)

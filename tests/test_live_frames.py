@@ -10,6 +10,7 @@ from studio.hosting import admission
 from studio.live.callback import FULL_MESSAGE, make_frame_callback, to_video_frame
 from studio.live.fresh_frames import FreshFramesOnly
 from studio.live.stats import LiveStats
+from studio.live.stream import LiveStream
 from studio.settings.demo import DemoSettings, SettingsBox
 from tests.conftest import run_coroutine
 
@@ -31,7 +32,8 @@ def fresh_admission(monkeypatch):
 
 def test_a_frame_comes_back_annotated_in_the_encoders_format(net, three_people_image, fresh_admission):
     stats = LiveStats()
-    on_frame = make_frame_callback(net, SettingsBox(DemoSettings(multi_pose=True)), stats)
+    stream = LiveStream(SettingsBox(DemoSettings(multi_pose=True)), stats)
+    on_frame = make_frame_callback(net, stream)
     frame = camera_frame(three_people_image)
     out = on_frame(frame)
     assert out.format.name == "yuv420p" and (out.width, out.height) == (frame.width, frame.height)
@@ -39,7 +41,7 @@ def test_a_frame_comes_back_annotated_in_the_encoders_format(net, three_people_i
     assert stats.snapshot().frames_processed == 1 and len(stats.snapshot().last_report.poses) >= 2
     before, after = frame.to_ndarray(format="rgb24"), out.to_ndarray(format="rgb24")
     assert (np.abs(after.astype(int) - before).max(axis=2) > 60).mean() > 0.002  # the skeletons
-    assert fresh_admission.holds(stats)
+    assert fresh_admission.holds(stream)
     published = stats.snapshot()  # what "Snapshot" saves: the frame as it came in and as it was annotated
     assert np.array_equal(published.last_frame, before)
     assert published.last_picture.shape == before.shape and not np.array_equal(published.last_picture, before)
@@ -49,7 +51,7 @@ def test_a_stream_past_the_limit_is_not_processed_and_told_why(net, three_people
     other = LiveStats()
     assert fresh_admission.admit(other)  # someone else holds the only place
     stats = LiveStats()
-    on_frame = make_frame_callback(net, SettingsBox(DemoSettings(multi_pose=True)), stats)
+    on_frame = make_frame_callback(net, LiveStream(SettingsBox(DemoSettings(multi_pose=True)), stats))
     frame = camera_frame(three_people_image)
     assert on_frame(frame) is frame
     snapshot = stats.snapshot()
@@ -73,7 +75,7 @@ def test_the_newest_camera_frame_is_processed_and_a_frame_never_twice(net, three
     run_coroutine(consumer.recv())
     run_coroutine(consumer.recv())  # both arrived; the worker still holds the older one
     stats = LiveStats()
-    on_frame = make_frame_callback(net, SettingsBox(DemoSettings(multi_pose=True)), stats)
+    on_frame = make_frame_callback(net, LiveStream(SettingsBox(DemoSettings(multi_pose=True)), stats))
     out = on_frame(older)
     assert out.pts == newer.pts and stats.snapshot().frames_processed == 1
     assert np.array_equal(stats.snapshot().last_frame, newer.to_ndarray(format="rgb24"))

@@ -11,7 +11,7 @@ from studio.settings import table as parameters
 from studio.settings.demo import DemoSettings
 from studio.settings.link import read_link
 from studio.settings.table import PARAMETERS
-from studio.ui.widgets import SOURCES
+from studio.ui.widgets import SOURCE_LABELS
 from tests.conftest import REPO_ROOT
 from tests.test_app_teaching import go_to, open_page
 
@@ -55,9 +55,9 @@ def test_a_range_changed_in_the_table_reaches_the_widget_the_link_and_the_teachi
     narrower = dataclasses.replace(PARAMETERS["max_detections"], high=7, default=3)
     monkeypatch.setitem(PARAMETERS, "max_detections", narrower)
 
-    _, _, notices = read_link({"maxPoseDetections": "10"}, MULTI, SOURCES)  # the share link
+    _, _, notices = read_link({"maxPoseDetections": "10"}, MULTI, SOURCE_LABELS)  # the share link
     assert len(notices) == 1 and "from 1 to 7" in notices[0].text
-    assert read_link({"maxPoseDetections": "7"}, MULTI, SOURCES)[0].max_detections == 7
+    assert read_link({"maxPoseDetections": "7"}, MULTI, SOURCE_LABELS)[0].max_detections == 7
 
     demo = AppTest.from_file(str(REPO_ROOT / "streamlit_app.py"), default_timeout=120).run()
     demo.switch_page("pages/multi_pose.py").run()  # the demo widget

@@ -152,7 +152,9 @@ def test_a_new_person_shows_after_min_hits_frames_and_one_frame_ghosts_never_do(
 def test_low_score_poses_are_not_tracked():
     tracker = PoseTracker(min_pose_score=0.3)
     tracked = tracker.update([person(0, score=0.9), person(5, score=0.1), person(400, score=0.29)], 0.0)
-    assert [p.score for p in tracked] == [0.9] and tracker.track_count == 1
+    assert [p.score for p in tracked] == [0.9]
+    tracker.update([], FRAME, trace=(trace := MatchTrace()))
+    assert len(trace.track_ids) == 1  # the people followed before that frame
 
 
 def test_tracks_age_out_after_max_age_seconds():
@@ -170,11 +172,14 @@ def test_tracks_age_out_after_max_age_seconds():
 def test_the_maximum_number_of_tracks():
     tracker = PoseTracker(max_tracks=2, min_hits=2)
     tracked = tracker.update([person(0, score=0.9), person(300, score=0.5), person(600, score=0.7)], 0.0)
-    assert [p.score for p in tracked] == [0.9, 0.7] and tracker.track_count == 2
+    assert [p.score for p in tracked] == [0.9, 0.7]
     # The first person leaves: the one left out gets their place, the longest unseen making room.
-    assert ids(tracker.update([person(300, score=0.5), person(600, score=0.7)], FRAME)) == [2]
-    assert ids(tracker.update([person(300, score=0.5), person(600, score=0.7)], 2 * FRAME)) == [3, 2]
-    assert tracker.track_count == 2
+    trace = MatchTrace()
+    assert ids(tracker.update([person(300, score=0.5), person(600, score=0.7)], FRAME, trace=trace)) == [2]
+    assert len(trace.track_ids) == 2
+    trace = MatchTrace()
+    assert ids(tracker.update([person(300, score=0.5), person(600, score=0.7)], 2 * FRAME, trace=trace)) == [3, 2]
+    assert len(trace.track_ids) == 2
 
 
 def test_ids_are_never_reused():

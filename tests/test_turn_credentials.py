@@ -9,6 +9,7 @@ import pytest
 
 from studio.hosting import ice
 from studio.live import webrtc_compat
+from studio.session_keys import TURN_CREDENTIALS
 
 SECRET = "north-wind"
 ENV = {"POSENET_TURN_URLS": "turn:127.0.0.1:3478?transport=udp", "POSENET_TURN_SECRET": SECRET}
@@ -148,9 +149,9 @@ def test_the_server_side_gets_the_relay_only_policy():
 def webrtc_without_runtime(monkeypatch):
     # As in test_app_pages: AppTest has no Streamlit server, so streamlit-webrtc must skip
     # asking it for the session's run count.
-    import streamlit_webrtc.component
+    from studio.live import webrtc_compat
 
-    monkeypatch.setattr(streamlit_webrtc.component, "get_this_session_info", lambda: None)
+    webrtc_compat.without_session_info(monkeypatch)
 
 
 def _demo_page_with(secrets: dict):
@@ -168,10 +169,10 @@ def test_the_page_hands_each_session_a_credential_and_keeps_the_secret(webrtc_wi
     app = _demo_page_with({"turn_urls": ["turn:turn.example.org:3478"], "turn_secret": SECRET})
     assert not app.exception
     assert any("1 STUN/TURN server(s) from its secrets" in c.value for c in app.caption)
-    credentials = app.session_state["studio:turn_credentials"]
+    credentials = app.session_state[TURN_CREDENTIALS]
     assert credentials["credential"] == ice.turn_password(SECRET, credentials["username"])
     app.run()  # a rerun keeps the session's credential
-    assert app.session_state["studio:turn_credentials"] == credentials
+    assert app.session_state[TURN_CREDENTIALS] == credentials
 
 
 def test_a_wrong_ice_configuration_is_a_clear_message_on_the_page(webrtc_without_runtime):

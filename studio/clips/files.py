@@ -16,7 +16,6 @@ import weakref
 from posenet_core.clip import ClipError, ClipInfo, probe_clip
 
 UPLOAD_TYPES = ("mp4", "webm", "mov")
-MAX_UPLOAD_MB = 50  # also .streamlit/config.toml's server.maxUploadSize
 MAX_DURATION_S = 60.0
 MAX_LONG_SIDE, MAX_SHORT_SIDE = 1920, 1080  # 1080p, landscape or portrait
 

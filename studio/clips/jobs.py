@@ -2,7 +2,7 @@
 
 Plain Python (no Streamlit). At most ``MAX_JOBS`` run in the server process at once (one
 core is left for the live streams). A job takes a fair turn for every frame, like a live
-stream (``frame_budget``), so it never adds to the frames processed at once, and it pauses
+stream (``live.turns``), so it never adds to the frames processed at once, and it pauses
 after each frame while live streams run, so their fps hold; LiteRT releases the GIL while
 the network runs, so the page and the streams stay responsive.
 """

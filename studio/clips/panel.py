@@ -10,7 +10,7 @@ import cv2
 import streamlit as st
 
 import posenet_core
-from studio.clips.files import MAX_UPLOAD_MB, UPLOAD_TYPES, ClipRefused, SessionClip
+from studio.clips.files import UPLOAD_TYPES, ClipRefused, SessionClip
 from studio.clips.jobs import ClipJob, ServerBusy
 from studio.hosting.admission import ADMISSION
 from studio.live import webrtc_compat
@@ -18,9 +18,8 @@ from studio.live.stats import LiveStats
 from studio.plain_text import shown
 from studio.session_keys import DemoKeys, TeachKeys
 from studio.settings.demo import DemoSettings
+from studio.site_map import TEACHING
 from studio.sources import SAMPLES, UPLOAD
-
-TEACHING_PAGE = "pages/how_decoding_works.py"
 
 
 def _session_clip(keys: DemoKeys) -> SessionClip:
@@ -45,11 +44,11 @@ def forget_clip(keys: DemoKeys) -> None:
 
 def clip_picker(keys: DemoKeys) -> tuple[pathlib.Path, str] | None:
     """The uploader; the session's clip (path, the visitor's file name) once one is accepted."""
+    # No max_upload_size: the cap is .streamlit/config.toml's server.maxUploadSize.
     uploaded = st.file_uploader(
         "Your clip (MP4, WebM or MOV)",
         type=list(UPLOAD_TYPES),
         key=keys.clip_upload,
-        max_upload_size=MAX_UPLOAD_MB,
         help="Up to 60 s and 1920x1080. It stays on this app's server for this visit only, and is deleted "
         "when you leave or choose another file or source.",
     )
@@ -195,12 +194,10 @@ def snapshot_panel(keys: DemoKeys, stats: LiveStats, streaming: bool) -> None:
         ("PNG", shot["picture_png"], f"{shot['name']}.png", "image/png", "snapshot_png"),
         ("Poses (JSON)", shot["poses_json"], f"{shot['name']}.json", "application/json", "snapshot_json"),
     )
-    if st.button(
-        "Study this frame on the teaching page", key=keys.clip_tool("snapshot_teach"), icon=":material/school:"
-    ):
+    if st.button("Study this frame on the teaching page", key=keys.clip_tool("snapshot_teach"), icon=TEACHING.icon):
         st.session_state[TeachKeys.FROM_LIVE] = (shot["frame_png"], f"{shot['name']}.png")
         st.session_state[TeachKeys.SOURCE] = "live"
-        st.switch_page(TEACHING_PAGE)
+        st.switch_page(TEACHING.path)
 
 
 def _download_buttons(keys: DemoKeys, *downloads: tuple) -> None:

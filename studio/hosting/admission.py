@@ -18,15 +18,19 @@ import threading
 import time
 import weakref
 
+from studio import timing
+
 LIMIT_ENV = "POSENET_MAX_STREAMS"
 # From the measured cost (README, "Under load"): a webcam stream on the multi-pose page costs
 # the server ~17 ms of CPU per processed frame, ~12 ms of it in the PoseNet turn, and turns get
 # one of 2 cores: ~80 frames/s in all, so 4 streams keep ~20 fps each (one core alone served 2 at 29).
 DEFAULT_LIMIT = 4
-IDLE_AFTER_S = 4.0
-CONNECTING_FOR_S = 15.0  # a connection that has not come up by then has failed (the page says so after 8 s)
+IDLE_AFTER_S = timing.IDLE_PLACE_S
+CONNECTING_FOR_S = timing.CONNECTING_PLACE_S  # not up by then: failed (the page said so at STALLED_CONNECTING_S)
 
 LOGGER = logging.getLogger(__name__)
+# What "full" means, for the page's message and for a stream turned away mid-start.
+FULL = "the live demo is full: as many streams as this server serves smoothly"
 
 
 def limit_from_env(environ=os.environ) -> int:
@@ -45,7 +49,7 @@ def limit_from_env(environ=os.environ) -> int:
 
 
 class StreamAdmission:
-    """Thread safe. A holder is any object that can be weakly referenced (the stream's ``LiveStats``)."""
+    """Thread safe. A holder is any object that can be weakly referenced (the live demo's ``LiveStream``)."""
 
     def __init__(self, limit: int, clock=time.monotonic):
         self.limit = limit

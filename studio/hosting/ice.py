@@ -34,9 +34,10 @@ import secrets as random_source
 import time
 from collections.abc import Mapping, MutableMapping
 
+from studio.session_keys import TURN_CREDENTIALS
+
 DEFAULT_TURN_TTL_S = 3600
 POLICIES = ("all", "relay")
-SETUP_KEY = "studio:ice_setup"  # session-state key of the IceSetup the page used
 
 
 class IceConfigError(ValueError):
@@ -192,7 +193,7 @@ def rtc_configuration(
     now = time.time() if now is None else now
     servers = [dict(s) for s in setup.static_servers]
     if setup.turn is not None:
-        key = "studio:turn_credentials"
+        key = TURN_CREDENTIALS
         credentials = session.get(key)
         if credentials is None or credentials["expires"] - now < setup.turn.ttl_s / 2:
             credentials = session[key] = turn_credentials(setup.turn.secret, setup.turn.ttl_s, now)

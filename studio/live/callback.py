@@ -1,6 +1,6 @@
 """The live stream's frame callback: a camera frame in, the annotated frame out.
 
-Per frame it takes a fair turn (``frame_budget``), then the newest camera frame (one may
+Per frame it takes a fair turn (``live.turns``), then the newest camera frame (one may
 have come while it waited: ``fresh_frames.newest_since``), notes that the stream is alive (the
 admission count, ``admission``), runs ``pipeline.process_frame`` (with the stream's
 tracker and the frame's time, for IDs and smoothing) and hands the picture back as YUV
@@ -15,18 +15,17 @@ import av
 import cv2
 
 import posenet_core
-from studio.hosting.admission import ADMISSION
+from studio import timing
+from studio.hosting.admission import ADMISSION, FULL
 from studio.live.fresh_frames import newest_since
 from studio.live.pipeline import process_frame
-from studio.live.stats import LiveStats
-from studio.live.stream_tracker import StreamTracker
+from studio.live.stream import LiveStream
 from studio.live.turns import TURNS
-from studio.settings.demo import SettingsBox
 
 # A turn never takes longer than this unless the server is hopelessly overloaded; then the
 # frame goes back as it came rather than stalling the stream.
-TURN_TIMEOUT_S = 2.0
-FULL_MESSAGE = "the demo is full (as many streams as this server serves smoothly): press STOP and try again shortly"
+TURN_TIMEOUT_S = timing.TURN_WAIT_S
+FULL_MESSAGE = f"{FULL}; press STOP and try again shortly"
 
 
 def to_video_frame(rgb, like: av.VideoFrame) -> av.VideoFrame:
@@ -42,26 +41,28 @@ def to_video_frame(rgb, like: av.VideoFrame) -> av.VideoFrame:
     return frame
 
 
-def make_frame_callback(
-    net: posenet_core.PoseNet, settings: SettingsBox, stats: LiveStats, tracker: StreamTracker | None = None
-):
-    """``tracker``: this stream's IDs and smoothing (kept by the page), fed each frame's time in seconds."""
+def make_frame_callback(net: posenet_core.PoseNet, stream: LiveStream):
+    """The worker's function for ``stream``: reads its settings, feeds its tracker each frame's time
+    in seconds, publishes into its stats; admission and the turns know the stream by this object."""
+    stats = stream.stats
 
     last = {"camera": None, "picture": None}  # the newest frame processed, and what it gave
 
     def on_frame(frame: av.VideoFrame) -> av.VideoFrame:
-        if not ADMISSION.keep_alive(stats):  # started past the limit (two STARTs at once): not served
+        if not ADMISSION.keep_alive(stream):  # started past the limit (two STARTs at once): not served
             stats.record_error(FULL_MESSAGE)
             return frame
         if newest_since(frame) is last["camera"]:  # taken already while an earlier call waited: nothing new
             return last["picture"]  # the same object: it is not sent again (fresh_frames)
-        with TURNS.turn(stats, timeout=TURN_TIMEOUT_S) as granted:
+        with TURNS.turn(stream, timeout=TURN_TIMEOUT_S) as granted:
             if not granted:
                 return frame
             frame = newest_since(frame)
             image = frame.to_ndarray(format="rgb24")
             try:
-                picture, report = process_frame(net, image, settings.get(), tracker, float(frame.time or 0.0))
+                picture, report = process_frame(
+                    net, image, stream.settings.get(), stream.tracker, float(frame.time or 0.0)
+                )
             except ValueError as error:  # e.g. a scale factor too small for this frame: say so, keep streaming
                 stats.record_error(str(error))
                 return frame

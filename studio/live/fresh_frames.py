@@ -10,7 +10,7 @@ only frames not seen before makes the server's cost per stream follow what it pr
 The same consumer sits on the camera side: every frame it passes on carries (in PyAV's
 ``opaque``) a weak handle back to it, so ``newest_since(frame)`` finds the newest frame
 that arrived after it. streamlit-webrtc's worker hands the frame callback the newest frame
-*before* the callback waits for its fair turn (``frame_budget``); with three streams that
+*before* the callback waits for its fair turn (``live.turns``); with three streams that
 wait is one or two other frames' processing, and the picture would be that much older.
 """
 

@@ -25,13 +25,14 @@ import contextlib
 import time
 
 from aiortc.contrib.media import MediaRelay
-from streamlit.runtime import Runtime
 
+from studio import timing
+from studio.live import streamlit_compat
 from studio.live.fresh_frames import FreshFramesOnly
 from studio.live.webrtc_compat import event_loop, loop_context, set_shared_relay, shared_relay
 
-ABANDONED_S = 10.0  # no read for this long: the consumer's connection is gone
-NEVER_READ_S = 60.0  # a consumer that never read: its connection never came up (ICE can take a while)
+ABANDONED_S = timing.UNREAD_S  # no read for this long: the consumer's connection is gone
+NEVER_READ_S = timing.NEVER_READ_S  # a consumer that never read: its connection never came up
 CHECK_EVERY_S = 2.0
 
 
@@ -70,12 +71,12 @@ class LatestFrameRelay(MediaRelay):
 
 def use_latest_frame_relay() -> None:
     """Make the streamers created from now on relay the newest frame only (idempotent)."""
-    if not Runtime.exists():  # bare Python: no streams
+    runtime = streamlit_compat.runtime()
+    if runtime is None:  # bare Python: no streams
         return
     loop = event_loop()
     if not isinstance(loop, asyncio.AbstractEventLoop):  # AppTest's stand-in runtime: no streams
         return
-    runtime = Runtime.instance()
     if type(shared_relay(runtime)).__name__ != LatestFrameRelay.__name__:
         with loop_context(loop):  # the relay's tasks run on the streams' loop
             set_shared_relay(runtime, LatestFrameRelay())

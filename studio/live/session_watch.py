@@ -25,15 +25,14 @@ import time
 import weakref
 from dataclasses import dataclass
 
-from streamlit.runtime import Runtime
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit_webrtc import WebRtcStreamerContext
 
-from studio.live import webrtc_compat
+from studio import timing
+from studio.live import streamlit_compat, webrtc_compat
 
 # Long enough to ride out a websocket reconnect (a flaky network, a laptop waking up),
 # short enough that a closed tab stops costing CPU almost at once.
-GONE_AFTER_S = 5.0
+GONE_AFTER_S = timing.TAB_GONE_S
 CHECK_EVERY_S = 1.0
 # A stopped stream's peer connection, codec threads and frames are freed over the next
 # seconds (measured: most within 3 s, some later), so one trim right away is not enough.
@@ -61,10 +60,10 @@ def watch(context: WebRtcStreamerContext) -> None:
     stream's worker is one of them. Without a worker (not started; or under AppTest,
     which has no browser) there is nothing to watch.
     """
-    run = get_script_run_ctx()
-    if run is None or not webrtc_compat.is_running(context):
+    session_id = streamlit_compat.current_session_id()
+    if session_id is None or not webrtc_compat.is_running(context):
         return
-    watch_session(run.session_id, context)
+    watch_session(session_id, context)
     _start_thread()
 
 
@@ -111,7 +110,7 @@ def release_streams_without_browser(now: float, is_connected=None) -> int:
     session has a browser attached right now.
     """
     if is_connected is None:
-        is_connected = Runtime.instance().is_active_session
+        is_connected = streamlit_compat.is_active_session
     to_release = []
     with _lock:
         for context, entry in list(_watched.items()):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import pathlib
 
 import streamlit as st
@@ -14,44 +13,18 @@ from studio.hosting import ice
 from studio.live import players, session_watch, webrtc_compat
 from studio.live.callback import make_frame_callback
 from studio.live.relay import use_latest_frame_relay
-from studio.live.stats import LiveStats
-from studio.live.stream_tracker import StreamTracker
-from studio.session_keys import APP_PAGE, APP_PAGE_VISITS, DemoKeys
-from studio.settings.demo import SettingsBox
-from studio.ui.connection_watch import watch_connection
+from studio.live.stream import LiveStream
+from studio.session_keys import ICE_SETUP, DemoKeys
+from studio.site_map import page_visits
 
-# The worker drops frames it cannot keep up with (latency stays flat) and logs a
-# warning for each one; dropping is the intended behaviour, so keep the log clean.
-logging.getLogger("streamlit_webrtc.process").setLevel(logging.ERROR)
-
-
-def note_page(page_name: str) -> None:
-    """Called by the entry script on every run: counts how often the user changed pages."""
-    if st.session_state.get(APP_PAGE) != page_name:
-        st.session_state[APP_PAGE] = page_name
-        st.session_state[APP_PAGE_VISITS] = st.session_state.get(APP_PAGE_VISITS, 0) + 1
-
-
-def rtc_configuration() -> tuple[dict, str]:
-    """This session's RTCConfiguration (browser and server alike) and where it came from."""
-    try:
-        secrets = dict(st.secrets) if len(st.secrets) else None
-    except FileNotFoundError:  # no secrets.toml anywhere: the local default
-        secrets = None
-    try:
-        setup = ice.ice_setup(secrets)
-    except ice.IceConfigError as error:
-        st.error(f"This app's WebRTC configuration is wrong, so video cannot connect: {error}")
-        st.stop()
-    st.session_state[ice.SETUP_KEY] = setup  # the live panel's advice when a connection stalls
-    webrtc_compat.honour_server_transport_policy()
-    return ice.rtc_configuration(setup, st.session_state), setup.origin
+# The worker drops frames it cannot keep up with (latency stays flat): keep the log clean.
+webrtc_compat.quiet_dropped_frames()
 
 
 def _server_side(config: dict) -> dict:
-    """The server's (aiortc's) half of the configuration ``rtc_configuration`` made in this run:
-    the TURN server's inside address where the setup names one (see ``ice``)."""
-    setup = st.session_state.get(ice.SETUP_KEY)
+    """The server's (aiortc's) half of the configuration ``ui.ice_setup`` made in this run: the
+    TURN server's inside address where the setup names one (see ``hosting.ice``)."""
+    setup = st.session_state.get(ICE_SETUP)
     return config if setup is None else ice.rtc_configuration(setup, st.session_state, for_server=True)
 
 
@@ -62,12 +35,12 @@ def _forget_render_history(keys: DemoKeys, source: str) -> None:
     it, meant for "the user left the page and came back". But runs are also cut short
     by the quick reruns of connection set-up and skipped by fragment reruns, so about
     one START in seven was torn down half a second after connecting. Here the page
-    change is detected exactly (``note_page``) and the library's guess is switched off.
+    change is detected exactly (``site_map.note_page``) and the library's guess is switched off.
     """
     context = st.session_state.get(keys.stream(source))
     if context is None:
         return
-    visit = st.session_state.get(APP_PAGE_VISITS, 0)
+    visit = page_visits()
     if st.session_state.get(keys.stream_visit(source), visit) != visit:
         webrtc_compat.reset_context(context)
     st.session_state[keys.stream_visit(source)] = visit
@@ -91,16 +64,17 @@ def start_streamer(
     keys: DemoKeys,
     source: str,
     net: posenet_core.PoseNet,
-    settings: SettingsBox,
-    stats: LiveStats,
+    stream: LiveStream,
     config: dict,
-    tracker: StreamTracker | None = None,
     clip: pathlib.Path | None = None,
 ) -> WebRtcStreamerContext:
-    """``source``: ``sources.CAMERA``, ``sources.UPLOAD`` (``clip``, the uploaded file) or a key of
-    ``sources.SAMPLES`` (played by the server); ``config``: the RTCConfiguration (see ``rtc_configuration``);
-    ``tracker``: this stream's, kept by the page."""
+    """Render the streamer of ``source`` on this page; its frames go through PoseNet as ``stream``.
+
+    ``source``: ``sources.CAMERA``, ``sources.UPLOAD`` (``clip``, the uploaded file) or a key of
+    ``sources.SAMPLES`` (played by the server); ``stream``: the page's ``LiveStream`` of that
+    source; ``config``: the RTCConfiguration (``studio.ui.ice_setup``)."""
     use_latest_frame_relay()  # a slow stage skips frames instead of queueing them
+    webrtc_compat.honour_server_transport_policy()  # a relay-only configuration reaches aiortc too
     stop_other_sources(st.session_state, keys, source)
     _forget_render_history(keys, source)
     from_camera = source == sources.CAMERA
@@ -113,10 +87,9 @@ def start_streamer(
         if from_camera
         else {"video": True, "audio": False},
         player_factory=None if from_camera else (lambda: players.make_player(source, clip)),
-        video_frame_callback=make_frame_callback(net, settings, stats, tracker),
+        video_frame_callback=make_frame_callback(net, stream),
         async_processing=True,
         video_html_attrs={"autoPlay": True, "controls": False, "muted": True, "style": {"width": "100%"}},
     )
     session_watch.watch(context)  # a closed tab stops its stream within seconds
-    watch_connection(keys)  # the browser says so when the server it streamed from is gone
     return context

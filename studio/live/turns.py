@@ -29,14 +29,9 @@ def default_slots(cpus: int | None = None) -> int:
     return max(1, cpus - 1)
 
 
-# One TFLite thread per frame: several interpreters with several threads each oversubscribe
-# the cores (their pools spin while waiting), and the turns already keep every core busy.
-NETWORK_THREADS = 1
-
-
 class FairTurns:
     """Who processes the next frame; thread safe. A stream is any object that can be weakly
-    referenced (the live demo uses the stream's ``LiveStats``), so a stream that ends is forgotten."""
+    referenced (the live demo's ``LiveStream``), so a stream that ends is forgotten."""
 
     def __init__(self, slots: int | None = None, clock=time.monotonic):
         self.slots = slots or default_slots()

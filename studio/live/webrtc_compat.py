@@ -23,6 +23,11 @@ relay its workers share, so the app reaches into these internals, and only throu
 - ``honour_server_transport_policy()``: wraps ``streamlit_webrtc.component.compile_rtc_configuration``,
   which keeps only ``iceServers`` of the server's configuration, so that a relay-only
   ``iceTransportPolicy`` reaches aiortc too (``ice``'s ``POSENET_ICE_TRANSPORT_POLICY=relay``).
+- ``STREAMER_IFRAME``: the CSS selector of the iframe the component draws the video in (its
+  title is the component's module path); the page's CSS and scripts and the browser tests find
+  the video by it.
+- ``quiet_dropped_frames()``: the ``streamlit_webrtc.process`` logger, which warns once per
+  frame a worker drops; dropping is what the live path wants, so it logs errors only.
 - ``without_session_info()``: ``streamlit_webrtc.component.get_this_session_info``. Under
   AppTest (no server) it returns a mock; tests replace it with "no session" so the
   library skips its run-count bookkeeping.
@@ -34,6 +39,7 @@ of these parts is gone, it raises ``ImportError`` naming the pinned version.
 from __future__ import annotations
 
 import importlib.metadata
+import logging
 import warnings
 from collections.abc import Mapping
 
@@ -41,6 +47,8 @@ from streamlit_webrtc import WebRtcStreamerContext
 
 PINNED_VERSION = "0.79.0"
 RELAY_ATTRIBUTE = "streamlit-webrtc-global-relay"
+STREAMER_IFRAME = 'iframe[title="streamlit_webrtc.component.webrtc_streamer"]'
+_PROCESS_LOGGER = "streamlit_webrtc.process"
 
 
 def _installed_version() -> str | None:
@@ -79,11 +87,13 @@ for _name in ("_get_worker", "_last_rendered_run_count"):
 
 __all__ = [
     "PINNED_VERSION",
+    "STREAMER_IFRAME",
     "event_loop",
     "forget_last_render",
     "honour_server_transport_policy",
     "is_running",
     "loop_context",
+    "quiet_dropped_frames",
     "reset_context",
     "set_shared_relay",
     "shared_relay",
@@ -123,6 +133,11 @@ def shared_relay(runtime):
 
 def set_shared_relay(runtime, relay) -> None:
     setattr(runtime, RELAY_ATTRIBUTE, relay)
+
+
+def quiet_dropped_frames() -> None:
+    """Log only errors of the workers: they warn for every frame dropped, which is intended here."""
+    logging.getLogger(_PROCESS_LOGGER).setLevel(logging.ERROR)
 
 
 def without_session_info(monkeypatch) -> None:

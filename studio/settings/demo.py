@@ -16,7 +16,7 @@ def from_table(name: str):
 
 @dataclass(frozen=True)
 class DemoSettings:
-    """Defaults are the multi-pose page's, from the parameter table (``parameters``)."""
+    """Defaults are the multi-pose page's, from the parameter table (``settings.table``)."""
 
     multi_pose: bool = False
     # The article's parameters.

@@ -13,16 +13,15 @@ from dataclasses import dataclass, fields
 
 from studio.plain_text import MAX_SHOWN, cut, shown
 from studio.settings.demo import DemoSettings
-from studio.settings.table import ALL_PARTS, PARAMETERS, Parameter
+from studio.settings.table import PARAMETERS, Parameter
 from studio.sources import CAMERA
 
 SOURCE_KEY = "source"
 STREAMLIT_QUERY_KEYS = ("embed", "embed_options")  # Streamlit's own: not ours to judge
 
 
-def _format(value) -> str:
-    if value is None:
-        return ALL_PARTS
+def _format(param: Parameter, value) -> str:
+    value = param.as_option(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
@@ -65,7 +64,7 @@ def read_link(query: Mapping[str, str], defaults: DemoSettings, sources) -> tupl
         if param.link_name not in query or not _applies(param, defaults):
             continue
         text = query[param.link_name]
-        using = _format(getattr(defaults, field))
+        using = _format(param, getattr(defaults, field))
         try:
             chosen[field] = param.parse(text, multi_pose)
         except ValueError as allowed:
@@ -93,5 +92,5 @@ def write_link(settings: DemoSettings, source: str, defaults: DemoSettings) -> d
         param = PARAMETERS.get(f.name)
         value = getattr(settings, f.name)
         if param is not None and _applies(param, defaults) and value != getattr(defaults, f.name):
-            query[param.link_name] = _format(value)
+            query[param.link_name] = _format(param, value)
     return query

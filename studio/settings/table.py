@@ -1,7 +1,7 @@
 """Every setting the pages offer, described once: label, range or options, step, default,
 name in the share link and help text.
 
-The demo widgets (``widgets``), the share links (``deep_link``), the settings' defaults
+The demo widgets (``widgets``), the share links (``settings.link``), the settings' defaults
 (``settings.DemoSettings``) and the teaching page's sliders all read ``PARAMETERS``, so a
 range changed here changes each of them. The article's defaults and the allowed output
 strides are posenet_core's own, never typed again. Plain Python.
@@ -87,8 +87,12 @@ class Parameter:
             return _FLAGS[text.lower()]
         for option in self.options_for(multi_pose):
             if text == str(option):
-                return None if option == self.none_option else option
+                return self.from_option(option)
         raise ValueError(self.allowed(multi_pose))
+
+    def from_option(self, option):
+        """A widget's or a link's option as the value (its none option as None)."""
+        return None if option == self.none_option else option
 
     def as_option(self, value):
         """A value as a widget or a link shows it (None as its option)."""

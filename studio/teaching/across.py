@@ -13,12 +13,12 @@ import streamlit as st
 
 import posenet_core
 from studio.model import get_model
-from studio.sources import SAMPLES
+from studio.sources import SAMPLES, SQUATS
 from studio.teaching import canvas as cv
 from studio.teaching.frames import Frame
 from studio.teaching.lesson import TrackingLesson, tracking_lesson
 
-VIDEO = "squats"
+VIDEO = SQUATS
 LAST_FRAME = 3  # frames 0..3 go through the tracker, so frame t-1 = 2 and t = 3 (the person's velocity is known)
 SIMILARITY_FORMAT = st.column_config.NumberColumn(format="%.3f")
 

@@ -24,9 +24,6 @@ MAX_SIDE = 2000  # pixels on the long side; larger pictures are downscaled to th
 MAX_UPLOAD_MB = 10
 MAX_PIXELS = 50_000_000  # refused outright: decoding would take too much memory
 
-# The bundled photos this page offers (keys of studio.sources.SAMPLES).
-SAMPLE_PHOTOS = ("yoga", "three_people")
-
 
 class FrameError(ValueError):
     """A picture this page cannot study; the message is meant for the person who chose it."""

@@ -7,21 +7,21 @@ import streamlit as st
 from studio.model import get_model
 from studio.plain_text import shown
 from studio.session_keys import TeachKeys
-from studio.sources import CAMERA, SAMPLES
+from studio.sources import CAMERA, SAMPLE_PHOTOS, THREE_PEOPLE, UPLOAD, YOGA
 from studio.teaching import across, steps, walk
 from studio.teaching.cache import sample_frame, upload_frame
-from studio.teaching.frames import MAX_SIDE, MAX_UPLOAD_MB, SAMPLE_PHOTOS, Frame, FrameError, digest_of
+from studio.teaching.frames import MAX_SIDE, MAX_UPLOAD_MB, Frame, FrameError, digest_of
 from studio.teaching.text import size
 
 # The uploader takes any file up to this (above .streamlit/config.toml's server.maxUploadSize), so that
 # a refused file gets its reason on the page: frames.decode_upload refuses anything over MAX_UPLOAD_MB,
 # or not JPEG, PNG or WebP. Left to the widget, the refusal is only a tooltip on the file's name.
 UPLOAD_CEILING_MB = 100
-SOURCES = {
-    "yoga": "One person (sample)",
-    "three_people": "Three people (sample)",
+PICTURE_SOURCES = {
+    YOGA: "One person (sample)",
+    THREE_PEOPLE: "Three people (sample)",
     CAMERA: "Webcam snapshot",
-    "upload": "Upload a picture",
+    UPLOAD: "Upload a picture",
 }
 LIVE = "live"  # a snapshot a live page sent here (TeachKeys.FROM_LIVE)
 STEPS = {
@@ -32,8 +32,8 @@ STEPS = {
     "5 · Compare strides": steps.compare_step,
     "6 · Across frames": across.across_frames_step,
 }
-if not set(SAMPLE_PHOTOS) <= set(SOURCES) or any(SAMPLES[k].is_video for k in SAMPLE_PHOTOS):
-    raise RuntimeError(f"every sample photo {SAMPLE_PHOTOS} must be a photo among the sources {list(SOURCES)}")
+if not set(SAMPLE_PHOTOS) <= set(PICTURE_SOURCES):
+    raise RuntimeError(f"every sample photo {SAMPLE_PHOTOS} must be a photo among the sources {list(PICTURE_SOURCES)}")
 
 
 def _from_file(uploaded) -> Frame | None:
@@ -48,7 +48,7 @@ def _from_file(uploaded) -> Frame | None:
 def pick_frame() -> Frame | None:
     """The frame chosen at the top of the page, or None (with a word on what to do)."""
     from_live = st.session_state.get(TeachKeys.FROM_LIVE)
-    choices = {**SOURCES, LIVE: "Snapshot from a live page"} if from_live else SOURCES
+    choices = {**PICTURE_SOURCES, LIVE: "Snapshot from a live page"} if from_live else PICTURE_SOURCES
     source = st.radio(
         "Frame to study",
         list(choices),

@@ -11,15 +11,14 @@ import streamlit as st
 import posenet_core
 from posenet_core import PART_NAMES, argmax_cells
 from studio.session_keys import TeachKeys
-from studio.settings.demo import DemoSettings
-from studio.settings.table import PARAMETERS
+from studio.settings.slider import parameter_slider
+from studio.settings.table import PARAMETERS, page_defaults
 from studio.teaching import canvas as cv
 from studio.teaching.cache import input_settings, multi_pose_settings, outputs_for, stride_run
 from studio.teaching.charts import heatmap_over_image
 from studio.teaching.frames import Frame
 from studio.teaching.lesson import input_arithmetic, single_pose_lesson
 from studio.teaching.text import ms, size, yx
-from studio.ui.widgets import parameter_slider
 
 STRIDES = PARAMETERS["output_stride"].options
 EVERY_STEP = "Applies to every step."
@@ -287,7 +286,7 @@ def single_pose_step(frame: Frame) -> None:
 # Step 5 ----------------------------------------------------------------------------------
 
 
-MIN_POSE_SCORE_DRAWN = DemoSettings(multi_pose=True).min_pose_confidence  # as the live multi-pose demo
+MIN_POSE_SCORE_DRAWN = page_defaults(multi_pose=True)["min_pose_confidence"]  # as the live multi-pose demo
 COMPARE_MODES = {"single": "Single pose", "multi": "Multi-pose (step 4's settings)"}
 
 

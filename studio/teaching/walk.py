@@ -11,6 +11,7 @@ import streamlit as st
 import posenet_core
 from posenet_core import PART_NAMES, NetworkOutputs, pose_colour
 from studio.session_keys import TeachKeys
+from studio.settings.slider import parameter_slider
 from studio.settings.table import PARAMETERS
 from studio.teaching import canvas as cv
 from studio.teaching.cache import input_settings, multi_pose_settings, outputs_for
@@ -26,7 +27,6 @@ from studio.teaching.lesson import (
 )
 from studio.teaching.steps import MIN_POSE_SCORE_DRAWN, metric_row, settings_caption
 from studio.teaching.text import yx
-from studio.ui.widgets import parameter_slider
 
 NOT_REACHED = "not reached"
 MAX_ZOOM_CELLS = 8.0

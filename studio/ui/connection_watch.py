@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from studio import timing
+from studio.live.webrtc_compat import STREAMER_IFRAME
 from studio.session_keys import DemoKeys
 
-FROZEN_AFTER_MS = 3000
+FROZEN_AFTER_MS = round(timing.FROZEN_VIDEO_S * 1000)
 MESSAGE = (
     "The connection to the server was lost: no video has arrived for a few seconds. Reload the page to connect again."
 )
@@ -28,14 +30,14 @@ MESSAGE = (
 # Its state lives on the window, so a re-mounted watcher picks up where the last one was.
 _WATCH_JS = """
 export default function (component) {
-  const { frozen_after_ms: FROZEN_AFTER_MS, message: MESSAGE } = component.data;
+  const { frozen_after_ms: FROZEN_AFTER_MS, message: MESSAGE, iframe: IFRAME } = component.data;
   const state = window.__posenetConnectionWatch = window.__posenetConnectionWatch || {videos: new WeakMap()};
   const check = () => {
     if (document.hidden) {  // a background tab may not render frames: start afresh when it is back
       state.videos = new WeakMap();
       return;
     }
-    const frame = document.querySelector('iframe[title="streamlit_webrtc.component.webrtc_streamer"]');
+    const frame = document.querySelector(IFRAME);
     const doc = frame && frame.contentDocument;
     if (!doc || !doc.body) return;
     const video = doc.querySelector('video');
@@ -75,4 +77,7 @@ def watch_connection(keys: DemoKeys) -> None:
     global _watch
     if _watch is None:
         _watch = st.components.v2.component("studio_connection_watch", js=_WATCH_JS)
-    _watch(key=keys.connection_watch, data={"frozen_after_ms": FROZEN_AFTER_MS, "message": MESSAGE})
+    _watch(
+        key=keys.connection_watch,
+        data={"frozen_after_ms": FROZEN_AFTER_MS, "message": MESSAGE, "iframe": STREAMER_IFRAME},
+    )

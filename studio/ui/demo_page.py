@@ -7,9 +7,8 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from studio.clips import panel as clip_panel
-from studio.live.stats import LiveStats
-from studio.live.stream_tracker import StreamTracker
-from studio.live.streamer import rtc_configuration, start_streamer, stop_other_sources
+from studio.live.stream import LiveStream
+from studio.live.streamer import start_streamer, stop_other_sources
 from studio.model import get_model
 from studio.session_keys import DemoKeys
 from studio.settings import link as deep_link
@@ -17,6 +16,8 @@ from studio.settings.demo import DemoSettings, SettingsBox
 from studio.sources import CAMERA, UPLOAD
 from studio.ui import widgets
 from studio.ui.capacity_gate import admitted_streamer
+from studio.ui.connection_watch import watch_connection
+from studio.ui.ice_setup import session_ice_config
 from studio.ui.layout import streamer_helper
 from studio.ui.live_panel import camera_error_notice, camera_help, live_panel
 
@@ -38,7 +39,7 @@ def session_object(name: str, make):
 def _starting_point(keys: DemoKeys, defaults: DemoSettings) -> tuple[DemoSettings, str, list[deep_link.LinkNotice]]:
     """Where this visit's widgets start: the link's settings, else those the user left with."""
     if st.query_params:
-        return deep_link.read_link(st.query_params.to_dict(), defaults, widgets.SOURCES)
+        return deep_link.read_link(st.query_params.to_dict(), defaults, widgets.SOURCE_LABELS)
     box = st.session_state.get(keys.settings)
     if box is None:
         return defaults, CAMERA, []
@@ -102,20 +103,20 @@ def render_demo_page(multi_pose: bool) -> None:
     box = session_object(keys.settings, lambda: SettingsBox(settings))
     box.set(settings)
     st.session_state[keys.last_source] = source
-    stats = session_object(keys.stats(source), LiveStats)
-    tracker = session_object(keys.tracker(source), StreamTracker)  # the video worker's, one per stream
+    stream = session_object(keys.live_stream(source), lambda: LiveStream(box))  # one per source
+    stats = stream.stats
 
     with video_col:
         if source == UPLOAD and uploaded is None:  # nothing to play yet
             stop_other_sources(st.session_state, keys, source)
             return
-        config, ice_origin = rtc_configuration()
+        config, ice_origin = session_ice_config()
         camera_error = streamer_helper(keys)  # fits the video to the screen; names a refused camera
         camera_error_notice(camera_error)
         played = uploaded and uploaded[0]
-        ctx = admitted_streamer(
-            stats, lambda: start_streamer(keys, source, get_model(), box, stats, config, tracker, clip=played)
-        )
+        ctx = admitted_streamer(stream, lambda: start_streamer(keys, source, get_model(), stream, config, clip=played))
+        if ctx is not None:
+            watch_connection(keys)  # the browser says so when the server it streamed from is gone
         if source == CAMERA:
             camera_help(ice_origin, len(config["iceServers"]))
     with tools:

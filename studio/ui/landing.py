@@ -4,12 +4,13 @@ import streamlit as st
 
 import posenet_core
 from studio.model import get_model
-from studio.sources import SAMPLES, read_rgb
+from studio.site_map import MULTI_POSE, SINGLE_POSE, TEACHING
+from studio.sources import SAMPLES, THREE_PEOPLE, read_rgb
 
 
 @st.cache_data(show_spinner=False)
 def _example_picture():
-    image = read_rgb(SAMPLES["three_people"].path)
+    image = read_rgb(SAMPLES[THREE_PEOPLE].path)
     poses = [p for p in get_model().estimate_multiple_poses(image) if p.score >= 0.3]
     return posenet_core.draw_poses(image, poses, boxes=True, scores=True), len(poses)
 
@@ -27,15 +28,12 @@ def render_landing() -> None:
     text_col, picture_col = st.columns([1, 1], gap="large")
     with text_col:
         st.subheader("Start here")
-        st.page_link(
-            "pages/single_pose.py", label="**Single pose**: one person, the fastest decoding", icon=":material/person:"
-        )
-        st.page_link("pages/multi_pose.py", label="**Multi pose**: several people at once", icon=":material/groups:")
-        st.page_link(
-            "pages/how_decoding_works.py",
-            label="**How decoding works**: every step on one picture",
-            icon=":material/school:",
-        )
+        for page, what in (
+            (SINGLE_POSE, "one person, the fastest decoding"),
+            (MULTI_POSE, "several people at once"),
+            (TEACHING, "every step on one picture"),
+        ):
+            st.page_link(page.path, label=f"**{page.title}**: {what}", icon=page.icon)
         st.markdown(
             "Each demo streams your webcam (or a bundled sample, if you have no camera) and lets you switch "
             "the video between the skeleton, the **heatmaps** and the **offset / displacement vectors**, "

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from studio.session_keys import DemoKeys
+from studio.live.webrtc_compat import STREAMER_IFRAME
+from studio.session_keys import DemoKeys, TeachKeys
+from studio.ui.live_panel import CAMERA_ERROR_WORDS, INSECURE_PAGE
 
 # The names getUserMedia rejects with (see the Media Capture spec), as the component prints them.
-CAMERA_ERRORS = ("NotAllowedError", "NotFoundError", "NotReadableError", "OverconstrainedError", "SecurityError")
-INSECURE_PAGE = "InsecurePage"  # not an error name of the browser's: a plain-http page, which gets no camera
+CAMERA_ERRORS = tuple(name for name in CAMERA_ERROR_WORDS if name != INSECURE_PAGE)
 
 APP_CSS = """
 <style>
@@ -33,29 +34,38 @@ APP_CSS = """
 [data-testid="stTabs"] [role="tablist"] { flex-wrap: wrap; row-gap: 0.25rem; overflow-x: visible; }
 [data-testid="stTabsScrollLeft"], [data-testid="stTabsScrollRight"] { display: none; }
 /* The live numbers beside the video: compact, one row when they fit. */
-[class*="st-key-live-numbers"] [data-testid="stMetricValue"] { font-size: 1.35rem; }
-[class*="st-key-live-numbers"] [data-testid="stMetric"] { min-width: 3rem; }
+LIVE_NUMBERS [data-testid="stMetricValue"] { font-size: 1.35rem; }
+LIVE_NUMBERS [data-testid="stMetric"] { min-width: 3rem; }
 /* The streamer's helper and the connection watch have nothing to show. */
-[class*="st-key-streamer-helper"], [class*="st-key-connection-watch"] { display: none; }
+STREAMER_HELPER, CONNECTION_WATCH { display: none; }
 @media (max-width: 640px) {
-  [class*="st-key-live-numbers"] [data-testid="stMetricValue"] { font-size: 1rem; }
-  [class*="st-key-live-numbers"] [data-testid="stMetricLabel"] p { font-size: 0.75rem; }
+  LIVE_NUMBERS [data-testid="stMetricValue"] { font-size: 1rem; }
+  LIVE_NUMBERS [data-testid="stMetricLabel"] p { font-size: 0.75rem; }
   /* The video's and the controls' columns stack: the live numbers close under STOP, the source in reach. */
-  [data-testid="stHorizontalBlock"]:has(iframe[title="streamlit_webrtc.component.webrtc_streamer"]) {
+  [data-testid="stHorizontalBlock"]:has(STREAMER_IFRAME) {
     row-gap: 1rem !important;
   }
-  .st-key-teach-stepper { flex-wrap: nowrap; gap: 0.25rem; }
-  .st-key-teach-stepper button { padding-left: 0.4rem; padding-right: 0.4rem; min-width: 0; }
+  STEPPER { flex-wrap: nowrap; gap: 0.25rem; }
+  STEPPER button { padding-left: 0.4rem; padding-right: 0.4rem; min-width: 0; }
   /* part names in small multiples and tables wrap instead of being cut */
   [data-testid="stImageCaption"], [data-testid="stCaptionContainer"] { overflow-wrap: anywhere; }
 }
 </style>
 """
+_CSS_NAMES = {  # what the CSS above styles, each named where it is made
+    "STREAMER_IFRAME": STREAMER_IFRAME,
+    "LIVE_NUMBERS": f'[class*="st-key-{DemoKeys.LIVE_NUMBERS}"]',
+    "STREAMER_HELPER": f'[class*="st-key-{DemoKeys.STREAMER_HELPER}"]',
+    "CONNECTION_WATCH": f'[class*="st-key-{DemoKeys.CONNECTION_WATCH}"]',
+    "STEPPER": f".st-key-{TeachKeys.STEPPER}",
+}
+for _name, _selector in _CSS_NAMES.items():
+    APP_CSS = APP_CSS.replace(_name, _selector)
 
 _HELPER_JS = """
 export default function (component) {
   const { setStateValue, data } = component;
-  const IFRAME = 'iframe[title="streamlit_webrtc.component.webrtc_streamer"]';
+  const IFRAME = data.iframe;
   const ERROR = new RegExp('\\\\b(' + data.errors.join('|') + ')\\\\b');
   // Report changes only: a state change reruns the script, and a rerun while the page is
   // still loading once reset freshly seeded sliders to their minimum.
@@ -106,11 +116,11 @@ export default function (component) {
 HELPER_SETTINGS = {
     "errors": list(CAMERA_ERRORS),
     "insecure": INSECURE_PAGE,
+    "iframe": STREAMER_IFRAME,
     "buttons_px": 72,  # START/STOP row under the video, and a margin
     "screen_share": 0.75,
     "phone_share": 0.5,
     "min_px": 180,
-    "focus_colour": "#00E6A0",  # the theme's primary colour
 }
 
 _helper = None
@@ -125,6 +135,7 @@ def streamer_helper(keys: DemoKeys) -> str | None:
     global _helper
     if _helper is None:
         _helper = st.components.v2.component("studio_streamer_helper", js=_HELPER_JS)
-    result = _helper(key=keys.streamer_helper, data=HELPER_SETTINGS, on_camera_error_change=lambda: None)
+    data = {**HELPER_SETTINGS, "focus_colour": st.get_option("theme.primaryColor")}  # .streamlit/config.toml
+    result = _helper(key=keys.streamer_helper, data=data, on_camera_error_change=lambda: None)
     error = getattr(result, "camera_error", None) if result is not None else None
     return error if error in (*CAMERA_ERRORS, INSECURE_PAGE) else None

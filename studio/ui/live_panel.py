@@ -8,9 +8,10 @@ import time
 import streamlit as st
 from streamlit_webrtc import WebRtcStreamerContext
 
+from studio import timing
 from studio.hosting import ice
 from studio.live.stats import LiveStats
-from studio.session_keys import DemoKeys
+from studio.session_keys import ICE_SETUP, DemoKeys
 from studio.ui.capacity_gate import server_load_line
 
 # What the browser said when it refused the camera, in plain words (see studio/ui/layout.py).
@@ -20,6 +21,7 @@ _ALLOW_CAMERA = (
     "may also need camera access in the phone's settings."
 )
 LOGGER = logging.getLogger(__name__)
+INSECURE_PAGE = "InsecurePage"  # not a browser's error name: a plain-http page, which gets no camera at all
 _USE_A_SAMPLE = "No camera to spare? Choose a sample under **Video source**: it runs through the same pipeline."
 CAMERA_ERROR_WORDS = {
     "NotAllowedError": "**The camera is blocked.** The browser did not let this page use the camera "
@@ -32,13 +34,13 @@ CAMERA_ERROR_WORDS = {
     "Close that, then press START again.",
     "OverconstrainedError": "**The camera cannot give the video asked for.** Press START again; if it "
     "persists, try another camera with SELECT DEVICE.",
-    "InsecurePage": "**This page was opened over plain `http://`, and browsers give the camera only to "
+    INSECURE_PAGE: "**This page was opened over plain `http://`, and browsers give the camera only to "
     "secure pages** (`https://`, or `localhost` on your own computer). Open the `https://` link of this app "
     "instead (ask whoever shared it).",
 }
 
-STALL_AFTER_S = 8.0  # connecting this long means no network path (no TURN when hosted?)
-NO_FRAMES_AFTER_S = 5.0
+STALL_AFTER_S = timing.STALLED_CONNECTING_S  # connecting this long means no network path (no TURN when hosted?)
+NO_FRAMES_AFTER_S = timing.NO_FRAMES_NOTICE_S
 
 
 def _connection_notice(keys: DemoKeys, ctx: WebRtcStreamerContext, snapshot) -> None:
@@ -60,7 +62,7 @@ def _connection_notice(keys: DemoKeys, ctx: WebRtcStreamerContext, snapshot) -> 
                 LOGGER.warning(
                     "a browser has been connecting for %.0f s without a media path: %s",
                     time.monotonic() - since,
-                    ice.stall_advice(st.session_state.get(ice.SETUP_KEY)),
+                    ice.stall_advice(st.session_state.get(ICE_SETUP)),
                 )
         return
     st.session_state.pop(started_key, None)
@@ -78,7 +80,7 @@ def _connection_notice(keys: DemoKeys, ctx: WebRtcStreamerContext, snapshot) -> 
 def camera_error_notice(error: str | None) -> None:
     """Above the video, where the user just pressed START: what happened and what to do."""
     if error in CAMERA_ERROR_WORDS:
-        said = "" if error == "InsecurePage" else f"  \n*(The browser said: {error}.)*"
+        said = "" if error == INSECURE_PAGE else f"  \n*(The browser said: {error}.)*"
         st.error(f"{CAMERA_ERROR_WORDS[error]}  \n{_USE_A_SAMPLE}{said}", icon=":material/videocam_off:")
 
 

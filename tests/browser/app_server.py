@@ -28,12 +28,7 @@ def free_port() -> int:
 # latency growing, two sessions frozen). studio/model.py now gc.freeze()s after loading the
 # model, which removes that cost; set POSENET_E2E_SKIP_RUN_CLEANUP=1 (or pass
 # skip_run_cleanup=True) to compare with the clean-up skipped altogether.
-SKIP_RUN_CLEANUP_ENV = "POSENET_E2E_SKIP_RUN_CLEANUP"
-_SKIP_RUN_CLEANUP_PRELUDE = (
-    "import sys; from streamlit.runtime.scriptrunner import script_runner; "
-    "script_runner._clean_problem_modules = lambda: None; "
-    "from streamlit.web.cli import main; sys.argv[0] = 'streamlit'; sys.exit(main())"
-)
+SKIP_RUN_CLEANUP_ENV = "POSENET_E2E_SKIP_RUN_CLEANUP"  # the command line: studio.live.streamlit_compat
 
 
 class AppServer:
@@ -81,7 +76,9 @@ class AppServer:
             "none",  # others edit the code while tests run
         ]
         if self.skip_run_cleanup:
-            command[1:3] = ["-c", _SKIP_RUN_CLEANUP_PRELUDE]
+            from studio.live.streamlit_compat import SKIP_RUN_CLEANUP_PRELUDE
+
+            command[1:3] = ["-c", SKIP_RUN_CLEANUP_PRELUDE]
             command += ["--runner.postScriptGC", "false"]
         self.process = subprocess.Popen(
             command, cwd=self.cwd, env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True

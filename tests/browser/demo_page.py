@@ -18,7 +18,7 @@ import time
 
 import numpy as np
 
-STREAMER_IFRAME = 'iframe[title="streamlit_webrtc.component.webrtc_streamer"]'
+from studio.live.webrtc_compat import STREAMER_IFRAME
 
 _FRAMES_RE = re.compile(r"Frames processed:\s*([\d,]+)")
 _TOTAL_RE = re.compile(r"total\s+([\d.]+)\s*ms")
