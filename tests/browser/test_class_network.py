@@ -170,7 +170,8 @@ def test_a_host_added_while_a_session_streams_takes_the_next_newcomer(stack, stu
     assert tries[-1] == HOST_B, f"newcomers landed on {tries}"
     second = newcomer
     sessions.append(second)
-    second.demo.open(timeout=240)  # hostB's first page loads the model there
+    second.demo.page.set_default_timeout(180_000)  # hostB's first page loads the model there
+    second.demo.open(timeout=240)
     print(
         f"\nnewcomers after {HOST_B} joined landed on {tries}; the first session still streaming: "
         f"{first.demo.is_streaming()}"
