@@ -55,6 +55,21 @@ def test_each_session_gets_its_own_username_kept_until_half_its_life_is_gone():
     assert renewed["username"].startswith("1901:") and renewed["credential"] != turn_a["credential"]
 
 
+def test_the_server_gets_the_inside_turn_url_first_and_the_browser_the_public_ones():
+    public = "turn:turn.class.test:3478?transport=udp,turns:turn.class.test:443?transport=tcp"
+    env = dict(ENV, POSENET_TURN_URLS=public, POSENET_TURN_SERVER_URLS="turn:10.231.0.1:3478?transport=udp")
+    setup, session = ice.ice_setup(None, env), {}
+    browser = ice.rtc_configuration(setup, session, now=1000)["iceServers"][0]
+    server = ice.rtc_configuration(setup, session, now=1000, for_server=True)["iceServers"][0]
+    assert browser["urls"] == public.split(",")  # names the browser resolves; TLS on 443 through a firewall
+    assert server["urls"] == ["turn:10.231.0.1:3478?transport=udp"]  # aiortc uses the first TURN URL only
+    assert server["username"] == browser["username"]  # one session, one credential (coturn's log names it)
+    alone = ice.ice_setup(None, ENV)  # no server URLs: both sides the same, as before
+    assert ice.rtc_configuration(alone, {}, now=1000, for_server=True)["iceServers"][0]["urls"] == [
+        "turn:127.0.0.1:3478?transport=udp"
+    ]
+
+
 def test_the_secret_never_reaches_the_browser():
     setup = ice.ice_setup(None, dict(ENV, POSENET_ICE_TRANSPORT_POLICY="relay"))
     config = ice.rtc_configuration(setup, {})

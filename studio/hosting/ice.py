@@ -13,6 +13,10 @@ give it one, both from ``.streamlit/secrets.toml`` or the environment, never the
   its own username ``<expiry unix time>:<random id>`` and password
   ``base64(HMAC-SHA1(secret, username))``; coturn recomputes the password from the same
   secret and refuses it once the expiry has passed. The secret stays on the server.
+  ``turn_server_urls`` (``POSENET_TURN_SERVER_URLS``) gives the server's own side (aiortc)
+  other URLs: the TURN server's inside address over UDP, first, since aiortc uses only the
+  first TURN URL it is given, while the browser gets the public names it can reach
+  (``turn:`` on 3478 and ``turns:`` on 443 for networks that let only HTTPS out).
 
 ``ice_transport_policy = "relay"`` (or ``POSENET_ICE_TRANSPORT_POLICY=relay``) makes both
 the browser and the server (aiortc) use relayed candidates only.
@@ -99,6 +103,7 @@ class TurnSecret:
     urls: tuple[str, ...]
     secret: str = dataclasses.field(repr=False)
     ttl_s: int = DEFAULT_TURN_TTL_S
+    server_urls: tuple[str, ...] = ()  # the server's (aiortc's) own; empty: the same as the browser's
 
 
 def _setting(secrets: Mapping | None, environ: Mapping, key: str):
@@ -120,6 +125,8 @@ def turn_secret(secrets: Mapping | None = None, environ: Mapping = os.environ) -
     parsed = _parse_urls(urls)
     if not any(u.startswith(("turn:", "turns:")) for u in parsed):
         raise IceConfigError(f"turn_urls needs at least one turn: or turns: URL; got {parsed!r}")
+    server_urls, _ = _setting(secrets, environ, "turn_server_urls")
+    server_parsed = _parse_urls(server_urls) if server_urls else []
     ttl, _ = _setting(secrets, environ, "turn_ttl")
     try:
         ttl_s = DEFAULT_TURN_TTL_S if ttl is None else int(ttl)
@@ -127,7 +134,7 @@ def turn_secret(secrets: Mapping | None = None, environ: Mapping = os.environ) -
         raise IceConfigError(f"turn_ttl (POSENET_TURN_TTL) must be a whole number of seconds; got {ttl!r}") from None
     if ttl_s < 60:
         raise IceConfigError(f"turn_ttl (POSENET_TURN_TTL) must be at least 60 seconds; got {ttl_s}")
-    return TurnSecret(tuple(parsed), str(secret), ttl_s), secret_origin or urls_origin
+    return TurnSecret(tuple(parsed), str(secret), ttl_s, tuple(server_parsed)), secret_origin or urls_origin
 
 
 def transport_policy(secrets: Mapping | None = None, environ: Mapping = os.environ) -> str:
@@ -172,8 +179,11 @@ def ice_setup(secrets: Mapping | None = None, environ: Mapping = os.environ) -> 
     return setup
 
 
-def rtc_configuration(setup: IceSetup, session: MutableMapping, now: float | None = None) -> dict:
-    """This browser session's RTCConfiguration, for the browser and the server alike.
+def rtc_configuration(
+    setup: IceSetup, session: MutableMapping, now: float | None = None, for_server: bool = False
+) -> dict:
+    """This browser session's RTCConfiguration: the browser's, or with ``for_server`` the server's
+    (the same credentials; the server's own TURN URLs if the setup has them).
 
     Short-lived credentials are made once per session (kept in ``session``, e.g.
     ``st.session_state``) and renewed when less than half their lifetime is left, so a
@@ -187,9 +197,10 @@ def rtc_configuration(setup: IceSetup, session: MutableMapping, now: float | Non
         credentials = session.get(key)
         if credentials is None or credentials["expires"] - now < setup.turn.ttl_s / 2:
             credentials = session[key] = turn_credentials(setup.turn.secret, setup.turn.ttl_s, now)
+        urls = setup.turn.server_urls if for_server and setup.turn.server_urls else setup.turn.urls
         servers.append(
             {
-                "urls": list(setup.turn.urls),
+                "urls": list(urls),
                 "username": credentials["username"],
                 "credential": credentials["credential"],
             }

@@ -9,15 +9,23 @@ from streamlit_webrtc import WebRtcMode, WebRtcStreamerContext, webrtc_streamer
 
 import posenet_core
 from studio import sources
+from studio.hosting import ice
 from studio.live import players, session_watch, streamlit_compat, webrtc_compat
 from studio.live.callback import make_frame_callback
 from studio.live.relay import use_latest_frame_relay
 from studio.live.stream import LiveStream
-from studio.session_keys import DemoKeys
+from studio.session_keys import ICE_SETUP, DemoKeys
 from studio.site_map import page_visits
 
 # The worker drops frames it cannot keep up with (latency stays flat): keep the log clean.
 webrtc_compat.quiet_dropped_frames()
+
+
+def _server_side(config: dict) -> dict:
+    """The server's (aiortc's) half of the configuration ``ui.ice_setup`` made in this run: the
+    TURN server's inside address where the setup names one (see ``hosting.ice``)."""
+    setup = st.session_state.get(ICE_SETUP)
+    return config if setup is None else ice.rtc_configuration(setup, st.session_state, for_server=True)
 
 
 def _forget_render_history(keys: DemoKeys, source: str) -> None:
@@ -79,6 +87,7 @@ def start_streamer(
         key=keys.stream(source),
         mode=WebRtcMode.SENDRECV if from_camera else WebRtcMode.RECVONLY,
         rtc_configuration=config,
+        server_rtc_configuration=_server_side(config),
         media_stream_constraints={"video": {"width": {"ideal": 640}, "height": {"ideal": 480}}, "audio": False}
         if from_camera
         else {"video": True, "audio": False},

@@ -11,6 +11,9 @@ reaches into ``streamlit.runtime``, and only through here:
   this script run, or None outside a run. Admission and the session watch key on it.
 - ``is_active_session(session_id)``: ``Runtime.is_active_session``, whether that session
   has a browser attached right now (``session_watch`` stops the streams of closed tabs).
+- ``pages_folder_in_charge()`` / ``hand_pages_to_navigation()``: ``PagesManager.uses_pages_directory``,
+  Streamlit's old multipage mode, in which a fresh server's first request for ``/single_pose`` runs
+  ``pages/single_pose.py`` without the entry script (``studio/ui/entry.py`` reruns it through it).
 - ``SKIP_RUN_CLEANUP_PRELUDE``: a command line that starts Streamlit with its after-every-run
   clean-up (``script_runner._clean_problem_modules``) switched off, for one experiment of
   the browser tests (``tests/browser/app_server.py``).
@@ -46,6 +49,7 @@ if INSTALLED_VERSION != PINNED_VERSION:
 
 try:
     from streamlit.runtime import Runtime
+    from streamlit.runtime.pages_manager import PagesManager
     from streamlit.runtime.scriptrunner import get_script_run_ctx
     from streamlit.runtime.scriptrunner import script_runner as _script_runner
 except ImportError as error:  # pragma: no cover - only with another Streamlit
@@ -54,14 +58,23 @@ except ImportError as error:  # pragma: no cover - only with another Streamlit
         f"install streamlit=={PINNED_VERSION} (see studio/live/streamlit_compat.py)"
     ) from error
 
-for _owner, _name in ((Runtime, "is_active_session"), (_script_runner, "_clean_problem_modules")):
+_PARTS = ((Runtime, "is_active_session"), (_script_runner, "_clean_problem_modules"))
+for _owner, _name in (*_PARTS, (PagesManager, "uses_pages_directory")):
     if not hasattr(_owner, _name):  # pragma: no cover - only with another Streamlit
         raise ImportError(
             f"Streamlit {INSTALLED_VERSION} has no {_owner.__name__}.{_name}; "
             f"install streamlit=={PINNED_VERSION} (see studio/live/streamlit_compat.py)"
         )
 
-__all__ = ["PINNED_VERSION", "SKIP_RUN_CLEANUP_PRELUDE", "current_session_id", "is_active_session", "runtime"]
+__all__ = [
+    "PINNED_VERSION",
+    "SKIP_RUN_CLEANUP_PRELUDE",
+    "current_session_id",
+    "hand_pages_to_navigation",
+    "is_active_session",
+    "pages_folder_in_charge",
+    "runtime",
+]
 
 SKIP_RUN_CLEANUP_PRELUDE = (
     "import sys; from streamlit.runtime.scriptrunner import script_runner; "
@@ -84,3 +97,20 @@ def current_session_id() -> str | None:
 def is_active_session(session_id: str) -> bool:
     """Whether ``session_id`` has a browser attached now (False once its tab closed)."""
     return Runtime.instance().is_active_session(session_id)
+
+
+def pages_folder_in_charge() -> bool:
+    """True while Streamlit runs ``pages/*.py`` on its own, as its old multipage mode does.
+
+    A server decides that mode at its first script run: ``pages/`` exists, and ``st.navigation``
+    (which switches the mode off for good) has not run yet. So a share link (``/single_pose``)
+    that is a fresh server's very first request runs the page file without the entry script:
+    Streamlit's raw page list, no layout, no replica agent. Streamlit keeps that mode until
+    some run calls ``st.navigation``.
+    """
+    return bool(PagesManager.uses_pages_directory)
+
+
+def hand_pages_to_navigation() -> None:
+    """What ``st.navigation`` does first: from now on every run goes through the entry script."""
+    PagesManager.uses_pages_directory = False

@@ -9,7 +9,8 @@ from studio.session_keys import ICE_SETUP
 
 
 def session_ice_config() -> tuple[dict, str]:
-    """This session's RTCConfiguration (browser and server alike) and where it came from.
+    """This session's RTCConfiguration for the browser and where it came from (the server's own
+    half, with its TURN URLs, is made from the same setup by ``live.streamer``).
 
     A configuration that cannot be read stops the page with a message for the host.
     """

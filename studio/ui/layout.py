@@ -20,10 +20,10 @@ import streamlit as st
 
 from studio.live.webrtc_compat import STREAMER_IFRAME
 from studio.session_keys import DemoKeys, TeachKeys
-from studio.ui.live_panel import CAMERA_ERROR_WORDS
+from studio.ui.live_panel import CAMERA_ERROR_WORDS, INSECURE_PAGE
 
 # The names getUserMedia rejects with (see the Media Capture spec), as the component prints them.
-CAMERA_ERRORS = tuple(CAMERA_ERROR_WORDS)
+CAMERA_ERRORS = tuple(name for name in CAMERA_ERROR_WORDS if name != INSECURE_PAGE)
 
 APP_CSS = """
 <style>
@@ -78,7 +78,8 @@ export default function (component) {
     return top + (document.scrollingElement ? document.scrollingElement.scrollTop : 0);
   };
   const tick = () => {
-    let error = null;
+    // On http:// (other than localhost) browsers give no camera at all: say so before START fails.
+    let error = window.isSecureContext ? null : data.insecure;
     for (const frame of document.querySelectorAll(IFRAME)) {
       let doc = null;
       try { doc = frame.contentDocument; } catch (e) { continue; }
@@ -107,7 +108,7 @@ export default function (component) {
         frame.style.height = `${content}px`;
       }
       const match = (doc.body.innerText || '').match(ERROR);
-      if (match) error = match[1];
+      if (match && !error) error = match[1];
     }
     if (error !== reported) {
       reported = error;
@@ -122,6 +123,7 @@ export default function (component) {
 
 HELPER_SETTINGS = {
     "errors": list(CAMERA_ERRORS),
+    "insecure": INSECURE_PAGE,
     "iframe": STREAMER_IFRAME,
     "buttons_px": 72,  # START/STOP row under the video, and a margin
     "screen_share": 0.75,
@@ -144,4 +146,4 @@ def streamer_helper(keys: DemoKeys) -> str | None:
     data = {**HELPER_SETTINGS, "focus_colour": st.get_option("theme.primaryColor")}  # .streamlit/config.toml
     result = _helper(key=keys.streamer_helper, data=data, on_camera_error_change=lambda: None)
     error = getattr(result, "camera_error", None) if result is not None else None
-    return error if error in CAMERA_ERRORS else None
+    return error if error in (*CAMERA_ERRORS, INSECURE_PAGE) else None

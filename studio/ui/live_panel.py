@@ -23,6 +23,8 @@ _ALLOW_CAMERA = (
     "then press START again. In Safari: Settings for This Website, Camera, Allow. On a phone, the browser app "
     "may also need camera access in the phone's settings."
 )
+LOGGER = logging.getLogger(__name__)
+INSECURE_PAGE = "InsecurePage"  # not a browser's error name: a plain-http page, which gets no camera at all
 _USE_A_SAMPLE = "No camera to spare? Choose a sample under **Video source**: it runs through the same pipeline."
 CAMERA_ERROR_WORDS = {
     "NotAllowedError": "**The camera is blocked.** The browser did not let this page use the camera "
@@ -35,6 +37,9 @@ CAMERA_ERROR_WORDS = {
     "Close that, then press START again.",
     "OverconstrainedError": "**The camera cannot give the video asked for.** Press START again; if it "
     "persists, try another camera with SELECT DEVICE.",
+    INSECURE_PAGE: "**This page was opened over plain `http://`, and browsers give the camera only to "
+    "secure pages** (`https://`, or `localhost` on your own computer). Open the `https://` link of this app "
+    "instead (ask whoever shared it).",
 }
 
 STALL_AFTER_S = timing.STALLED_CONNECTING_S  # connecting this long means no network path (no TURN when hosted?)
@@ -74,11 +79,21 @@ def _connection_notice(keys: DemoKeys, ctx: WebRtcStreamerContext, snapshot, sta
     if state.signalling and not state.playing:
         since = st.session_state.setdefault(started_key, time.monotonic())
         if time.monotonic() - since > STALL_AFTER_S:
+            # The student gets one plain sentence; the host's log gets the technical why (once per attempt).
             st.warning(
-                f"Still connecting after {time.monotonic() - since:.0f} s. "
-                f"{ice.stall_advice(st.session_state.get(ICE_SETUP))} "
-                "Press STOP, then START to try again, or pick a sample source."
+                "**The video cannot reach the server from this network.** Press STOP, then START to try again; "
+                "if it keeps failing, this network may block video calls: tell whoever runs this app, or pick a "
+                "sample source meanwhile.",
+                icon=":material/wifi_off:",
             )
+            logged = f"{started_key}:logged"
+            if st.session_state.get(logged) != since:
+                st.session_state[logged] = since
+                LOGGER.warning(
+                    "a browser has been connecting for %.0f s without a media path: %s",
+                    time.monotonic() - since,
+                    ice.stall_advice(st.session_state.get(ICE_SETUP)),
+                )
         return
     st.session_state.pop(started_key, None)
     if not state.playing:
@@ -111,10 +126,8 @@ def _connection_notice(keys: DemoKeys, ctx: WebRtcStreamerContext, snapshot, sta
 def camera_error_notice(error: str | None) -> None:
     """Above the video, where the user just pressed START: what happened and what to do."""
     if error in CAMERA_ERROR_WORDS:
-        st.error(
-            f"{CAMERA_ERROR_WORDS[error]}  \n{_USE_A_SAMPLE}  \n*(The browser said: {error}.)*",
-            icon=":material/videocam_off:",
-        )
+        said = "" if error == INSECURE_PAGE else f"  \n*(The browser said: {error}.)*"
+        st.error(f"{CAMERA_ERROR_WORDS[error]}  \n{_USE_A_SAMPLE}{said}", icon=":material/videocam_off:")
 
 
 def _scores(scores) -> str:

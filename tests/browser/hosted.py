@@ -58,33 +58,58 @@ def _free_udp_and_tcp_port() -> int:
 class Stack:
     """``deploy/up`` as a subprocess; ``info`` is its stack.json."""
 
-    def __init__(self, run_dir: pathlib.Path, replicas: int = 2, env: dict | None = None, port: int | None = None):
+    def __init__(
+        self,
+        run_dir: pathlib.Path,
+        replicas: int = 2,
+        env: dict | None = None,
+        port: int | None = None,
+        own_run_dir: bool = False,
+        extra: list[str] = (),
+        prefix: list[str] = (),
+        role: str | None = None,
+    ):
+        """``own_run_dir``: deploy/up makes its run directory under ``run_dir`` (as ``$TMPDIR``);
+        ``extra``: more flags; ``prefix``: what runs it (e.g. ``ip netns exec NAME``); ``role``: edge or replica."""
         run_dir.mkdir(parents=True, exist_ok=True)
-        self.run_dir = run_dir
+        self.run_dir = self.home = run_dir
+        self.own_run_dir = own_run_dir
         self.port = port or free_port()
-        self.command = [sys.executable, str(DEPLOY_UP), "--replicas", str(replicas), "--port", str(self.port)]
-        self.command += ["--turn-port", str(_free_udp_and_tcp_port()), "--run-dir", str(run_dir)]
+        if role:  # several machines: everything but the run directory comes from --config
+            self.command = [*prefix, sys.executable, str(DEPLOY_UP), role, *extra]
+        else:
+            self.command = [*prefix, sys.executable, str(DEPLOY_UP), "--replicas", str(replicas)]
+            self.command += ["--port", str(self.port), "--turn-port", str(_free_udp_and_tcp_port()), *extra]
+        if not own_run_dir:
+            self.command += ["--run-dir", str(run_dir)]
         self.env = dict(os.environ, **(env or {}))
         self.env.pop("POSENET_ICE_SERVERS", None)
         self.process = None
         self.info = None
 
+    def _stack_json(self) -> pathlib.Path | None:
+        found = (
+            list(self.home.glob("posenet-stack-*/stack.json")) if self.own_run_dir else [self.run_dir / "stack.json"]
+        )
+        return next((path for path in found if path.exists()), None)
+
     def start(self, timeout: float = 240) -> Stack:
-        self.output = open(self.run_dir / "deploy-up.out", "wb")
+        self.output = open(self.home / "deploy-up.out", "wb")
         self.process = subprocess.Popen(
             self.command, env=self.env, stdout=self.output, stderr=subprocess.STDOUT, start_new_session=True
         )
         deadline = time.monotonic() + timeout
-        while not (self.run_dir / "stack.json").exists():
+        while self._stack_json() is None:
             if self.process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"deploy/up did not start:\n{self.read('deploy-up.out')}")
             time.sleep(0.5)
+        self.run_dir = self._stack_json().parent
         self.info = json.loads((self.run_dir / "stack.json").read_text())
         return self
 
     def read(self, name: str) -> str:
         try:
-            return (self.run_dir / name).read_text(errors="replace")
+            return (self.home if name == "deploy-up.out" else self.run_dir).joinpath(name).read_text(errors="replace")
         except OSError:
             return ""
 

@@ -1,0 +1,1 @@
+"""deploy/up's parts: what runs (supervisor), its configs, its certificates."""

@@ -1,0 +1,53 @@
+"""A class on a real network, inside this machine: the edge runs ``deploy/up`` over HTTPS with a
+certificate from a test CA made here; the student's Chromium trusts that CA the way a real
+browser does (an NSS database in its HOME) and sits behind a firewall that lets only TCP 443 out."""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import shutil
+import subprocess
+
+from chromium import CHROMIUM, CHROMIUM_ARGS
+from netns import ADDRESSES, namespace
+
+from deploy.stack import certificates
+
+DOMAIN = "demo.class.test"
+TURN_NAME = f"turn.{DOMAIN}"
+
+
+def make_test_ca(folder: pathlib.Path) -> dict[str, pathlib.Path]:
+    """A CA and, signed by it, the edge's certificate for the page's and TURN's names."""
+    folder.mkdir(parents=True, exist_ok=True)
+    ca_cert, ca_key = certificates.make_certificate(["PoseNet class test CA"], days=2, is_ca=True)
+    cert, key = certificates.make_certificate([DOMAIN, TURN_NAME], days=2, issuer=(ca_cert, ca_key))
+    files = {"ca": folder / "ca.crt", "cert": folder / "edge.crt", "key": folder / "edge.key"}
+    files["ca"].write_bytes(ca_cert)
+    files["cert"].write_bytes(cert + ca_cert)  # the full chain, as a CA hands it out
+    certificates.write_private(files["key"], key)
+    return files
+
+
+def browser_home_trusting(ca: pathlib.Path, home: pathlib.Path) -> pathlib.Path:
+    """A HOME whose NSS database trusts ``ca`` for web sites (Chromium on Linux reads it from there)."""
+    nssdb = home / ".pki" / "nssdb"
+    nssdb.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["certutil", "-d", f"sql:{nssdb}", "-N", "--empty-password"], check=True)
+    subprocess.run(["certutil", "-d", f"sql:{nssdb}", "-A", "-n", "class-ca", "-t", "C,,", "-i", str(ca)], check=True)
+    return home
+
+
+def student_chromium(playwright, y4m: pathlib.Path, home: pathlib.Path, folder: pathlib.Path):
+    """Chromium started inside the student's namespace (Playwright talks to it over a pipe)."""
+    launcher = folder / "chromium-in-student-namespace"
+    ip = shutil.which("ip") or "/usr/sbin/ip"
+    launcher.write_text(f'#!/bin/sh\nexec {ip} netns exec {namespace("student")} {CHROMIUM} "$@"\n')
+    launcher.chmod(0o755)
+    edge = ADDRESSES["edge"]
+    args = [*CHROMIUM_ARGS, f"--use-file-for-fake-video-capture={y4m}"]
+    args.append(f"--host-resolver-rules=MAP {DOMAIN} {edge}, MAP {TURN_NAME} {edge}")
+    return playwright.chromium.launch(
+        executable_path=str(launcher), headless=True, args=args, env=dict(os.environ, HOME=str(home))
+    )
