@@ -121,7 +121,14 @@ def _label(image: np.ndarray, text: str, anchor: tuple[int, int], colour) -> Non
 
 def pose_tag(pose) -> str:
     """A pose's tag: ``#3 0.87`` (its tracking ID and score) if tracked, else the score alone (``0.87``):
-    an untracked pose has no ID, and a rank in the decoder's order would look like one."""
+    an untracked pose has no ID, and a rank in the decoder's order would look like one.
+
+    Args:
+        pose: A ``Pose`` (its ``track_id`` is None unless a ``PoseTracker`` returned it).
+
+    Returns:
+        The tag's text.
+    """
     score = f"{pose.score:.2f}"
     return score if pose.track_id is None else f"#{pose.track_id} {score}"
 
