@@ -10,6 +10,7 @@ import cv2
 SAMPLES_DIR = pathlib.Path(__file__).parent / "samples"
 CAMERA = "camera"  # the source that is the browser's webcam, beside the samples
 UPLOAD = "upload"  # the visitor's own clip (studio/clips/), played like the video sample
+LIVE_SNAPSHOT = "live"  # the teaching page's source when a live page sent it a snapshot
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""A visitor's own clip on the live pages (studio/clips/files.py, clip_jobs.py, clip_panel.py):
+"""A visitor's own clip on the live pages (studio/clips/: files, jobs, upload, analysis, snapshot):
 limits, private per-session files, analysis with downloads, snapshots."""
 
 import json
@@ -13,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from posenet_core.clip import ClipInfo
-from studio.clips import panel as clip_panel
+from studio.clips import snapshot
 from studio.clips.files import ClipRefused, SessionClip, check_limits
 from studio.clips.jobs import ClipJob
 from studio.live.clip_track import LoopingClipTrack
@@ -305,7 +305,7 @@ def published(net, image):
 def test_a_snapshot_is_the_published_picture_and_its_poses(net, three_people_image):
     image = np.array(three_people_image)
     stats, picture, report = published(net, image)
-    shot = clip_panel.take_snapshot(stats)
+    shot = snapshot.take_snapshot(stats)
     png = cv2.cvtColor(cv2.imdecode(np.frombuffer(shot["picture_png"], np.uint8), cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
     assert np.array_equal(png, picture)
     raw = cv2.cvtColor(cv2.imdecode(np.frombuffer(shot["frame_png"], np.uint8), cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
@@ -316,7 +316,7 @@ def test_a_snapshot_is_the_published_picture_and_its_poses(net, three_people_ima
 
 
 def test_no_snapshot_before_the_first_frame():
-    assert clip_panel.take_snapshot(LiveStats()) is None
+    assert snapshot.take_snapshot(LiveStats()) is None
 
 
 @pytest.mark.usefixtures("webrtc_without_server")
@@ -325,7 +325,7 @@ def test_study_this_frame_opens_the_teaching_page_with_that_frame(net, three_peo
     stats, _, _ = published(net, image)
     app = AppTest.from_file(str(REPO_ROOT / "streamlit_app.py"), default_timeout=120).run()
     app.switch_page("pages/single_pose.py").run()
-    app.session_state[SINGLE.snapshot] = clip_panel.take_snapshot(stats)
+    app.session_state[SINGLE.snapshot] = snapshot.take_snapshot(stats)
     app.run()
     next(b for b in app.button if b.label == "Study this frame on the teaching page").click().run()
     assert not app.exception, app.exception
@@ -351,3 +351,13 @@ def test_the_upload_caps_are_50_mb_for_clips_and_the_teaching_page_checks_its_ow
     assert (
         teaching.file_uploader(key=TeachKeys.UPLOAD).proto.max_upload_size_mb == UPLOAD_CEILING_MB > MAX_UPLOAD_MB == 10
     )
+
+
+def test_the_progress_line_counts_frames_even_without_a_total():
+    from posenet_core.clip import ClipProgress
+    from studio.clips.analysis import progress_line
+
+    assert progress_line(None) == (0.0, "Starting...")
+    assert progress_line(ClipProgress(3, None, 6.0, 0.5)) == (0.0, "3 frames")
+    fraction, words = progress_line(ClipProgress(3, 12, 6.0, 0.5))
+    assert fraction == 0.25 and words == "3 / 12 frames · 6.0 fps · about 2 s left"

@@ -7,7 +7,7 @@ import streamlit as st
 from studio.model import get_model
 from studio.plain_text import shown
 from studio.session_keys import TeachKeys
-from studio.sources import CAMERA, SAMPLE_PHOTOS, THREE_PEOPLE, UPLOAD, YOGA
+from studio.sources import CAMERA, LIVE_SNAPSHOT, SAMPLE_PHOTOS, THREE_PEOPLE, UPLOAD, YOGA
 from studio.teaching import across, steps, walk
 from studio.teaching.cache import sample_frame, upload_frame
 from studio.teaching.frames import MAX_SIDE, MAX_UPLOAD_MB, Frame, FrameError, digest_of
@@ -23,7 +23,7 @@ PICTURE_SOURCES = {
     CAMERA: "Webcam snapshot",
     UPLOAD: "Upload a picture",
 }
-LIVE = "live"  # a snapshot a live page sent here (TeachKeys.FROM_LIVE)
+LIVE = LIVE_SNAPSHOT  # a snapshot a live page sent here (TeachKeys.FROM_LIVE)
 STEPS = {
     "1 · Input": steps.input_step,
     "2 · Heatmaps": steps.heatmaps_step,

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from studio.clips import panel as clip_panel
+from studio.clips import analysis, snapshot, upload
 from studio.live.stream import LiveStream
 from studio.live.streamer import start_streamer, stop_other_sources
 from studio.model import get_model
@@ -83,9 +83,9 @@ def render_demo_page(multi_pose: bool) -> None:
     with controls_col:
         numbers = st.container()  # the live numbers, beside the video (right under it on a phone)
         source = widgets.source_picker(keys)
-        uploaded = clip_panel.clip_picker(keys) if source == UPLOAD else None
+        uploaded = upload.clip_picker(keys) if source == UPLOAD else None
         if source != UPLOAD:
-            clip_panel.forget_clip(keys)
+            upload.forget_clip(keys)
         # Snapshot and whole-clip analysis, filled in once the stream is known: next to the source,
         # so that on a phone (columns stacked) they do not push the controls below the video.
         tools = st.container()
@@ -120,10 +120,10 @@ def render_demo_page(multi_pose: bool) -> None:
         if source == CAMERA:
             camera_help(ice_origin, len(config["iceServers"]))
     with tools:
-        clip_panel.snapshot_panel(keys, stats, streaming=ctx is not None and ctx.state.playing)
-        clip = clip_panel.clip_of_source(source, uploaded)
+        snapshot.snapshot_panel(keys, stats, streaming=ctx is not None and ctx.state.playing)
+        clip = upload.clip_of_source(source, uploaded)
         if clip is not None:
-            clip_panel.analyse_panel(keys, clip, get_model(), settings)
+            analysis.analyse_panel(keys, clip, get_model(), settings)
     if ctx is not None:
         with numbers:
             live_panel(keys, ctx, stats, camera_error)
