@@ -88,8 +88,8 @@ def media_kind(path: pathlib.Path) -> str:
     raise CliError(f"cannot tell whether {path} is an image or a video from its extension {suffix or '(none)'}")
 
 
-class Estimator:
-    """The chosen estimate (single or multi) with the command line's settings."""
+class CommandLineSettings:
+    """The command line's choices made usable: the estimate (single or multi), tracking and drawing."""
 
     def __init__(self, args):
         self.args = args
@@ -141,16 +141,16 @@ class Estimator:
         )
 
 
-def run_image(args, estimator: Estimator) -> dict:
+def run_image(args, chosen: CommandLineSettings) -> dict:
     import cv2
 
     bgr = cv2.imread(str(args.input), cv2.IMREAD_COLOR)
     if bgr is None:
         raise CliError(f"cannot read {args.input}: not an image OpenCV can decode")
     image = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
-    poses = estimator.tracked(estimator.poses(image), 0.0)
+    poses = chosen.tracked(chosen.poses(image), 0.0)
     if args.out is not None:
-        if not cv2.imwrite(str(args.out), cv2.cvtColor(estimator.annotate(image, poses), cv2.COLOR_RGB2BGR)):
+        if not cv2.imwrite(str(args.out), cv2.cvtColor(chosen.annotate(image, poses), cv2.COLOR_RGB2BGR)):
             raise CliError(f"cannot write {args.out}")
     return {
         "image": str(args.input),
@@ -192,12 +192,12 @@ def progress_bar(total: int | None) -> tqdm:
     )
 
 
-def run_video(args, estimator: Estimator) -> dict:
+def run_video(args, chosen: CommandLineSettings) -> dict:
     from .clip import ClipError, probe_clip, process_clip
 
     def analyse(image: np.ndarray, timestamp: float, wants_picture: bool):
-        poses = estimator.tracked(estimator.poses(image), timestamp)
-        return poses, estimator.annotate(image, poses) if wants_picture else None
+        poses = chosen.tracked(chosen.poses(image), timestamp)
+        return poses, chosen.annotate(image, poses) if wants_picture else None
 
     try:
         progress = progress_bar(probe_clip(args.input).expected_frames)
@@ -217,8 +217,8 @@ def main(argv=None) -> int:
     args.input = pathlib.Path(args.input)
     try:
         check_arguments(args)
-        estimator = Estimator(args)
-        result = (run_image if media_kind(args.input) == "image" else run_video)(args, estimator)
+        chosen = CommandLineSettings(args)
+        result = (run_image if media_kind(args.input) == "image" else run_video)(args, chosen)
         if args.json is not None:
             args.json.write_text(json.dumps(result, indent=1))
     except (CliError, ValueError, OSError) as error:

@@ -339,8 +339,8 @@ def test_study_this_frame_opens_the_teaching_page_with_that_frame(net, three_peo
 def test_the_upload_caps_are_50_mb_for_clips_and_the_teaching_page_checks_its_own_10_mb():
     import tomllib
 
-    from studio.teaching.frames import MAX_UPLOAD_MB
     from studio.teaching.page import UPLOAD_CEILING_MB
+    from studio.teaching.picture import MAX_UPLOAD_MB
 
     config = tomllib.loads((REPO_ROOT / ".streamlit" / "config.toml").read_text())
     assert config["server"]["maxUploadSize"] == 50

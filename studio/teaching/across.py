@@ -14,9 +14,9 @@ import streamlit as st
 import posenet_core
 from studio.model import get_model
 from studio.sources import SAMPLES, SQUATS
-from studio.teaching import canvas as cv
-from studio.teaching.frames import Frame
+from studio.teaching import canvas
 from studio.teaching.lesson import TrackingLesson, tracking_lesson
+from studio.teaching.picture import Frame
 
 VIDEO = SQUATS
 LAST_FRAME = 3  # frames 0..3 go through the tracker, so frame t-1 = 2 and t = 3 (the person's velocity is known)
@@ -106,7 +106,7 @@ def across_frames_step(frame: Frame) -> None:
             alt="Frame t-1 of the squats video with the tracked person and their ID.",
         )
     with now:
-        dimmed = cv.predicted_skeletons(image_now, _predicted_poses(lesson))
+        dimmed = canvas.predicted_skeletons(image_now, _predicted_poses(lesson))
         st.image(
             posenet_core.draw_poses(dimmed, [lesson.decoded[i] for i in trace.columns], boxes=True),
             width="stretch",

@@ -10,11 +10,11 @@ from studio.session_keys import TeachKeys
 from studio.sources import CAMERA, LIVE_SNAPSHOT, SAMPLE_PHOTOS, THREE_PEOPLE, UPLOAD, YOGA
 from studio.teaching import across, steps, walk
 from studio.teaching.cache import sample_frame, upload_frame
-from studio.teaching.frames import MAX_SIDE, MAX_UPLOAD_MB, Frame, FrameError, digest_of
+from studio.teaching.picture import MAX_SIDE, MAX_UPLOAD_MB, Frame, FrameError, digest_of
 from studio.teaching.text import size
 
 # The uploader takes any file up to this (above .streamlit/config.toml's server.maxUploadSize), so that
-# a refused file gets its reason on the page: frames.decode_upload refuses anything over MAX_UPLOAD_MB,
+# a refused file gets its reason on the page: picture.decode_upload refuses anything over MAX_UPLOAD_MB,
 # or not JPEG, PNG or WebP. Left to the widget, the refusal is only a tooltip on the file's name.
 UPLOAD_CEILING_MB = 100
 PICTURE_SOURCES = {

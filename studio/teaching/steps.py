@@ -13,11 +13,11 @@ from posenet_core import PART_NAMES, argmax_cells
 from studio.session_keys import TeachKeys
 from studio.settings.slider import parameter_slider
 from studio.settings.table import PARAMETERS, page_defaults
-from studio.teaching import canvas as cv
+from studio.teaching import canvas
 from studio.teaching.cache import input_settings, multi_pose_settings, outputs_for, stride_run
 from studio.teaching.charts import heatmap_over_image
-from studio.teaching.frames import Frame
 from studio.teaching.lesson import input_arithmetic, single_pose_lesson
+from studio.teaching.picture import Frame
 from studio.teaching.text import ms, size, yx
 
 STRIDES = PARAMETERS["output_stride"].options
@@ -152,7 +152,7 @@ def heatmaps_step(frame: Frame) -> None:
         ):
             scores = outputs.heatmap_scores[:, :, k]
             column.image(
-                cv.heatmap_thumbnail(scores),
+                canvas.heatmap_thumbnail(scores),
                 caption=f"{PART_NAMES[k]} {scores.max():.2f}",
                 width="stretch",
                 alt=f"Heatmap of the {PART_NAMES[k]}: highest score {scores.max():.2f}.",
@@ -225,13 +225,13 @@ def single_pose_step(frame: Frame) -> None:
     stride = outputs.output_stride
     cell_centre = (r.cell[0] * stride, r.cell[1] * stride)
 
-    def marked(c: cv.Canvas) -> cv.Canvas:
-        c.cell(r.cell).point(cell_centre, cv.WHITE, c.thickness + 1)
-        return c.arrow(cell_centre, r.position_yx, cv.OFFSET).point(r.position_yx, cv.KEYPOINT)
+    def marked(c: canvas.Canvas) -> canvas.Canvas:
+        c.cell(r.cell).point(cell_centre, canvas.WHITE, c.thickness + 1)
+        return c.arrow(cell_centre, r.position_yx, canvas.OFFSET).point(r.position_yx, canvas.KEYPOINT)
 
     whole, detail = st.columns([3, 2], gap="large")
     with whole:
-        base = cv.Canvas(posenet_core.draw_stride_grid(frame.image, outputs), outputs)
+        base = canvas.Canvas(posenet_core.draw_stride_grid(frame.image, outputs), outputs)
         st.image(
             marked(base).image,
             width="stretch",
@@ -240,7 +240,7 @@ def single_pose_step(frame: Frame) -> None:
             alt=f"The picture with the {r.name}'s argmax cell, its offset vector and the keypoint marked.",
         )
     with detail:
-        zoom = cv.Canvas.around(frame.image, outputs, cell_centre).grid()
+        zoom = canvas.Canvas.around(frame.image, outputs, cell_centre).grid()
         st.image(
             marked(zoom).image,
             caption="The same, magnified: the cells around the argmax cell.",
