@@ -22,8 +22,8 @@ from studio.live.stats import LiveStats
 from studio.session_keys import DemoKeys, TeachKeys
 from studio.settings.demo import DemoSettings
 from studio.sources import CAMERA, SAMPLES, UPLOAD
-from tests.clips import corrupt_clip, frame_count, short_clip, video_without_frames
 from tests.conftest import REPO_ROOT, run_coroutine
+from tests.support.clips import corrupt_clip, frame_count, short_clip, video_without_frames
 
 SINGLE = DemoKeys("single")
 

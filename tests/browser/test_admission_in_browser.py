@@ -12,10 +12,11 @@ import re
 import time
 
 import pytest
-from app_server import AppServer
-from chromium import launch_chromium, new_context, warm_up
-from demo_page import STREAMER_IFRAME, DemoPage, processed_rate
-from paths import ARTIFACTS
+
+from tests.support.app_server import AppServer
+from tests.support.chromium import launch_chromium, new_context, warm_up
+from tests.support.demo_page import STREAMER_IFRAME, DemoPage, processed_rate
+from tests.support.paths import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 

@@ -11,10 +11,11 @@ import time
 
 import numpy as np
 import pytest
-from demo_page import processed_rate
-from paths import ARTIFACTS
-from pictures import SKELETON_RGB, count_near, mean_change, strong_changes
 from PIL import Image
+
+from tests.support.demo_page import processed_rate
+from tests.support.paths import ARTIFACTS
+from tests.support.pictures import SKELETON_RGB, count_near, mean_change, strong_changes
 
 pytestmark = pytest.mark.browser
 
