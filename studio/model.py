@@ -16,6 +16,7 @@ NETWORK_THREADS = 1
 
 @st.cache_resource(show_spinner=LOADING_TEXT)
 def get_model() -> posenet_core.PoseNet:
+    """The process's PoseNet (LiteRT, ``NETWORK_THREADS`` per frame), every stride warmed up, the collector frozen."""
     net = posenet_core.load(num_threads=NETWORK_THREADS)  # LiteRT and the vendored .tflite models: no TensorFlow
     net.network.warm_up()  # read every stride's model now, not in the middle of a live stream
     # After every script run (so every second while the live numbers refresh) Streamlit

@@ -25,6 +25,7 @@ class ClipRefused(ValueError):
 
 
 def check_limits(info: ClipInfo) -> None:
+    """Refuse (``ClipRefused``) a clip larger than 1080p either way up or longer than ``MAX_DURATION_S``."""
     long_side, short_side = max(info.width, info.height), min(info.width, info.height)
     if long_side > MAX_LONG_SIDE or short_side > MAX_SHORT_SIDE:
         raise ClipRefused(

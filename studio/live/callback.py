@@ -49,6 +49,7 @@ def make_frame_callback(net: posenet_core.PoseNet, stream: LiveStream):
     last = {"camera": None, "picture": None}  # the newest frame processed, and what it gave
 
     def on_frame(frame: av.VideoFrame) -> av.VideoFrame:
+        """One camera frame: the annotated picture back, or the frame as it came (full, no turn, bad settings)."""
         if not ADMISSION.keep_alive(stream):  # started past the limit (two STARTs at once): not served
             stats.record_error(FULL_MESSAGE)
             return frame

@@ -56,6 +56,7 @@ class LoopingClipTrack(MediaStreamTrack):
             raise MediaStreamError  # a file with no frames at all (checked before it is played)
 
     async def recv(self):
+        """The clip's next frame, when it is due (looping at the end); ends the stream once stopped."""
         if self.readyState != "live":
             raise MediaStreamError
         following = await asyncio.to_thread(self._next)

@@ -55,6 +55,7 @@ class LiveStats:
             self._last_error = message
 
     def snapshot(self) -> LiveSnapshot:
+        """What the page shows, read at once under the lock: counts, the rate over the last 2 s, the last report."""
         now = self._clock()
         with self._lock:
             recent = [t for t in self._times if now - t <= _RATE_WINDOW_S]

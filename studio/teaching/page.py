@@ -107,6 +107,7 @@ def _step_by_number() -> None:
 
 
 def render_teaching_page() -> None:
+    """The 'How decoding works' page: the picture to study, then one tab per decoding step."""
     st.title("How PoseNet decodes")
     st.markdown(
         "PoseNet's network does not output a skeleton. It outputs, on a coarse grid, a **score** per body part "

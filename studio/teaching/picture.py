@@ -68,6 +68,7 @@ def _check_header(data: bytes, name: str) -> None:
 
 
 def fit_to_max_side(image: np.ndarray, name: str, digest: str) -> Frame:
+    """``image`` as a ``Frame``, downscaled to at most ``MAX_SIDE`` pixels on its long side."""
     height, width = image.shape[:2]
     if max(height, width) <= MAX_SIDE:
         return Frame(image, digest, name, (height, width))

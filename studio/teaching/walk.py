@@ -317,6 +317,7 @@ def _poses_table(lesson: MultiPoseLesson) -> pd.DataFrame:
 
 
 def multi_pose_step(frame: Frame) -> None:
+    """Step 4: the candidate roots and NMS at a glance, the greedy walk one decision at a time, the final poses."""
     settings_caption()
     outputs = outputs_for(frame)
     if outputs is None:
@@ -361,6 +362,11 @@ def multi_pose_step(frame: Frame) -> None:
     st.subheader("The greedy decoding, one step at a time")
     _walk(frame, outputs, lesson)
     st.subheader("Final poses")
+    _final_poses(frame, lesson)
+
+
+def _final_poses(frame: Frame, lesson: MultiPoseLesson) -> None:
+    """The poses found, in colour above the live demo's minimum pose score and grey below, with their scores."""
     final, scores = st.columns([2, 3], gap="large")
     faint = sum(not drawn_in_colour(p) for p in lesson.poses)
     if faint:

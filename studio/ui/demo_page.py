@@ -68,6 +68,7 @@ def _share_link(query: dict) -> None:
 
 
 def render_demo_page(multi_pose: bool) -> None:
+    """The single-pose or multi-pose page: source, view and parameters beside the live video and its numbers."""
     keys = DemoKeys("multi" if multi_pose else "single")
     defaults = DemoSettings.for_page(multi_pose)
     if not widgets.is_seeded(keys):

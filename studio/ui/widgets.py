@@ -57,6 +57,7 @@ def _checkbox(keys: DemoKeys, field: str) -> bool:
 
 
 def view_picker(keys: DemoKeys, multi_pose: bool) -> dict:
+    """What the video shows (skeleton, heatmap, offsets, displacements) and that view's own setting."""
     view, part = PARAMETERS["view"], PARAMETERS["heatmap_part"]
     chosen = {
         "view": st.radio(
