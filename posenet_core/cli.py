@@ -2,6 +2,8 @@
 
 posenet photo.jpg --multi --json poses.json --out annotated.png
 posenet clip.mp4 --json poses.json --out annotated.mp4
+posenet photo.jpg --model movenet-thunder --json poses.json
+posenet clip.mp4 --angles --csv keypoints.csv
 
 (``python -m posenet_core ...`` is the same command.)
 """
@@ -18,7 +20,8 @@ import sys
 import numpy as np
 from tqdm import tqdm
 
-from . import params
+from . import export, params
+from .estimators import DEFAULT_MODEL, MODEL_NAMES, check_model
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"}
 VIDEO_SUFFIXES = {".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v"}
@@ -31,10 +34,21 @@ class CliError(Exception):
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="posenet",
-        description="Estimate human poses with PoseNet (MobileNetV1 0.75) in an image or a video.",
+        description="Estimate human poses with PoseNet (MobileNetV1 0.75) or a successor in an image or a video.",
     )
     parser.add_argument("input", help="image (jpg, png, webp, ...) or video (mp4, mov, webm, ...)")
-    parser.add_argument("--multi", action="store_true", help="find several people (default: one pose)")
+    parser.add_argument(
+        "--model",
+        default=DEFAULT_MODEL,
+        metavar="NAME",
+        help=f"one of {', '.join(MODEL_NAMES)} (default {DEFAULT_MODEL}); the scale factor, output stride and "
+        "multi-pose decoding settings are PoseNet's",
+    )
+    parser.add_argument(
+        "--multi",
+        action="store_true",
+        help="find several people (default: one pose; movenet-multipose always finds several)",
+    )
     parser.add_argument(
         "--scale-factor", type=float, default=params.DEFAULT_SCALE_FACTOR, help="0.2 to 1.0 (default 0.5)"
     )
@@ -62,17 +76,31 @@ def build_parser() -> argparse.ArgumentParser:
         "--smooth", action="store_true", help="smooth keypoints over time (1-euro filter); implies --track"
     )
     parser.add_argument("--json", type=pathlib.Path, help="write the poses here")
+    parser.add_argument(
+        "--csv", type=pathlib.Path, help="write the keypoints here, one row per frame, pose and part (x, y, score)"
+    )
+    parser.add_argument(
+        "--angles",
+        action="store_true",
+        help="add the angles at elbows, shoulders, hips and knees (degrees) to the JSON and CSV, and draw them",
+    )
     parser.add_argument("--out", type=pathlib.Path, help="write the annotated image (.png/.jpg) or video (.mp4) here")
     return parser
 
 
 def check_arguments(args) -> None:
+    info = check_model(args.model)
+    if not info.single_pose:
+        args.multi = True  # a model that only finds several people
+    check_model(args.model, multi_pose=args.multi)
     params.check_scale_factor(args.scale_factor)
     params.check_output_stride(args.output_stride)
     params.check_multi_pose_params(args.max_detections, args.score_threshold, args.nms_radius)
     if not args.input.is_file():
         raise CliError(f"cannot read {args.input}: no such file")
     kind = media_kind(args.input)
+    if args.csv is not None and args.csv.suffix.lower() != ".csv":
+        raise CliError(f"--csv must end in .csv; got {args.csv.name}")
     if args.out is not None:
         allowed = IMAGE_SUFFIXES if kind == "image" else {".mp4"}
         if args.out.suffix.lower() not in allowed:
@@ -88,8 +116,8 @@ def media_kind(path: pathlib.Path) -> str:
     raise CliError(f"cannot tell whether {path} is an image or a video from its extension {suffix or '(none)'}")
 
 
-class CommandLineSettings:
-    """The command line's choices made usable: the estimate (single or multi), tracking and drawing."""
+class Estimator:
+    """The chosen estimate (single or multi) with the command line's settings."""
 
     def __init__(self, args):
         self.args = args
@@ -97,27 +125,22 @@ class CommandLineSettings:
     @functools.cached_property
     def net(self):
         # Loaded on the first frame, so an unreadable input fails at once.
-        from .estimator import load
+        from .estimators import load_estimator
 
-        return load()
+        return load_estimator(self.args.model)
 
     def poses(self, image: np.ndarray):
         a = self.args
-        if a.multi:
-            return self.net.estimate_multiple_poses(
-                image,
-                scale_factor=a.scale_factor,
-                flip_horizontal=a.flip,
-                output_stride=a.output_stride,
-                max_detections=a.max_detections,
-                score_threshold=a.score_threshold,
-                nms_radius=a.nms_radius,
-            )
-        return [
-            self.net.estimate_single_pose(
-                image, scale_factor=a.scale_factor, flip_horizontal=a.flip, output_stride=a.output_stride
-            )
-        ]
+        tuning = {"scale_factor": a.scale_factor, "output_stride": a.output_stride}
+        if not a.multi:
+            return self.net.estimate_poses(image, flip_horizontal=a.flip, **tuning)
+        decoding = {
+            "max_detections": a.max_detections,
+            "score_threshold": a.score_threshold,
+            "nms_radius": a.nms_radius,
+        }
+        poses = self.net.estimate_poses(image, multi_pose=True, flip_horizontal=a.flip, **tuning, **decoding)
+        return poses[: a.max_detections]  # MultiPose finds up to six whatever PoseNet's settings say
 
     @functools.cached_property
     def tracker(self):
@@ -130,27 +153,31 @@ class CommandLineSettings:
         return self.tracker.update(poses, timestamp) if self.args.track or self.args.smooth else poses
 
     def annotate(self, image: np.ndarray, poses) -> np.ndarray:
+        from .angles import draw_joint_angles
         from .draw import draw_poses
 
-        return draw_poses(
+        picture = draw_poses(
             image,
             poses,
             min_part_confidence=self.args.min_part_confidence,
             boxes=self.args.multi,
             scores=self.args.multi,
         )
+        if not self.args.angles:
+            return picture
+        return draw_joint_angles(picture, poses, min_part_confidence=self.args.min_part_confidence)
 
 
-def run_image(args, chosen: CommandLineSettings) -> dict:
+def run_image(args, estimator: Estimator) -> dict:
     import cv2
 
     bgr = cv2.imread(str(args.input), cv2.IMREAD_COLOR)
     if bgr is None:
         raise CliError(f"cannot read {args.input}: not an image OpenCV can decode")
     image = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
-    poses = chosen.tracked(chosen.poses(image), 0.0)
+    poses = estimator.tracked(estimator.poses(image), 0.0)
     if args.out is not None:
-        if not cv2.imwrite(str(args.out), cv2.cvtColor(chosen.annotate(image, poses), cv2.COLOR_RGB2BGR)):
+        if not cv2.imwrite(str(args.out), cv2.cvtColor(estimator.annotate(image, poses), cv2.COLOR_RGB2BGR)):
             raise CliError(f"cannot write {args.out}")
     return {
         "image": str(args.input),
@@ -192,12 +219,12 @@ def progress_bar(total: int | None) -> tqdm:
     )
 
 
-def run_video(args, chosen: CommandLineSettings) -> dict:
+def run_video(args, estimator: Estimator) -> dict:
     from .clip import ClipError, probe_clip, process_clip
 
     def analyse(image: np.ndarray, timestamp: float, wants_picture: bool):
-        poses = chosen.tracked(chosen.poses(image), timestamp)
-        return poses, chosen.annotate(image, poses) if wants_picture else None
+        poses = estimator.tracked(estimator.poses(image), timestamp)
+        return poses, estimator.annotate(image, poses) if wants_picture else None
 
     try:
         progress = progress_bar(probe_clip(args.input).expected_frames)
@@ -217,10 +244,16 @@ def main(argv=None) -> int:
     args.input = pathlib.Path(args.input)
     try:
         check_arguments(args)
-        chosen = CommandLineSettings(args)
-        result = (run_image if media_kind(args.input) == "image" else run_video)(args, chosen)
+        estimator = Estimator(args)
+        result = (run_image if media_kind(args.input) == "image" else run_video)(args, estimator)
+        # An image is one frame at time 0 for the angles and the CSV.
+        frames = result["frames"] if "frames" in result else [{"frame": 0, "time": 0.0, "poses": result["poses"]}]
+        if args.angles:
+            export.add_angles(frames, args.min_part_confidence)
         if args.json is not None:
             args.json.write_text(json.dumps(result, indent=1))
+        if args.csv is not None:
+            args.csv.write_text(export.csv_text(frames))
     except (CliError, ValueError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -228,6 +261,7 @@ def main(argv=None) -> int:
     print(
         f"{args.input}: {len(counts)} {'frame' if len(counts) == 1 else 'frames'}, {sum(counts)} poses"
         + (f"; poses in {args.json}" if args.json else "")
+        + (f"; keypoints in {args.csv}" if args.csv else "")
         + (f"; picture in {args.out}" if args.out else "")
     )
     return 0

@@ -50,11 +50,26 @@ def draw_heatmap(image, outputs: NetworkOutputs, part: str | None = None, *, opa
     Raises:
         ValueError: ``part`` is not a part name.
     """
-    scores = heatmap_image(outputs, part).astype(np.float32)
-    weights = np.clip(0.25 + opacity * np.sqrt(scores), 0, 1)  # hotter cells hide more of the frame
     scale_y, scale_x = outputs.scale_yx
     stride = outputs.output_stride
     to_image = np.float32([[stride * scale_x, 0, 0], [0, stride * scale_y, 0]])
+    return blend_scores(image, heatmap_image(outputs, part), to_image, opacity=opacity)
+
+
+def blend_scores(image, scores: np.ndarray, to_image: np.ndarray, *, opacity: float = 0.7) -> np.ndarray:
+    """A grid of 0..1 scores colour-mapped (inferno) and blended over the image, more opaque where higher.
+
+    Args:
+        image: H x W x 3 uint8 RGB; not changed.
+        scores: H' x W' scores of the grid's cells.
+        to_image: 2 x 3 affine matrix taking a cell's (column, row) to image (x, y) pixels.
+        opacity: How much the hottest cells hide the image, 0..1 (cold cells always show it).
+
+    Returns:
+        A new image.
+    """
+    scores = np.asarray(scores, np.float32)
+    weights = np.clip(0.25 + opacity * np.sqrt(scores), 0, 1)  # hotter cells hide more of the frame
     height, width = image.shape[:2]
     # Scores and weights are warped together at grid resolution: cheaper than per pixel.
     warped = cv2.warpAffine(

@@ -83,7 +83,11 @@ def draw_heatmap_legend(image, part: str | None = None) -> np.ndarray:
     Returns:
         A new image with the legend in its top left corner.
     """
-    title = "part score" if part is None else f"{part} score"
+    return draw_score_legend(image, "part score" if part is None else f"{part} score")
+
+
+def draw_score_legend(image, title: str) -> np.ndarray:
+    """The key to ``blend_scores``: ``title``, then the colour map from 0 to 1, in the top left corner."""
     return _legend(image, [[title], ["0", (5.0, _colour_bar), "1"]])
 
 

@@ -61,6 +61,11 @@ class Network:
         self._runners: collections.OrderedDict[tuple, _Runner] = collections.OrderedDict()
         self._lock = threading.Lock()
 
+    @property
+    def num_threads(self) -> int:
+        """CPU threads each interpreter uses (other models serving beside it take the same)."""
+        return self._num_threads
+
     def model(self, output_stride: int) -> bytes:
         """The TFLite flat buffer for one stride, read from the package on first use."""
         output_stride = check_output_stride(output_stride)

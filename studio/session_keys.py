@@ -95,6 +95,11 @@ class DemoKeys:
         """A widget (or a note) of the clip tools: "start", "cancel", "video", "snapshot_png", ..."""
         return f"{self.page}:clip_tool:{name}"
 
+    def over_time(self, name: str) -> str:
+        """A widget (or an object) of the chart over time, the repetition counter and the recording:
+        "series", "rep_joint", "rep_thresholds", "recordings:<source>", "timeline:<source>", ..."""
+        return f"{self.page}:over_time:{name}"
+
     @property
     def streamer_helper(self) -> str:
         """The layout helper beside the streamer (studio/ui/layout.py); its state holds a refused camera's error.

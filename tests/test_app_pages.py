@@ -231,7 +231,7 @@ def test_a_link_notice_names_what_is_allowed_in_words():
     app = open_link("pages/single_pose.py", {"imageScaleFactor": "abc", "view": "xray"})
     scale, view = notice_texts(app)
     assert "imageScaleFactor=abc is not valid (allowed: a number from 0.2 to 1); using 0.5." in scale
-    assert "(allowed: one of overlay, heatmap, offsets)" in view and "displacements" not in view
+    assert "(allowed: one of overlay, heatmap, offsets, centres)" in view and "displacements" not in view
 
 
 def test_an_unknown_link_setting_is_ignored_with_a_notice_until_a_setting_changes():

@@ -16,7 +16,15 @@ from studio.teaching.text import yx  # how the page writes a (y, x) pair; the va
 from tests.conftest import REPO_ROOT, SAMPLES, as_read, code_spans, markdown_syntax
 
 PAGE = REPO_ROOT / "pages" / "how_decoding_works.py"
-STEPS = ("1 · Input", "2 · Heatmaps", "3 · Single pose", "4 · Multi-pose", "5 · Compare strides", "6 · Across frames")
+STEPS = (
+    "1 · Input",
+    "2 · Heatmaps",
+    "3 · Single pose",
+    "4 · Multi-pose",
+    "5 · Compare strides",
+    "6 · Across frames",
+    "7 · Newer models",
+)
 
 
 # Driving the page --------------------------------------------------------------------------
@@ -410,7 +418,7 @@ def test_a_link_to_no_such_step_says_so_in_plain_text():
     (warning,) = app.warning
     assert markdown_syntax(warning.value) == {"code_inline"}
     assert as_read(warning.value) == (
-        "The link's step=9 [click](http://evil.example) is not a step of this page (allowed: 1 to 6); showing step 1."
+        "The link's step=9 [click](http://evil.example) is not a step of this page (allowed: 1 to 7); showing step 1."
     )
     assert [s.key for s in app.slider] == [TeachKeys.SCALE_FACTOR]  # step 1
 

@@ -64,6 +64,17 @@ def test_multi_pose_on_an_image_writes_json_and_an_annotated_png(tmp_path):
     assert (annotated != cv2.imread(str(source))).any()
 
 
+@pytest.mark.parametrize(("model", "people"), [("movenet-multipose", 3), ("movenet-lightning", 1)])
+def test_any_model_on_an_image_writes_the_same_json(tmp_path, model, people):
+    poses_file = tmp_path / "poses.json"
+    result = run_cli(SAMPLES / "three_people.jpg", "--model", model, "--json", poses_file)
+    assert_succeeded(result)
+    record = json.loads(poses_file.read_text())
+    assert (record["width"], record["height"]) == (1049, 861)
+    assert len(record["poses"]) == people  # MultiPose finds several without --multi
+    assert_article_poses(record["poses"])
+
+
 def test_single_pose_on_a_video_writes_one_record_per_frame_and_an_annotated_mp4(tmp_path):
     poses_file, video = tmp_path / "poses.json", tmp_path / "annotated.mp4"
     result = run_cli(SAMPLES / "pose_squats.mp4", "--json", poses_file, "--out", video)
@@ -141,6 +152,11 @@ BAD_INPUTS = {
     "missing file": (lambda tmp: [tmp / "missing.jpg"], "missing.jpg"),
     "text file named .mp4": (lambda tmp: [write(tmp / "notes.mp4", "not a video\n")], "notes.mp4"),
     "unknown extension": (lambda tmp: [write(tmp / "notes.txt", "hello\n")], ".txt"),
+    "unknown model": (lambda tmp: [SAMPLES / "pose.jpg", "--model", "movenet"], "movenet-lightning"),
+    "single-pose model with --multi": (
+        lambda tmp: [SAMPLES / "pose.jpg", "--model", "movenet-thunder", "--multi"],
+        "movenet-multipose",
+    ),
 }
 
 

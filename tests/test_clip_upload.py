@@ -181,10 +181,17 @@ def test_analysing_the_whole_clip_offers_the_video_and_the_poses(clip_bytes):
     app.run()
     assert not app.exception, app.exception
     downloads = app.get("download_button")
-    assert len(downloads) == 2, downloads
+    assert len(downloads) == 3, downloads  # video, JSON, CSV
     record = json.loads(job.json_path.read_text())
     assert record["video"] == "squats.mp4" and [f["frame"] for f in record["frames"]] == list(range(8))
+    assert all("leftKnee" in pose["angles"] for f in record["frames"] for pose in f["poses"])
+    rows = job.csv_path.read_text().splitlines()
+    assert rows[0] == "frame,time,pose,id,part,x,y,score,angle"
+    assert len(rows) - 1 == 17 * sum(len(f["poses"]) for f in record["frames"])
     assert frame_count(job.video_path) == 8
+    # ... and the chart over the whole clip, with the repetition count
+    assert [e for e in app.main.children.values() if e.type == "vega_lite_chart"] or app.get("vega_lite_chart")
+    assert any(m.label == "Repetitions" for m in app.metric)
 
 
 @pytest.mark.usefixtures("webrtc_without_server")

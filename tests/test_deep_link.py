@@ -70,8 +70,31 @@ def test_a_bad_value_falls_back_to_its_default_with_a_notice(query, allowed):
 
 def test_the_single_pose_page_does_not_offer_displacements():
     _, _, notices = read_link({"view": "xray"}, SINGLE, SOURCE_LABELS)
-    assert "one of overlay, heatmap, offsets)" in notices[0].text and "displacements" not in notices[0].text
+    assert "one of overlay, heatmap, offsets, centres)" in notices[0].text and "displacements" not in notices[0].text
     assert notices[0].setting == "view"
+
+
+def test_the_model_rides_in_the_link_and_comes_back():
+    chosen = SINGLE.with_changes(model="movenet-thunder", view="centres")
+    query = write_link(chosen, "camera", SINGLE)
+    assert query == {"model": "movenet-thunder", "view": "centres"}
+    assert read_link(query, SINGLE, SOURCE_LABELS) == (chosen, "camera", [])
+
+
+def test_a_model_of_the_other_page_falls_back_to_posenet_with_a_notice():
+    settings, _, notices = read_link({"model": "movenet-multipose"}, SINGLE, SOURCE_LABELS)
+    assert settings.model == "posenet"
+    assert [n.setting for n in notices] == ["model"] and "multi-pose page" in notices[0].text
+    settings, _, notices = read_link({"model": "movenet-lightning"}, MULTI, SOURCE_LABELS)
+    assert settings.model == "posenet" and "one of posenet, movenet-multipose" in notices[0].text
+
+
+def test_a_view_the_model_lacks_falls_back_to_the_overlay_with_a_notice():
+    settings, _, notices = read_link({"view": "centres"}, MULTI, SOURCE_LABELS)
+    assert settings.view == "overlay"
+    assert [n.setting for n in notices] == ["view"] and "posenet has no person centres" in notices[0].text
+    settings, _, notices = read_link({"model": "movenet-multipose", "view": "offsets"}, MULTI, SOURCE_LABELS)
+    assert (settings.model, settings.view) == ("movenet-multipose", "overlay") and len(notices) == 1
 
 
 def test_an_unknown_name_is_ignored_with_a_notice():

@@ -241,3 +241,30 @@ def test_the_live_relay_stops_a_source_nobody_reads_any_more():
         return states
 
     assert run_coroutine(scenario()) == ("live", "ended", "ended")
+
+
+@pytest.mark.parametrize("view", ["overlay", "heatmap", "centres"])
+@pytest.mark.parametrize("model", ["movenet-lightning", "movenet-thunder"])
+def test_a_successor_runs_the_same_pipeline_with_its_own_views(net, pose_image, model, view):
+    picture, report = process_frame(net, pose_image, DemoSettings(model=model, view=view))
+    assert picture.shape == pose_image.shape and report.model == model
+    assert len(report.poses) == 1 and report.poses[0].score > 0.4
+    side = 192 if model == "movenet-lightning" else 256
+    assert report.input_size == (side, side) and report.output_resolution == (side // 4, side // 4)
+    assert set(report.timings_ms) == {"resize", "network", "decode", "render", "total"}
+    if view != "overlay":  # a heatmap covers the frame: most pixels change
+        assert np.abs(picture.astype(int) - pose_image).sum(axis=2).astype(bool).mean() > 0.5
+
+
+def test_movenet_multipose_on_the_multi_pose_page_counts_the_three_people(net, three_people_image):
+    _, report = process_frame(net, three_people_image, MULTI.with_changes(model="movenet-multipose"))
+    assert len(report.poses) == 3 and report.model == "movenet-multipose"
+
+
+def test_the_next_frame_uses_the_model_the_box_holds_now(net, pose_image):
+    box = SettingsBox(DemoSettings())
+    _, first = process_frame(net, pose_image, box.get())
+    box.set(box.get().with_changes(model="movenet-lightning"))
+    _, second = process_frame(net, pose_image, box.get())
+    assert (first.model, second.model) == ("posenet", "movenet-lightning")
+    assert first.input_size != second.input_size

@@ -7,7 +7,8 @@ import pathlib
 import streamlit as st
 
 import posenet_core
-from posenet_core.clip import ClipProgress
+from posenet_core.clip import ClipProgress, probe_clip
+from studio.clips import charts
 from studio.clips.downloads import download_buttons
 from studio.clips.jobs import ClipJob, ServerBusy
 from studio.hosting.admission import ADMISSION
@@ -56,7 +57,9 @@ def _progress(keys: DemoKeys) -> None:
             keys,
             ("Annotated video (MP4)", job.video_path.read_bytes(), f"{stem}_posenet.mp4", "video/mp4", "video"),
             ("Poses per frame (JSON)", job.json_path.read_bytes(), f"{stem}_poses.json", "application/json", "json"),
+            ("Keypoints (CSV)", job.csv_path.read_bytes(), f"{stem}_keypoints.csv", "text/csv", "csv"),
         )
+        charts.clip_over_time(keys, job.json_path, probe_clip(job.clip).height, job.settings.min_part_confidence)
     elif job.status == "cancelled":
         st.info("Analysis cancelled.")
     elif job.status == "failed":

@@ -48,12 +48,18 @@ def check_clip(path: pathlib.Path) -> ClipInfo:
     return info
 
 
+def private_directory(owner: object, prefix: str) -> tuple[pathlib.Path, weakref.finalize]:
+    """A new directory only this server's user can read (mode 0700), deleted with ``owner`` (a
+    session's object: collected once the session ends) or when the returned finalizer is called."""
+    directory = pathlib.Path(tempfile.mkdtemp(prefix=prefix))
+    return directory, weakref.finalize(owner, shutil.rmtree, directory, ignore_errors=True)
+
+
 class SessionClip:
     """One session's uploaded clip: at most one file at a time, in a private directory."""
 
     def __init__(self):
-        self.directory = pathlib.Path(tempfile.mkdtemp(prefix="posenet-clip-"))
-        self._cleanup = weakref.finalize(self, shutil.rmtree, self.directory, ignore_errors=True)
+        self.directory, self._cleanup = private_directory(self, "posenet-clip-")
         self.path: pathlib.Path | None = None
         self.name: str | None = None
         self.upload_id: str | None = None

@@ -18,6 +18,7 @@ import weakref
 from collections.abc import Callable
 
 import posenet_core
+from posenet_core import export
 from posenet_core.clip import ClipCancelled, ClipError, ClipProgress, process_clip
 from studio.live.pipeline import process_frame
 from studio.live.stream_tracker import StreamTracker
@@ -52,6 +53,7 @@ class ClipJob:
         weakref.finalize(self, shutil.rmtree, self.directory, ignore_errors=True)
         self.video_path = self.directory / "annotated.mp4"
         self.json_path = self.directory / "poses.json"
+        self.csv_path = self.directory / "keypoints.csv"
         self.status = "running"
         self.error: str | None = None
         self.progress: ClipProgress | None = None
@@ -101,7 +103,9 @@ class ClipJob:
                 pause_s=self._pause,
             )
             result["video"] = self.name  # the visitor's file name, not the server's temp path
+            export.add_angles(result["frames"], self.settings.min_part_confidence)
             self.json_path.write_text(json.dumps(result, indent=1))
+            self.csv_path.write_text(export.csv_text(result["frames"]))
             self.status = "done"
         except ClipCancelled:
             self.video_path.unlink(missing_ok=True)

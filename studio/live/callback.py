@@ -60,14 +60,14 @@ def make_frame_callback(net: posenet_core.PoseNet, stream: LiveStream):
                 return frame
             frame = newest_since(frame)
             image = frame.to_ndarray(format="rgb24")
+            chosen = stream.settings.get()
             try:
-                picture, report = process_frame(
-                    net, image, stream.settings.get(), stream.tracker, float(frame.time or 0.0)
-                )
+                picture, report = process_frame(net, image, chosen, stream.tracker, float(frame.time or 0.0))
             except ValueError as error:  # e.g. a scale factor too small for this frame: say so, keep streaming
                 stats.record_error(str(error))
                 return frame
         stats.record(report, image, picture)  # kept by reference: only a snapshot encodes them
+        stream.timeline.add(picture, report.poses, chosen.min_part_confidence)  # chart, reps, recording
         last["camera"], last["picture"] = frame, to_video_frame(picture, frame)
         return last["picture"]
 

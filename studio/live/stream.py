@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from studio.live.stats import LiveStats
 from studio.live.stream_tracker import StreamTracker
+from studio.live.timeline import LiveTimeline
 from studio.settings.demo import SettingsBox
 
 
@@ -19,3 +20,4 @@ class LiveStream:
     settings: SettingsBox  # the page's: written by each script run, read by the worker per frame
     stats: LiveStats = field(default_factory=LiveStats)  # published by the worker, shown by the page
     tracker: StreamTracker = field(default_factory=StreamTracker)  # IDs and smoothing across frames
+    timeline: LiveTimeline = field(default_factory=LiveTimeline)  # chart, repetitions, recording

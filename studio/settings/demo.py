@@ -19,6 +19,7 @@ class DemoSettings:
     """Defaults are the multi-pose page's, from the parameter table (``settings.table``)."""
 
     multi_pose: bool = False
+    model: str = from_table("model")  # posenet_core.MODEL_NAMES: which network estimates the poses
     # The article's parameters.
     scale_factor: float = from_table("scale_factor")
     flip_horizontal: bool = from_table("flip_horizontal")
@@ -34,6 +35,7 @@ class DemoSettings:
     vector_min_score: float = from_table("vector_min_score")  # cells whose offsets are drawn
     show_boxes: bool = from_table("show_boxes")
     show_scores: bool = from_table("show_scores")
+    show_angles: bool = from_table("show_angles")  # joint angles at the joints (posenet_core.angles)
     # Across frames (posenet_core.PoseTracker): one ID and colour per person, steadier keypoints.
     track_people: bool = from_table("track_people")
     smooth_keypoints: bool = from_table("smooth_keypoints")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields
 
 from studio.plain_text import MAX_SHOWN, cut, shown
 from studio.settings.demo import DemoSettings
-from studio.settings.table import PARAMETERS, Parameter
+from studio.settings.table import PARAMETERS, VIEWS, Parameter, available_views
 from studio.sources import CAMERA
 
 SOURCE_KEY = "source"
@@ -82,7 +82,18 @@ def read_link(query: Mapping[str, str], defaults: DemoSettings, sources) -> tupl
     for name, text in query.items():
         if name not in known:
             notices.append(LinkNotice(None, f"{_quoted(name, text)}: unknown setting, ignored."))
-    return defaults.with_changes(**chosen), source, notices
+    settings = defaults.with_changes(**chosen)
+    if settings.view not in available_views(multi_pose, settings.model):
+        link_name = PARAMETERS["view"].link_name
+        notices.append(
+            LinkNotice(
+                "view",
+                f"{_quoted(link_name, settings.view)}: {settings.model} has no {VIEWS[settings.view].lower()}; "
+                f"using {defaults.view}.",
+            )
+        )
+        settings = settings.with_changes(view=defaults.view)
+    return settings, source, notices
 
 
 def write_link(settings: DemoSettings, source: str, defaults: DemoSettings) -> dict[str, str]:

@@ -12,13 +12,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from posenet_core import PART_NAMES, params
+from posenet_core import DEFAULT_MODEL, MODELS, PART_NAMES, params
 
 VIEWS = {
     "overlay": "Skeleton overlay",
     "heatmap": "Heatmaps",
     "offsets": "Offset vectors",
     "displacements": "Displacement vectors",
+    "centres": "Person centres",
 }
 ALL_PARTS = "all"  # how "the max over all parts" is spelt where None cannot be (widgets, links)
 _FLAGS = {"true": True, "1": True, "yes": True, "on": True, "false": False, "0": False, "no": False, "off": False}
@@ -40,6 +41,7 @@ class Parameter:
     options: tuple = ()
     multi_pose_only: bool = False  # the single-pose page has no such setting
     multi_pose_options: tuple = ()  # options only the multi-pose page offers
+    single_pose_options: tuple = ()  # options only the single-pose page offers
     single_pose_default: float | None = None  # where the single-pose page starts, if not at ``default``
     none_option: str | None = None  # the option that stands for a None value
     number_format: str | None = None  # how a slider shows a number (printf style), if not Streamlit's way
@@ -60,7 +62,8 @@ class Parameter:
         return self.default if multi_pose or self.single_pose_default is None else self.single_pose_default
 
     def options_for(self, multi_pose: bool) -> tuple:
-        return self.options if multi_pose else tuple(o for o in self.options if o not in self.multi_pose_options)
+        other_page = self.single_pose_options if multi_pose else self.multi_pose_options
+        return tuple(o for o in self.options if o not in other_page)
 
     def allowed(self, multi_pose: bool = True) -> str:
         """What a value may be, in words (a share link's notice says this)."""
@@ -111,6 +114,18 @@ class Parameter:
 
 
 _TABLE = (
+    Parameter(
+        "model",
+        "Model",
+        "model",
+        DEFAULT_MODEL,
+        "PoseNet (2018) or a successor from TensorFlow.js's pose-detection library: MoveNet Lightning (fast) "
+        "and Thunder (accurate) find one person, MoveNet MultiPose up to six. MoveNet takes a fixed square "
+        "input, so the image scale factor, output stride and PoseNet's multi-pose decoding do not apply to it.",
+        options=tuple(MODELS),
+        multi_pose_options=tuple(m.name for m in MODELS.values() if not m.single_pose),
+        single_pose_options=tuple(m.name for m in MODELS.values() if not m.multi_pose),
+    ),
     Parameter(
         "scale_factor",
         "Image scale factor",
@@ -196,6 +211,9 @@ _TABLE = (
         "Show",
         "view",
         "overlay",
+        "What to draw under the skeleton. Each model offers the outputs it has: offset and displacement "
+        "vectors are PoseNet's (MoveNet decodes centre-out, with no displacement chain); person centres "
+        "are MoveNet's (PoseNet has no centre heatmap).",
         options=tuple(VIEWS),
         multi_pose_options=("displacements",),  # displacement vectors only steer multi-pose decoding
     ),
@@ -211,6 +229,14 @@ _TABLE = (
     ),
     Parameter("show_boxes", "Bounding boxes", "boundingBoxes", False),
     Parameter("show_scores", "Pose scores", "poseScores", True, multi_pose_only=True),
+    Parameter(
+        "show_angles",
+        "Joint angles",
+        "jointAngles",
+        False,
+        "The angle at elbows, shoulders, hips and knees in degrees (180 = straight), written at the joint; "
+        "only where all three keypoints pass the minimum part confidence.",
+    ),
     # Across frames (posenet_core.PoseTracker, studio/live/stream_tracker.py): one ID and colour per person,
     # steadier keypoints.
     Parameter(
@@ -246,5 +272,10 @@ def page_defaults(multi_pose: bool) -> dict:
     return {p.field: p.default_for(multi_pose) for p in PARAMETERS.values()}
 
 
-def available_views(multi_pose: bool) -> tuple[str, ...]:
-    return PARAMETERS["view"].options_for(multi_pose)
+def available_views(multi_pose: bool, model: str = DEFAULT_MODEL) -> tuple[str, ...]:
+    """The views the page offers with this model: the page's, less those the model does not have."""
+    return tuple(v for v in PARAMETERS["view"].options_for(multi_pose) if v in MODELS[model].views)
+
+
+def models_for(multi_pose: bool) -> tuple[str, ...]:
+    return PARAMETERS["model"].options_for(multi_pose)

@@ -8,7 +8,7 @@ from studio.model import get_model
 from studio.plain_text import shown
 from studio.session_keys import TeachKeys
 from studio.sources import CAMERA, LIVE_SNAPSHOT, SAMPLE_PHOTOS, THREE_PEOPLE, UPLOAD, YOGA
-from studio.teaching import across, steps, walk
+from studio.teaching import across, newer, steps, walk
 from studio.teaching.cache import sample_frame, upload_frame
 from studio.teaching.picture import MAX_SIDE, MAX_UPLOAD_MB, Frame, FrameError, digest_of
 from studio.teaching.text import size
@@ -31,6 +31,7 @@ STEPS = {
     "4 · Multi-pose": walk.multi_pose_step,
     "5 · Compare strides": steps.compare_step,
     "6 · Across frames": across.across_frames_step,
+    "7 · Newer models": newer.newer_models_step,
 }
 if not set(SAMPLE_PHOTOS) <= set(PICTURE_SOURCES):
     raise RuntimeError(f"every sample photo {SAMPLE_PHOTOS} must be a photo among the sources {list(PICTURE_SOURCES)}")

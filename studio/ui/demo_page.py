@@ -20,6 +20,8 @@ from studio.ui.connection_watch import watch_connection
 from studio.ui.ice_setup import session_ice_config
 from studio.ui.layout import streamer_helper
 from studio.ui.live_panel import camera_error_notice, camera_help, live_panel
+from studio.ui.over_time import over_time_panel
+from studio.ui.recording_panel import recording_panel
 
 INTRO = {
     False: "PoseNet finds one person: for each of the 17 body parts it takes the heatmap cell that scores "
@@ -90,9 +92,10 @@ def render_demo_page(multi_pose: bool) -> None:
         # Snapshot and whole-clip analysis, filled in once the stream is known: next to the source,
         # so that on a phone (columns stacked) they do not push the controls below the video.
         tools = st.container()
-        chosen = widgets.view_picker(keys, multi_pose)
+        model = widgets.model_picker(keys, multi_pose)
+        chosen = {"model": model} | widgets.view_picker(keys, multi_pose, model)
         with st.expander("PoseNet parameters", expanded=True):
-            chosen |= widgets.parameter_widgets(keys, multi_pose)
+            chosen |= widgets.parameter_widgets(keys, multi_pose, model)
         with st.expander("Across frames", expanded=True):
             chosen |= widgets.tracking_widgets(keys)
         settings = defaults.with_changes(**chosen)
@@ -118,10 +121,13 @@ def render_demo_page(multi_pose: bool) -> None:
         ctx = admitted_streamer(stream, lambda: start_streamer(keys, source, get_model(), stream, config, clip=played))
         if ctx is not None:
             watch_connection(keys)  # the browser says so when the server it streamed from is gone
+            over_time_panel(keys, stream.timeline, ctx.state.playing, settings.min_part_confidence)
         if source == CAMERA:
             camera_help(ice_origin, len(config["iceServers"]))
+    streaming = ctx is not None and ctx.state.playing
     with tools:
-        snapshot.snapshot_panel(keys, stats, streaming=ctx is not None and ctx.state.playing)
+        recording_panel(keys, source, stream.timeline, streaming)
+        snapshot.snapshot_panel(keys, stats, streaming=streaming)
         clip = upload.clip_of_source(source, uploaded)
         if clip is not None:
             analysis.analyse_panel(keys, clip, get_model(), settings)

@@ -87,7 +87,8 @@ def _numbers(keys: DemoKeys, ctx: WebRtcStreamerContext, stats: LiveStats) -> No
         (h, w), (gh, gw) = report.input_size, report.output_resolution
         scores = ", ".join(f"{p.score:.2f}" for p in report.poses) or "none above the minimum pose confidence"
         st.caption(
-            f"Frames processed: {snapshot.frames_processed} · network input {w}x{h} → {gw}x{gh} cells · "
+            f"Frames processed: {snapshot.frames_processed} · {report.model} · network input {w}x{h} → "
+            f"{gw}x{gh} cells · "
             f"resize {t['resize']:.1f} ms · render {t['render']:.1f} ms · total {t['total']:.1f} ms  \n"
             f"Pose scores: {scores}"
         )

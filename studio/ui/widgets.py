@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from posenet_core import MODELS
 from studio.session_keys import DemoKeys
 from studio.settings.demo import DemoSettings
 from studio.settings.slider import parameter_slider
-from studio.settings.table import ALL_PARTS, PARAMETERS, VIEWS, available_views
+from studio.settings.table import ALL_PARTS, PARAMETERS, VIEWS, available_views, models_for
 from studio.sources import CAMERA, SAMPLES, UPLOAD
 
 SOURCE_LABELS = {CAMERA: "Webcam", **{key: sample.label for key, sample in SAMPLES.items()}, UPLOAD: "Upload a clip"}
@@ -56,16 +57,27 @@ def _checkbox(keys: DemoKeys, field: str) -> bool:
     return st.checkbox(p.label, key=keys.widget(field), help=p.help)
 
 
-def view_picker(keys: DemoKeys, multi_pose: bool) -> dict:
-    """What the video shows (skeleton, heatmap, offsets, displacements) and that view's own setting."""
+def model_picker(keys: DemoKeys, multi_pose: bool) -> str:
+    """The models that fit the page; a change reaches the running stream at its next frame."""
+    p = PARAMETERS["model"]
+    return st.selectbox(
+        p.label, models_for(multi_pose), format_func=lambda m: MODELS[m].label, key=keys.widget("model"), help=p.help
+    )
+
+
+def view_picker(keys: DemoKeys, multi_pose: bool, model: str) -> dict:
     view, part = PARAMETERS["view"], PARAMETERS["heatmap_part"]
+    offered = available_views(multi_pose, model)
+    if st.session_state.get(keys.widget("view")) not in offered:  # the model just changed: it lacks that view
+        st.session_state[keys.widget("view")] = view.default
     chosen = {
         "view": st.radio(
             view.label,
-            available_views(multi_pose),
+            offered,
             format_func=VIEWS.get,
             key=keys.widget("view"),
             horizontal=True,
+            help=view.help,
         )
     }
     if chosen["view"] == "heatmap":
@@ -78,22 +90,37 @@ def view_picker(keys: DemoKeys, multi_pose: bool) -> dict:
         chosen["heatmap_part"] = part.from_option(picked)
     elif chosen["view"] == "offsets":
         chosen["vector_min_score"] = _slider(keys, "vector_min_score")
+    elif chosen["view"] == "overlay":  # an option of the skeleton view
+        chosen["show_angles"] = _checkbox(keys, "show_angles")
     return chosen
 
 
-def parameter_widgets(keys: DemoKeys, multi_pose: bool) -> dict:
-    """The article's knobs; returns the chosen values by DemoSettings field name."""
+NOT_FOR_SUCCESSORS = "PoseNet's own: {label} takes a fixed {size} input and decodes inside its network."
+
+
+def parameter_widgets(keys: DemoKeys, multi_pose: bool, model: str = "posenet") -> dict:
+    """The article's knobs; returns the chosen values by DemoSettings field name. With a model
+    other than PoseNet its own knobs (input size, decoding) are shown greyed out, saying why."""
     stride = PARAMETERS["output_stride"]
+    info = MODELS[model]
+    fixed = None if info.tunable else NOT_FOR_SUCCESSORS.format(label=info.label, size=info.input_note)
     chosen = {
-        "scale_factor": _slider(keys, "scale_factor"),
+        "scale_factor": parameter_slider("scale_factor", keys.widget("scale_factor"), help=fixed, disabled=bool(fixed)),
         "flip_horizontal": _checkbox(keys, "flip_horizontal"),
         "output_stride": st.radio(
-            stride.label, stride.options, horizontal=True, key=keys.widget("output_stride"), help=stride.help
+            stride.label,
+            stride.options,
+            horizontal=True,
+            key=keys.widget("output_stride"),
+            help=fixed or stride.help,
+            disabled=bool(fixed),
         ),
     }
-    sliders = ("max_detections", "score_threshold", "nms_radius", "min_pose_confidence", "min_part_confidence")
+    decoding = ("max_detections", "score_threshold", "nms_radius")  # PoseNet's multi-pose decoder's
+    sliders = (*decoding, "min_pose_confidence", "min_part_confidence")
     for field in (f for f in sliders if multi_pose or not PARAMETERS[f].multi_pose_only):
-        chosen[field] = _slider(keys, field)
+        greyed = fixed if field in decoding else None
+        chosen[field] = parameter_slider(field, keys.widget(field), help=greyed, disabled=bool(greyed))
     for field in (f for f in ("show_boxes", "show_scores") if multi_pose or not PARAMETERS[f].multi_pose_only):
         chosen[field] = _checkbox(keys, field)
     return chosen
