@@ -31,14 +31,13 @@ import sys
 import tempfile
 import time
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))  # studio, for the page helpers
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "tests" / "browser"))
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))  # the repository: tests.support
 
-from app_server import AppServer  # noqa: E402
-from chromium import launch_chromium, new_context, warm_up  # noqa: E402
-from demo_page import DemoPage  # noqa: E402
-from fake_camera import CAMERA_FPS, make_y4m  # noqa: E402
-from webrtc_probe import record_stamps, recorded_latencies_ms, rtp_stats  # noqa: E402
+from tests.support.app_server import AppServer  # noqa: E402
+from tests.support.chromium import launch_chromium, new_context, warm_up  # noqa: E402
+from tests.support.demo_page import DemoPage  # noqa: E402
+from tests.support.fake_camera import CAMERA_FPS, make_y4m  # noqa: E402
+from tests.support.webrtc_probe import record_stamps, recorded_latencies_ms, rtp_stats  # noqa: E402
 
 LOOP_S = 8.0
 LOOP_FRAMES = int(LOOP_S * CAMERA_FPS)

@@ -1,7 +1,7 @@
 """How the live demo shares one server among K browsers: ``python benchmarks/browser_load.py --sessions 1,2,3``.
 
 Starts the app, one headless Chromium whose fake camera is a stamped 640 x 480 clip (see
-tests/browser/fake_camera.py), and for each K opens K sessions on the multi-pose page, presses
+tests/support/fake_camera.py), and for each K opens K sessions on the multi-pose page, presses
 START in each, waits until the camera is sent at full size, then measures for ``--seconds``:
 
 * per-session **distinct processed fps** (the page's "Frames processed" counter over wall time)
@@ -38,15 +38,14 @@ import sys
 import tempfile
 import time
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))  # studio, for the page helpers
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "tests" / "browser"))
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))  # the repository: tests.support
 
-from app_server import AppServer  # noqa: E402
-from browser_fps import LOOP_FRAMES, LOOP_S  # noqa: E402
-from chromium import launch_chromium, new_context, warm_up  # noqa: E402
-from demo_page import DemoPage, processed_rate  # noqa: E402
-from fake_camera import make_y4m  # noqa: E402
-from proc_metrics import (  # noqa: E402
+from benchmarks.browser_fps import LOOP_FRAMES, LOOP_S  # noqa: E402
+from tests.support.app_server import AppServer  # noqa: E402
+from tests.support.chromium import launch_chromium, new_context, warm_up  # noqa: E402
+from tests.support.demo_page import DemoPage, processed_rate  # noqa: E402
+from tests.support.fake_camera import make_y4m  # noqa: E402
+from tests.support.proc_metrics import (  # noqa: E402
     cpu_seconds,
     cpu_seconds_of,
     host_cpu_jiffies,
@@ -54,7 +53,7 @@ from proc_metrics import (  # noqa: E402
     python_thread_names,
     wait_until_quiet,
 )
-from webrtc_probe import record_stamps, recorded_latencies_ms, rtp_stats  # noqa: E402
+from tests.support.webrtc_probe import record_stamps, recorded_latencies_ms, rtp_stats  # noqa: E402
 
 
 def thread_times(pid: int) -> dict[int, tuple[str, float]]:

@@ -29,7 +29,7 @@ from aiortc.codecs.vpx import Vp8Decoder, Vp8Encoder, vp8_depayload  # noqa: E40
 from aiortc.jitterbuffer import JitterFrame  # noqa: E402
 
 from studio.live import webrtc_compat  # noqa: E402
-from tests.browser.proc_metrics import host_cpu_jiffies  # noqa: E402
+from tests.support.proc_metrics import host_cpu_jiffies  # noqa: E402
 
 
 def camera_frames(count: int) -> list[np.ndarray]:

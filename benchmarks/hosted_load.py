@@ -26,16 +26,15 @@ import sys
 import tempfile
 import time
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))  # studio, for the page helpers
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "tests" / "browser"))
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))  # the repository: tests.support
 
-import hosted  # noqa: E402
-from browser_fps import LOOP_FRAMES, LOOP_S  # noqa: E402
-from chromium import launch_chromium, warm_up  # noqa: E402
-from demo_page import processed_rate  # noqa: E402
-from fake_camera import make_y4m  # noqa: E402
-from proc_metrics import cpu_seconds, cpu_seconds_of, host_cpu_jiffies, other_descendants  # noqa: E402
-from webrtc_probe import record_stamps, recorded_latencies_ms  # noqa: E402
+from benchmarks.browser_fps import LOOP_FRAMES, LOOP_S  # noqa: E402
+from tests.support import hosted  # noqa: E402
+from tests.support.chromium import launch_chromium, warm_up  # noqa: E402
+from tests.support.demo_page import processed_rate  # noqa: E402
+from tests.support.fake_camera import make_y4m  # noqa: E402
+from tests.support.proc_metrics import cpu_seconds, cpu_seconds_of, host_cpu_jiffies, other_descendants  # noqa: E402
+from tests.support.webrtc_probe import record_stamps, recorded_latencies_ms  # noqa: E402
 
 WIDTH, HEIGHT = 640, 480
 

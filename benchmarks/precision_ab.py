@@ -29,7 +29,7 @@ import numpy as np  # noqa: E402
 
 import posenet_core  # noqa: E402
 from posenet_core import network  # noqa: E402
-from tests.browser.proc_metrics import host_cpu_jiffies  # noqa: E402
+from tests.support.proc_metrics import host_cpu_jiffies  # noqa: E402
 
 SAMPLES = ROOT / "studio" / "samples"
 

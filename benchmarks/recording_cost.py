@@ -24,10 +24,7 @@ import av
 import numpy as np
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "browser")]
-
-from fake_camera import _fit  # noqa: E402
-from proc_metrics import host_cpu_jiffies  # noqa: E402
+sys.path[:0] = [str(ROOT)]  # the repository: tests.support
 
 import posenet_core  # noqa: E402
 from studio.clips.recording import Recording  # noqa: E402
@@ -36,6 +33,8 @@ from studio.live import callback  # noqa: E402
 from studio.live.stream import LiveStream  # noqa: E402
 from studio.settings.demo import DemoSettings, SettingsBox  # noqa: E402
 from studio.sources import SAMPLES  # noqa: E402
+from tests.support.fake_camera import _fit  # noqa: E402
+from tests.support.proc_metrics import host_cpu_jiffies  # noqa: E402
 
 
 def camera_frames(count: int) -> list[np.ndarray]:

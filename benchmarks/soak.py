@@ -29,13 +29,13 @@ import time
 
 import numpy as np
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "tests" / "browser"))
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))  # the repository: tests.support
 
-from app_server import AppServer  # noqa: E402
-from chromium import launch_chromium, new_context, warm_up  # noqa: E402
-from demo_page import DemoPage  # noqa: E402
-from fake_camera import CAMERA_FPS, SQUATS_MP4, _fit, rgb_to_i420  # noqa: E402
-from proc_metrics import host_cpu_jiffies, threads, tree_rss_mb  # noqa: E402
+from tests.support.app_server import AppServer  # noqa: E402
+from tests.support.chromium import launch_chromium, new_context, warm_up  # noqa: E402
+from tests.support.demo_page import DemoPage  # noqa: E402
+from tests.support.fake_camera import CAMERA_FPS, SQUATS_MP4, _fit, rgb_to_i420  # noqa: E402
+from tests.support.proc_metrics import host_cpu_jiffies, threads, tree_rss_mb  # noqa: E402
 
 
 def make_webcam_y4m(path: pathlib.Path, size: int = 576, seconds: float = 13.0, seed: int = 7) -> pathlib.Path:

@@ -26,11 +26,11 @@ import sys
 import time
 
 REPO_ROOT = pathlib.Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO_ROOT / "tests" / "browser"))
+sys.path.insert(0, str(REPO_ROOT))  # the repository: tests.support
 
-from app_server import AppServer  # noqa: E402
-from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from proc_metrics import host_cpu_jiffies, tree_rss_mb  # noqa: E402
+from tests.support.app_server import AppServer  # noqa: E402
+from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.support.proc_metrics import host_cpu_jiffies, tree_rss_mb  # noqa: E402
 
 # Run in a fresh interpreter inside the checkout under test.
 LOAD_PROBE = """

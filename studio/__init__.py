@@ -1,16 +1,11 @@
-"""The Streamlit side of PoseNet Studio: what the pages share.
+"""The Streamlit side of PoseNet Studio: what the pages share, in rooms (see README, "Layout").
 
-Arrows point one way: pages -> studio -> posenet_core. Modules here that do not
-import Streamlit (settings, pipeline, live_stats, ice, sources) are plain Python and
-are tested without a browser.
+Arrows point one way: pages -> studio -> posenet_core, and inside studio from the pages'
+rooms down to the plain ones (tests/test_layers.py checks the order). Serving never imports
+TensorFlow (tests/test_no_tensorflow_at_serving.py).
 """
 
-# Load aiortc's SRTP library before anything loads TensorFlow: in the other order the
-# process dies with a segmentation fault (tensorflow 2.21 + pylibsrtp 1.0; both bring
-# their own native libraries). Every page imports this package first.
-import logging  # noqa: E402
-
-import pylibsrtp  # noqa: E402, F401
+import logging
 
 
 def _log_with_levels() -> None:

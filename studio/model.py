@@ -17,6 +17,7 @@ NETWORK_THREADS = 1
 
 @st.cache_resource(show_spinner=LOADING_TEXT)
 def get_model() -> posenet_core.PoseNet:
+    """The process's PoseNet (LiteRT, ``NETWORK_THREADS`` per frame), every stride warmed up, the collector frozen."""
     # The live path's resizes, conversions and drawing are small: OpenCV's second thread spun more
     # than it helped (0.4-0.6 ms more CPU per frame when a core was free). Streams run side by side
     # on their own threads instead.

@@ -76,7 +76,7 @@ class DemoKeys:
         """The LiveStream of that source (studio.live.stream): settings box, stats and tracker."""
         return f"{self.page}:live:{source}"
 
-    # A visitor's own clip (studio/clips/panel.py).
+    # A visitor's own clip (studio/clips/upload.py, analysis.py, snapshot.py).
     @property
     def clip(self) -> str:
         """The session's SessionClip: the uploaded file."""

@@ -13,6 +13,7 @@ UPLOAD = "upload"  # the visitor's own clip (studio/clips/), played like the vid
 # An uploaded clip's limits on what is decoded (its header may say anything): played, analysed, checked.
 CLIP_MAX_S = 60.0
 CLIP_MAX_FRAMES = 3600  # 60 s at 60 fps
+LIVE_SNAPSHOT = "live"  # the teaching page's source when a live page sent it a snapshot
 
 
 @dataclass(frozen=True)

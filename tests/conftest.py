@@ -13,13 +13,16 @@ import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 REPO_ROOT = pathlib.Path(__file__).resolve().parent.parent
-SAMPLES = REPO_ROOT / "studio" / "samples"
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-# The library tests load TensorFlow and the app tests streamlit-webrtc, in one process:
-# `studio` loads the latter's SRTP library first, as the app does (see studio/__init__.py).
-import studio  # noqa: E402, F401
+# The library tests load TensorFlow and the app tests streamlit-webrtc, in one process. Load
+# aiortc's SRTP library first: in the other order the process dies with a segmentation fault
+# (tensorflow 2.21 + pylibsrtp 1.0; both bring their own native libraries). Serving never
+# imports TensorFlow, so only a process like this one needs the order.
+import pylibsrtp  # noqa: E402, F401
+
+from tests.support.paths import SAMPLES  # noqa: E402
 
 
 def read_only(array):

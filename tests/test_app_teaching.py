@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 import posenet_core
 from posenet_core import PART_NAMES, PART_WORDS, MultiPoseTrace, argmax_cells, offset_vectors
 from studio.session_keys import TeachKeys
-from studio.teaching import frames
+from studio.teaching import picture
 from studio.teaching.page import step_slug
 from studio.teaching.text import yx  # how the page writes a (y, x) pair; the values compared are posenet_core's
 from tests.conftest import REPO_ROOT, SAMPLES, as_read, code_spans, markdown_syntax
@@ -378,10 +378,10 @@ def test_a_huge_picture_is_downscaled_and_says_so(net):
     assert metrics(app)["Original image"] == "2000 × 800"
 
 
-def test_frames_refuse_too_many_pixels_before_decoding(monkeypatch):
-    monkeypatch.setattr(frames, "MAX_PIXELS", 1000)
-    with pytest.raises(frames.FrameError, match="megapixels"):
-        frames.decode_upload(encoded(np.zeros((40, 40, 3), np.uint8), "PNG"), "x.png")
+def test_pictures_refuse_too_many_pixels_before_decoding(monkeypatch):
+    monkeypatch.setattr(picture, "MAX_PIXELS", 1000)
+    with pytest.raises(picture.FrameError, match="megapixels"):
+        picture.decode_upload(encoded(np.zeros((40, 40, 3), np.uint8), "PNG"), "x.png")
 
 
 def test_the_app_lists_the_page(webrtc_without_server):

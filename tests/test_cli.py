@@ -19,10 +19,10 @@ import cv2
 import pytest
 
 from posenet_core import PART_NAMES
-from tests.clips import short_clip
+from tests.support.clips import short_clip
+from tests.support.paths import SAMPLES
 
 REPO_ROOT = pathlib.Path(__file__).resolve().parent.parent
-SAMPLES = REPO_ROOT / "studio" / "samples"
 
 
 def run_cli(*args) -> subprocess.CompletedProcess:

@@ -8,7 +8,7 @@ import pytest
 
 from posenet_core.clip import ClipCancelled, ClipError, probe_clip, process_clip, video_codec
 from posenet_core.draw import draw_poses
-from tests.clips import corrupt_clip, frame_count, short_clip, video_without_frames
+from tests.support.clips import corrupt_clip, frame_count, short_clip, video_without_frames
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,8 @@ import pytest
 from aiortc.mediastreams import MediaStreamError
 
 from studio.live.clip_track import CLOCK_RATE, LoopingClipTrack
-from tests.clips import short_clip
 from tests.conftest import run_coroutine
+from tests.support.clips import short_clip
 
 
 def test_the_clip_loops_at_its_own_rate_with_stamps_that_never_go_back(tmp_path):

@@ -1,4 +1,4 @@
-"""A visitor's own clip on the live pages (studio/clips/files.py, clip_jobs.py, clip_panel.py):
+"""A visitor's own clip on the live pages (studio/clips/: files, jobs, upload, analysis, snapshot):
 limits, private per-session files, analysis with downloads, snapshots."""
 
 import json
@@ -13,17 +13,18 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from posenet_core.clip import ClipInfo
-from studio.clips import panel as clip_panel
+from studio.clips import snapshot
 from studio.clips.files import ClipRefused, SessionClip, check_limits
 from studio.clips.jobs import ClipJob
+from studio.clips.upload import upload_first
 from studio.live.clip_track import LoopingClipTrack
 from studio.live.pipeline import process_frame
 from studio.live.stats import LiveStats
 from studio.session_keys import DemoKeys, TeachKeys
 from studio.settings.demo import DemoSettings
 from studio.sources import CAMERA, SAMPLES, UPLOAD
-from tests.clips import corrupt_clip, frame_count, short_clip, video_without_frames
 from tests.conftest import REPO_ROOT, run_coroutine
+from tests.support.clips import corrupt_clip, frame_count, short_clip, video_without_frames
 
 SINGLE = DemoKeys("single")
 
@@ -162,10 +163,10 @@ def test_a_bad_clip_gets_a_plain_message_and_no_player(tmp_path, case):
 @pytest.mark.usefixtures("webrtc_without_server")
 def test_before_a_file_is_chosen_the_video_column_says_what_to_do():
     app = open_upload()
-    assert [i.value for i in app.info] == [clip_panel.upload_first()]
-    assert all(words in clip_panel.upload_first() for words in ("Choose a video file", "50 MB", "60 s"))
+    assert [i.value for i in app.info] == [upload_first()]
+    assert all(words in upload_first() for words in ("Choose a video file", "50 MB", "60 s"))
     video_column = app.main.columns[0]
-    assert [i.value for i in video_column.info] == [clip_panel.upload_first()]
+    assert [i.value for i in video_column.info] == [upload_first()]
 
 
 @pytest.mark.usefixtures("webrtc_without_server")
@@ -323,7 +324,7 @@ def published(net, image):
 def test_a_snapshot_is_the_published_picture_and_its_poses(net, three_people_image):
     image = np.array(three_people_image)
     stats, picture, report = published(net, image)
-    shot = clip_panel.take_snapshot(stats)
+    shot = snapshot.take_snapshot(stats)
     png = cv2.cvtColor(cv2.imdecode(np.frombuffer(shot["picture_png"], np.uint8), cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
     assert np.array_equal(png, picture)
     raw = cv2.cvtColor(cv2.imdecode(np.frombuffer(shot["frame_png"], np.uint8), cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
@@ -334,7 +335,7 @@ def test_a_snapshot_is_the_published_picture_and_its_poses(net, three_people_ima
 
 
 def test_no_snapshot_before_the_first_frame():
-    assert clip_panel.take_snapshot(LiveStats()) is None
+    assert snapshot.take_snapshot(LiveStats()) is None
 
 
 @pytest.mark.usefixtures("webrtc_without_server")
@@ -343,7 +344,7 @@ def test_study_this_frame_opens_the_teaching_page_with_that_frame(net, three_peo
     stats, _, _ = published(net, image)
     app = AppTest.from_file(str(REPO_ROOT / "streamlit_app.py"), default_timeout=120).run()
     app.switch_page("pages/single_pose.py").run()
-    app.session_state[SINGLE.snapshot] = clip_panel.take_snapshot(stats)
+    app.session_state[SINGLE.snapshot] = snapshot.take_snapshot(stats)
     app.run()
     next(b for b in app.button if b.label == "Study this frame on the teaching page").click().run()
     assert not app.exception, app.exception
@@ -357,8 +358,8 @@ def test_study_this_frame_opens_the_teaching_page_with_that_frame(net, three_peo
 def test_the_upload_caps_are_50_mb_for_clips_and_the_teaching_page_checks_its_own_10_mb():
     import tomllib
 
-    from studio.teaching.frames import MAX_UPLOAD_MB
     from studio.teaching.page import UPLOAD_CEILING_MB
+    from studio.teaching.picture import MAX_UPLOAD_MB
 
     config = tomllib.loads((REPO_ROOT / ".streamlit" / "config.toml").read_text())
     assert config["server"]["maxUploadSize"] == 50
@@ -369,3 +370,13 @@ def test_the_upload_caps_are_50_mb_for_clips_and_the_teaching_page_checks_its_ow
     assert (
         teaching.file_uploader(key=TeachKeys.UPLOAD).proto.max_upload_size_mb == UPLOAD_CEILING_MB > MAX_UPLOAD_MB == 10
     )
+
+
+def test_the_progress_line_counts_frames_even_without_a_total():
+    from posenet_core.clip import ClipProgress
+    from studio.clips.analysis import progress_line
+
+    assert progress_line(None) == (0.0, "Starting...")
+    assert progress_line(ClipProgress(3, None, 6.0, 0.5)) == (0.0, "3 frames")
+    fraction, words = progress_line(ClipProgress(3, 12, 6.0, 0.5))
+    assert fraction == 0.25 and words == "3 / 12 frames · 6.0 fps · about 2 s left"

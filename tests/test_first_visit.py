@@ -183,7 +183,7 @@ def test_the_encoder_refuses_a_loop_that_restarts_its_stamps():
 
 def test_a_looping_sample_video_is_restamped_and_encodes_past_the_loop(tmp_path):
     from studio.live.clip_track import LoopingClipTrack
-    from tests.clips import short_clip
+    from tests.support.clips import short_clip
 
     track = LoopingClipTrack(short_clip(tmp_path / "clip.mp4", frames=3, rate=30))
 

@@ -6,7 +6,7 @@ lie (20 million frames, zeroed durations), MediaRecorder-style WebMs without a D
 with Duration 0 or NaN), 1000 fps, pictures named as clips, decompression bombs (a 35-byte GIF
 of 65535 x 65535, a 16000 x 16000 PNG), a progressive-scan bomb, and PNGs whose zTXt, iCCP or
 iTXt chunk inflates past Pillow's 1 MB. Clips go through ``studio.clips.files.check_clip``, pictures
-through ``studio.teaching.frames.decode_upload``: exactly what the pages call, each decoding in a
+through ``studio.teaching.picture.decode_upload``: exactly what the pages call, each decoding in a
 child process with a time and memory limit (``studio.limited_child``).
 """
 
@@ -26,11 +26,11 @@ import numpy as np
 import pytest
 
 from studio.clips import files
-from studio.teaching import frames
-from tests.browser.proc_metrics import tree_rss_mb
+from studio.teaching import picture
+from tests.support.proc_metrics import tree_rss_mb
 
 MAX_PARENT_GROWTH_MB = 50
-MAX_CHILD_RSS_MB = max(files.CHECK_MEMORY_MB, frames.DECODE_MEMORY_MB) + 200  # the limit, plus its libraries
+MAX_CHILD_RSS_MB = max(files.CHECK_MEMORY_MB, picture.DECODE_MEMORY_MB) + 200  # the limit, plus its libraries
 
 
 def clip(path, frames_=10, fps=10, size=(64, 48), codec="libx264", container_format=None):
@@ -183,8 +183,8 @@ def test_hostile_clips_are_refused_in_words_or_accepted_within_the_limits(clip_c
 @pytest.mark.timeout(300)
 def test_hostile_pictures_are_refused_in_words_or_accepted_within_the_limits(picture_corpus, tmp_path):
     def check(name, data, folder):
-        frame = frames.decode_upload(data, name)
-        assert max(frame.size) <= frames.MAX_SIDE
+        frame = picture.decode_upload(data, name)
+        assert max(frame.size) <= picture.MAX_SIDE
         return f"{frame.size[1]}x{frame.size[0]}"
 
-    run_corpus(picture_corpus, check, frames.FrameError, tmp_path, frames.DECODE_S + 10)
+    run_corpus(picture_corpus, check, picture.FrameError, tmp_path, picture.DECODE_S + 10)

@@ -3,12 +3,12 @@
 Each check runs in a fresh interpreter (this test process imports TensorFlow for other tests).
 """
 
-import pathlib
 import subprocess
 import sys
 
-REPO_ROOT = pathlib.Path(__file__).resolve().parent.parent
-POSE_JPG = REPO_ROOT / "studio" / "samples" / "pose.jpg"
+from tests.support.paths import REPO_ROOT, SAMPLES
+
+POSE_JPG = SAMPLES / "pose.jpg"
 
 REPORT_HEAVY_MODULES = """
 heavy = sorted(name for name in sys.modules if name.split(".")[0] in ("tensorflow", "keras", "tf_keras"))
@@ -31,6 +31,7 @@ def heavy_modules_after(code: str) -> str:
 def test_the_library_loads_and_estimates_at_every_stride_without_tensorflow():
     code = f"""
 import sys, cv2, posenet_core
+
 image = cv2.cvtColor(cv2.imread({str(POSE_JPG)!r}), cv2.COLOR_BGR2RGB)
 net = posenet_core.load()
 for stride in (8, 16, 32):

@@ -16,8 +16,9 @@ import zipfile
 
 import pytest
 
-REPO_ROOT = pathlib.Path(__file__).resolve().parent.parent
-POSE_JPG = REPO_ROOT / "studio" / "samples" / "pose.jpg"
+from tests.support.paths import REPO_ROOT, SAMPLES
+
+POSE_JPG = SAMPLES / "pose.jpg"
 
 
 def run(command, cwd, timeout=300) -> subprocess.CompletedProcess:

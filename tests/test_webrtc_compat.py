@@ -11,23 +11,27 @@ import pytest
 from studio.live import streamlit_compat, webrtc_compat
 from tests.conftest import REPO_ROOT
 
-
-def test_the_pinned_version_is_the_one_in_requirements():
-    pin = re.search(r"^streamlit-webrtc==(\S+)", (REPO_ROOT / "requirements.txt").read_text(), re.M).group(1)
-    assert webrtc_compat.PINNED_VERSION == pin == webrtc_compat.INSTALLED_VERSION
+COMPAT = {"streamlit-webrtc": webrtc_compat, "streamlit": streamlit_compat}  # package -> its door
 
 
-def test_another_version_is_named_in_a_warning(monkeypatch):
-    real_version = importlib.metadata.version
-    monkeypatch.setattr(
-        importlib.metadata, "version", lambda name: "0.80.1" if name == "streamlit-webrtc" else real_version(name)
-    )
+@pytest.mark.parametrize("package", COMPAT)
+def test_the_pinned_version_is_the_one_in_requirements(package):
+    pin = re.search(rf"^{package}==(\S+)", (REPO_ROOT / "requirements.txt").read_text(), re.M).group(1)
+    assert COMPAT[package].PINNED_VERSION == pin == COMPAT[package].INSTALLED_VERSION
+
+
+@pytest.mark.parametrize("package", COMPAT)
+def test_another_version_is_named_in_a_warning(monkeypatch, package):
+    module, real_version = COMPAT[package], importlib.metadata.version
+    monkeypatch.setattr(importlib.metadata, "version", lambda name: "9.9.9" if name == package else real_version(name))
     try:
-        with pytest.warns(RuntimeWarning, match=r"tested with streamlit-webrtc 0\.79\.0 .* installed: 0\.80\.1"):
-            importlib.reload(webrtc_compat)
+        with pytest.warns(
+            RuntimeWarning, match=rf"tested with .* {re.escape(module.PINNED_VERSION)} .* installed: 9\.9\.9"
+        ):
+            importlib.reload(module)
     finally:
         monkeypatch.undo()
-        importlib.reload(webrtc_compat)
+        importlib.reload(module)
 
 
 # Private parts of Streamlit's runtime and of streamlit-webrtc, and facts about streamlit-webrtc's
@@ -37,7 +41,7 @@ PRIVATE = re.compile(
     r"|get_this_session_info|streamlit_webrtc\.component|streamlit_webrtc\.process"
     r"|streamlit\.runtime|get_script_run_ctx|\bRuntime\b|_clean_problem_modules"
 )
-COMPAT = ("webrtc_compat.py", "streamlit_compat.py")
+COMPAT_FILES = ("webrtc_compat.py", "streamlit_compat.py")
 
 
 def offenders(root) -> list:
@@ -47,7 +51,9 @@ def offenders(root) -> list:
     return [
         str(path.relative_to(root))
         for path in files
-        if path.name not in COMPAT and path.name != pathlib.Path(__file__).name and PRIVATE.search(path.read_text())
+        if path.name not in COMPAT_FILES
+        and path.name != pathlib.Path(__file__).name
+        and PRIVATE.search(path.read_text())
     ]
 
 
@@ -63,24 +69,6 @@ def test_the_guard_sees_an_offender(tmp_path):
     )
     (tmp_path / "studio" / "ui" / "webrtc_compat.py").write_text("import streamlit_webrtc.component\n")
     assert offenders(tmp_path) == ["studio/ui/gate.py"]
-
-
-def test_streamlit_is_the_pinned_version():
-    pin = re.search(r"^streamlit==(\S+)", (REPO_ROOT / "requirements.txt").read_text(), re.M).group(1)
-    assert streamlit_compat.PINNED_VERSION == pin == streamlit_compat.INSTALLED_VERSION
-
-
-def test_another_streamlit_version_is_named_in_a_warning(monkeypatch):
-    real_version = importlib.metadata.version
-    monkeypatch.setattr(
-        importlib.metadata, "version", lambda name: "1.99.0" if name == "streamlit" else real_version(name)
-    )
-    try:
-        with pytest.warns(RuntimeWarning, match=r"tested with Streamlit 1\.67\.0 .* installed: 1\.99\.0"):
-            importlib.reload(streamlit_compat)
-    finally:
-        monkeypatch.undo()
-        importlib.reload(streamlit_compat)
 
 
 def test_outside_a_server_there_is_no_runtime_and_no_session():

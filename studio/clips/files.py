@@ -47,6 +47,7 @@ class ClipRefused(ValueError):
 
 
 def check_limits(info: ClipInfo) -> None:
+    """Refuse (``ClipRefused``) a clip larger than 1080p either way up or longer than ``MAX_DURATION_S``."""
     if not (info.width and info.height):
         raise ClipRefused(f"it does not say its picture size, so it cannot be checked before decoding. {PLEASE}")
     long_side, short_side = max(info.width, info.height), min(info.width, info.height)

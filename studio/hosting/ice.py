@@ -115,6 +115,7 @@ def _setting(secrets: Mapping | None, environ: Mapping, key: str):
 
 
 def turn_secret(secrets: Mapping | None = None, environ: Mapping = os.environ) -> tuple[TurnSecret | None, str]:
+    """The TURN URLs and shared secret from secrets or environment, and where they came from; both or neither."""
     urls, urls_origin = _setting(secrets, environ, "turn_urls")
     secret, secret_origin = _setting(secrets, environ, "turn_secret")
     if urls is None and secret is None:
@@ -168,6 +169,7 @@ class IceSetup:
 
 
 def ice_setup(secrets: Mapping | None = None, environ: Mapping = os.environ) -> IceSetup:
+    """What ICE needs here: static servers, TURN secret, transport policy (``IceConfigError`` if they clash)."""
     servers, origin = ice_servers(secrets, environ)
     turn, turn_origin = turn_secret(secrets, environ)
     policy = transport_policy(secrets, environ)

@@ -98,6 +98,7 @@ class FrameCallback:
         self._last_camera = self._last_picture = None  # the newest frame processed, and what it gave
 
     def __call__(self, frame: av.VideoFrame) -> av.VideoFrame:
+        """One camera frame: the annotated picture back, or the frame as it came (full, no turn, bad settings)."""
         stream, stats = self.stream, self.stream.stats
         if not ADMISSION.keep_alive(stream):  # started past the limit (two STARTs at once): not served
             stats.record_error(FULL_MESSAGE)

@@ -69,6 +69,7 @@ class LoopingClipTrack(MediaStreamTrack):
         return self._max_seconds is not None and frame.time is not None and frame.time > self._max_seconds
 
     async def recv(self):
+        """The clip's next frame, when it is due (looping at the end); ends the stream once stopped."""
         if self.readyState != "live":
             raise MediaStreamError
         following = await asyncio.to_thread(self._next)

@@ -41,6 +41,7 @@ class FreshFramesOnly(MediaStreamTrack):
         return self._last
 
     async def recv(self):
+        """The source's next frame, noted as the newest one the worker can take (``newest_since``)."""
         self.last_read = time.monotonic()
         self.reads += 1
         while True:

@@ -79,6 +79,7 @@ class LiveStats:
                 self._ended_reason, self._end_shown = None, False
 
     def snapshot(self) -> LiveSnapshot:
+        """What the page shows, read at once under the lock: counts, the rate over the last 2 s, the last report."""
         now = self._clock()
         with self._lock:
             recent = [t for t in self._times if now - t <= _RATE_WINDOW_S]

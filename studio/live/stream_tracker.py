@@ -34,40 +34,44 @@ class StreamTracker:
         self.left_out = LeftOut()  # of the last frame: the poses the tracker did not return, and why
 
     @staticmethod
-    def _needs(s: DemoSettings) -> tuple:
-        return (s.multi_pose, s.output_stride, s.scale_factor, s.min_pose_confidence, s.smooth_keypoints) + (
-            (s.smoothing_strength,) if s.smooth_keypoints else ()
-        )
+    def _needs(settings: DemoSettings) -> tuple:
+        return (
+            settings.multi_pose,
+            settings.output_stride,
+            settings.scale_factor,
+            settings.min_pose_confidence,
+            settings.smooth_keypoints,
+        ) + ((settings.smoothing_strength,) if settings.smooth_keypoints else ())
 
-    def update(self, poses: list[Pose], timestamp: float, s: DemoSettings) -> list[Pose]:
+    def update(self, poses: list[Pose], timestamp: float, settings: DemoSettings) -> list[Pose]:
         """The poses to draw: with IDs if ``track_people``, smoothed if ``smooth_keypoints``.
 
         ``poses``: this frame's, above the display threshold; ``timestamp``: the frame's time, seconds.
         """
         self.left_out = LeftOut()
-        if not (s.track_people or s.smooth_keypoints):
+        if not (settings.track_people or settings.smooth_keypoints):
             self._tracker = self._built_for = None
             return poses
-        needs = self._needs(s)
+        needs = self._needs(settings)
         restarted = self._last_time is not None and timestamp < self._last_time  # the clock went back
         if needs != self._built_for or restarted:
-            self._tracker, self._built_for = self._build(s), needs  # IDs from 1 again
+            self._tracker, self._built_for = self._build(settings), needs  # IDs from 1 again
         elif timestamp == self._last_time:
             timestamp += 1e-3  # the same frame again: its poses too, so no motion to speak of
         self._last_time = timestamp
         tracked = self._tracker.update(poses, timestamp)
         self.left_out = self._tracker.left_out
-        if not s.track_people:  # smoothing alone: no IDs shown, colours by place as before
+        if not settings.track_people:  # smoothing alone: no IDs shown, colours by place as before
             return [Pose(p.score, p.keypoints) for p in tracked]
         return tracked
 
     @staticmethod
-    def _build(s: DemoSettings) -> PoseTracker:
+    def _build(settings: DemoSettings) -> PoseTracker:
         return posenet_core.PoseTracker(
-            smoothing=s.smooth_keypoints,
-            single_pose=not s.multi_pose,
-            min_pose_score=s.min_pose_confidence,
+            smoothing=settings.smooth_keypoints,
+            single_pose=not settings.multi_pose,
+            min_pose_score=settings.min_pose_confidence,
             min_hits=MIN_HITS,
             max_tracks=MAX_TRACKS,
-            min_cutoff=min_cutoff(s.smoothing_strength),
+            min_cutoff=min_cutoff(settings.smoothing_strength),
         )

@@ -55,9 +55,14 @@ def stop_other_sources(session_state, keys: DemoKeys, source: str) -> None:
     last packet is lost the worker would run on until aiortc's checks fail (~30 s).
     """
     for other in {sources.CAMERA, sources.UPLOAD, *sources.SAMPLES} - {source}:
-        context = session_state.get(keys.stream(other))
-        if webrtc_compat.is_running(context):
-            webrtc_compat.reset_context(context)
+        stop_stream(session_state, keys, other)
+
+
+def stop_stream(session_state, keys: DemoKeys, source: str) -> None:
+    """Stop this page's stream from ``source`` now, if it runs (as STOP would)."""
+    context = session_state.get(keys.stream(source))
+    if webrtc_compat.is_running(context):
+        webrtc_compat.reset_context(context)
 
 
 def start_streamer(

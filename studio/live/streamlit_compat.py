@@ -16,7 +16,7 @@ reaches into ``streamlit.runtime``, and only through here:
   ``pages/single_pose.py`` without the entry script (``studio/ui/entry.py`` reruns it through it).
 - ``SKIP_RUN_CLEANUP_PRELUDE``: a command line that starts Streamlit with its after-every-run
   clean-up (``script_runner._clean_problem_modules``) switched off, for one experiment of
-  the browser tests (``tests/browser/app_server.py``).
+  the browser tests (``tests/support/app_server.py``).
 
 If the installed version differs from the pinned one, importing this module warns; if one
 of these parts is gone, it raises ``ImportError`` naming the pinned version.

@@ -14,9 +14,9 @@ import streamlit as st
 import posenet_core
 from studio.model import get_model
 from studio.sources import SAMPLES, SQUATS
-from studio.teaching import canvas as cv
-from studio.teaching.frames import Frame
+from studio.teaching import canvas
 from studio.teaching.lesson import TrackingLesson, tracking_lesson
+from studio.teaching.picture import Frame
 
 VIDEO = SQUATS
 LAST_FRAME = 3  # frames 0..3 go through the tracker, so frame t-1 = 2 and t = 3 (the person's velocity is known)
@@ -84,12 +84,13 @@ def similarity_table(lesson: TrackingLesson) -> pd.DataFrame:
 
 
 def across_frames_step(frame: Frame) -> None:
+    """Step 6: two frames of the squats video, the tracker's predictions, its similarity table and assignment."""
     st.caption(
         "This step uses two consecutive frames of the bundled squats video (whatever picture is picked above): "
         "tracking needs a previous frame."
     )
     lesson, (image_before, image_now) = lesson_for_video()
-    trace, tracker = lesson.trace, lesson.tracker
+    trace = lesson.trace
     t0, t1 = lesson.times
     st.markdown(
         "Each frame is decoded on its own, and the decoder returns people in score order, so *pose 1* is not "
@@ -106,13 +107,19 @@ def across_frames_step(frame: Frame) -> None:
             alt="Frame t-1 of the squats video with the tracked person and their ID.",
         )
     with now:
-        dimmed = cv.predicted_skeletons(image_now, _predicted_poses(lesson))
+        dimmed = canvas.predicted_skeletons(image_now, _predicted_poses(lesson))
         st.image(
             posenet_core.draw_poses(dimmed, [lesson.decoded[i] for i in trace.columns], boxes=True),
             width="stretch",
             caption=f"Frame t ({t1:.1f} s): the predicted places (white) and the poses decoded (in colour).",
             alt="Frame t of the squats video with the predicted and the decoded poses.",
         )
+    _matching(lesson)
+
+
+def _matching(lesson: TrackingLesson) -> None:
+    """How the tracker paired people and poses at frame t: the similarities, the pairs it chose, and why."""
+    trace, tracker = lesson.trace, lesson.tracker
     left_out = [lesson.decoded[i] for i in trace.left_out]
     st.markdown(
         f"Frame t decoded **{len(lesson.decoded)}** poses. "

@@ -12,8 +12,8 @@ import posenet_core
 from studio.model import get_model
 from studio.session_keys import TeachKeys
 from studio.settings.table import PARAMETERS
-from studio.teaching.frames import Frame, decode_sample, decode_upload
 from studio.teaching.lesson import MultiPoseSettings, StrideRun, run_at_stride
+from studio.teaching.picture import Frame, decode_sample, decode_upload
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

@@ -13,7 +13,7 @@ import numpy as np
 from posenet_core import SKELETON, NetworkOutputs, style
 from posenet_core.style import BLOCKED, CELL, DISPLACEMENT, GRID, KEYPOINT, OFFSET, SNAP_1, SNAP_2, WHITE
 
-# The marks' colours are posenet_core's style, re-exported so pages write ``cv.CELL``.
+# The marks' colours are posenet_core's style, re-exported so pages write ``canvas.CELL``.
 __all__ = [
     "Canvas",
     "heatmap_thumbnail",

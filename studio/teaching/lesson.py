@@ -52,6 +52,7 @@ class InputArithmetic:
 
 
 def input_arithmetic(outputs: NetworkOutputs) -> InputArithmetic:
+    """The article's input-size arithmetic for these outputs, checked against what posenet_core computed."""
     height, width = outputs.image_size
     stride = outputs.output_stride
     scaled = params.scaled_size(height, width, outputs.scale_factor)
@@ -89,6 +90,7 @@ class SinglePoseLesson:
 
 
 def single_pose_lesson(outputs: NetworkOutputs) -> SinglePoseLesson:
+    """Step 3's numbers: each part's argmax cell, offset and position, and the decoded pose."""
     cells = argmax_cells(outputs.heatmap_scores)
     offsets = offset_vectors(outputs.offsets, cells)
     pose = posenet_core.decode_single_pose(outputs.heatmap_scores, outputs.offsets, output_stride=outputs.output_stride)
@@ -187,6 +189,7 @@ def walk_events(trace: MultiPoseTrace) -> tuple[WalkEvent, ...]:
 
 
 def multi_pose_lesson(outputs: NetworkOutputs, settings: MultiPoseSettings) -> MultiPoseLesson:
+    """Step 4's numbers: the candidate roots and every decision of the greedy decoding (posenet_core's trace)."""
     trace = MultiPoseTrace()
     poses = posenet_core.decode_multiple_poses(
         outputs.heatmap_scores,

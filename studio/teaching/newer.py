@@ -11,8 +11,8 @@ import streamlit as st
 from posenet_core import PART_NAMES
 from posenet_core.successors.draw import draw_centre_out, draw_movenet_heatmap
 from studio.teaching import canvas as cv
-from studio.teaching.frames import Frame
 from studio.teaching.newer_lesson import COMPARED, CentreOutLesson, ModelRun, centre_out_lesson, run_model
+from studio.teaching.picture import Frame
 from studio.teaching.text import ms, size, yx
 
 NEWER_PART = "teach:newer_part"

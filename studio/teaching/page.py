@@ -7,15 +7,15 @@ import streamlit as st
 from studio.model import get_model
 from studio.plain_text import shown
 from studio.session_keys import TeachKeys
-from studio.sources import CAMERA, SAMPLE_PHOTOS, THREE_PEOPLE, UPLOAD, YOGA
+from studio.sources import CAMERA, LIVE_SNAPSHOT, SAMPLE_PHOTOS, THREE_PEOPLE, UPLOAD, YOGA
 from studio.teaching import across, newer, steps, walk
 from studio.teaching.cache import sample_frame, upload_frame
-from studio.teaching.frames import MAX_SIDE, MAX_UPLOAD_MB, Frame, FrameError, digest_of
 from studio.teaching.glossary import glossary
+from studio.teaching.picture import MAX_SIDE, MAX_UPLOAD_MB, Frame, FrameError, digest_of
 from studio.teaching.text import size
 
 # The uploader takes any file up to this (above .streamlit/config.toml's server.maxUploadSize), so that
-# a refused file gets its reason on the page: frames.decode_upload refuses anything over MAX_UPLOAD_MB,
+# a refused file gets its reason on the page: picture.decode_upload refuses anything over MAX_UPLOAD_MB,
 # or not JPEG, PNG or WebP. Left to the widget, the refusal is only a tooltip on the file's name.
 UPLOAD_CEILING_MB = 100
 PICTURE_SOURCES = {
@@ -24,7 +24,7 @@ PICTURE_SOURCES = {
     CAMERA: "Webcam snapshot",
     UPLOAD: "Upload a picture",
 }
-LIVE = "live"  # a snapshot a live page sent here (TeachKeys.FROM_LIVE)
+LIVE = LIVE_SNAPSHOT  # a snapshot a live page sent here (TeachKeys.FROM_LIVE)
 STEPS = {
     "1 · Input": steps.input_step,
     "2 · Heatmaps": steps.heatmaps_step,
@@ -136,6 +136,7 @@ def _step_into_link() -> None:
 
 
 def render_teaching_page() -> None:
+    """The 'How decoding works' page: the picture to study, then one tab per decoding step."""
     st.title("How PoseNet decodes")
     st.markdown(
         "PoseNet's network does not output a skeleton. It outputs, on a coarse grid, a **score** per body part "

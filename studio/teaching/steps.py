@@ -13,11 +13,11 @@ from posenet_core import PART_NAMES, PART_WORDS, argmax_cells, part_words
 from studio.session_keys import TeachKeys
 from studio.settings.slider import parameter_slider
 from studio.settings.table import PARAMETERS, page_defaults
-from studio.teaching import canvas as cv
+from studio.teaching import canvas
 from studio.teaching.cache import input_settings, multi_pose_settings, outputs_for, stride_run
 from studio.teaching.charts import heatmap_over_image
-from studio.teaching.frames import Frame
 from studio.teaching.lesson import input_arithmetic, single_pose_lesson
+from studio.teaching.picture import Frame
 from studio.teaching.text import ms, size, yx
 
 STRIDES = PARAMETERS["output_stride"].options
@@ -68,6 +68,7 @@ def _input_formula(a) -> str:
 
 
 def input_step(frame: Frame) -> None:
+    """Step 1: the picture resized to the network's input, the stride grid, and the article's size formula."""
     controls, picture = st.columns([2, 3], gap="large")
     with controls:
         st.markdown(
@@ -119,6 +120,7 @@ def input_step(frame: Frame) -> None:
 
 
 def heatmaps_step(frame: Frame) -> None:
+    """Step 2: one part's heatmap over the picture, and the 17 heatmaps as small multiples."""
     settings_caption()
     outputs = outputs_for(frame)
     if outputs is None:
@@ -154,7 +156,7 @@ def heatmaps_step(frame: Frame) -> None:
         ):
             scores = outputs.heatmap_scores[:, :, k]
             column.image(
-                cv.heatmap_thumbnail(scores),
+                canvas.heatmap_thumbnail(scores),
                 caption=f"{PART_WORDS[k]} {scores.max():.2f}",
                 width="stretch",
                 alt=f"Heatmap of the {PART_WORDS[k]}: highest score {scores.max():.2f}.",
@@ -214,6 +216,7 @@ def _keypoint_table(lesson) -> pd.DataFrame:
 
 
 def single_pose_step(frame: Frame) -> None:
+    """Step 3: one part's argmax cell and offset vector (picked by the user), then the whole pose and its score."""
     settings_caption()
     outputs = outputs_for(frame)
     if outputs is None:
@@ -223,17 +226,24 @@ def single_pose_step(frame: Frame) -> None:
         "Single-pose decoding takes each part on its own: the **argmax cell** of its heatmap says roughly "
         "where the part is; the **offset vector** the network wrote in that cell says where exactly."
     )
+    _one_part(frame, outputs, lesson)
+    st.subheader("The whole pose")
+    _whole_pose(frame, lesson)
+
+
+def _one_part(frame: Frame, outputs, lesson) -> None:
+    """The chosen part: its cell and offset on the picture and magnified, its numbers and formula."""
     r = lesson.readings[part_picker("Part", TeachKeys.SINGLE_PART, "leftWrist")]
     stride = outputs.output_stride
     cell_centre = (r.cell[0] * stride, r.cell[1] * stride)
 
-    def marked(c: cv.Canvas) -> cv.Canvas:
-        c.cell(r.cell).point(cell_centre, cv.WHITE, c.thickness + 1)
-        return c.arrow(cell_centre, r.position_yx, cv.OFFSET).point(r.position_yx, cv.KEYPOINT)
+    def marked(c: canvas.Canvas) -> canvas.Canvas:
+        c.cell(r.cell).point(cell_centre, canvas.WHITE, c.thickness + 1)
+        return c.arrow(cell_centre, r.position_yx, canvas.OFFSET).point(r.position_yx, canvas.KEYPOINT)
 
     whole, detail = st.columns([3, 2], gap="large")
     with whole:
-        base = cv.Canvas(posenet_core.draw_stride_grid(frame.image, outputs), outputs)
+        base = canvas.Canvas(posenet_core.draw_stride_grid(frame.image, outputs), outputs)
         st.image(
             marked(base).image,
             width="stretch",
@@ -242,7 +252,7 @@ def single_pose_step(frame: Frame) -> None:
             alt=f"The picture with the {part_words(r.name)}'s argmax cell, its offset vector and the keypoint marked.",
         )
     with detail:
-        zoom = cv.Canvas.around(frame.image, outputs, cell_centre).grid()
+        zoom = canvas.Canvas.around(frame.image, outputs, cell_centre).grid()
         st.image(
             marked(zoom).image,
             caption="The same, magnified: the cells around the argmax cell.",
@@ -259,7 +269,9 @@ def single_pose_step(frame: Frame) -> None:
     )
     st.code(_part_formula(r, stride, outputs.scale_yx), language="text", wrap_lines=True)
 
-    st.subheader("The whole pose")
+
+def _whole_pose(frame: Frame, lesson) -> None:
+    """All 17 parts drawn, the pose score's sum, and every part's numbers in a table."""
     picture, numbers = st.columns([3, 2], gap="large")
     with picture:
         st.image(
@@ -293,6 +305,7 @@ COMPARE_MODES = {"single": "Single pose", "multi": "Multi-pose (step 4's setting
 
 
 def compare_step(frame: Frame) -> None:
+    """Step 5: the same picture at output strides 8, 16 and 32, side by side, timed, with a summary table."""
     scale_factor, _ = input_settings()
     st.caption(
         f"Image scale factor **{scale_factor:.2f}** (set in step 1); each column runs the network at its own stride."
@@ -310,48 +323,58 @@ def compare_step(frame: Frame) -> None:
     rows = []
     for column, stride in zip(st.columns(len(STRIDES), gap="medium"), STRIDES):
         with column:
-            st.subheader(f"Output stride {stride}")
-            run = stride_run(frame, stride, multi)
-            if run is None:
-                continue
-            picture = posenet_core.draw_stride_grid(frame.image, run.outputs)
-            drawn = [p for p in run.image_poses if p.score >= MIN_POSE_SCORE_DRAWN]
-            picture = posenet_core.draw_poses(picture, drawn, scores=multi is not None)
-            st.image(
-                picture,
-                width="stretch",
-                alt=f"The picture decoded at output stride {stride}: its grid and {len(drawn)} poses drawn.",
-            )
-            t = run.timings_ms
-            scores = [p.score for p in run.image_poses]
-            st.metric("Output grid", f"{size(run.outputs.output_resolution)} cells")
-            network, decode = st.columns(2)
-            network.metric("Network", ms(t["network"]), help=f"Resizing the picture took another {ms(t['resize'])}.")
-            decode.metric("Decode", ms(t["decode"]))
-            rows.append(
-                {
-                    "output stride": stride,
-                    "network input": size(run.outputs.input_size),
-                    "output grid": size(run.outputs.output_resolution),
-                    "cells": int(run.outputs.heatmap_scores[:, :, 0].size),
-                    "network ms": t["network"],
-                    "decode ms": t["decode"],
-                    "poses": len(scores),
-                    "best pose score": max(scores, default=None),
-                }
-            )
+            row = _stride_column(frame, stride, multi)
+        if row is not None:
+            rows.append(row)
     if rows:
-        st.dataframe(
-            pd.DataFrame(rows),
-            hide_index=True,
-            column_config={
-                "network ms": MS_FORMAT,
-                "decode ms": MS_FORMAT,
-                "best pose score": SCORE_FORMAT,
-            },
-        )
-        st.caption(
-            f"Poses scoring under {MIN_POSE_SCORE_DRAWN:g} are counted but not drawn, as in the live demo. Timed on "
-            "this server: the median of three runs after a warm-up (building the network for a new input size is "
-            "not counted). A smaller stride gives a finer grid and more precise keypoints, and costs more time."
-        )
+        _stride_table(rows)
+
+
+def _stride_column(frame: Frame, stride: int, multi) -> dict | None:
+    """One stride's picture and timings; its row of the summary table (None if it could not run)."""
+    st.subheader(f"Output stride {stride}")
+    run = stride_run(frame, stride, multi)
+    if run is None:
+        return None
+    picture = posenet_core.draw_stride_grid(frame.image, run.outputs)
+    drawn = [p for p in run.image_poses if p.score >= MIN_POSE_SCORE_DRAWN]
+    picture = posenet_core.draw_poses(picture, drawn, scores=multi is not None)
+    st.image(
+        picture,
+        width="stretch",
+        alt=f"The picture decoded at output stride {stride}: its grid and {len(drawn)} poses drawn.",
+    )
+    t = run.timings_ms
+    scores = [p.score for p in run.image_poses]
+    st.metric("Output grid", f"{size(run.outputs.output_resolution)} cells")
+    network, decode = st.columns(2)
+    network.metric("Network", ms(t["network"]), help=f"Resizing the picture took another {ms(t['resize'])}.")
+    decode.metric("Decode", ms(t["decode"]))
+    return {
+        "output stride": stride,
+        "network input": size(run.outputs.input_size),
+        "output grid": size(run.outputs.output_resolution),
+        "cells": int(run.outputs.heatmap_scores[:, :, 0].size),
+        "network ms": t["network"],
+        "decode ms": t["decode"],
+        "poses": len(scores),
+        "best pose score": max(scores, default=None),
+    }
+
+
+def _stride_table(rows: list[dict]) -> None:
+    """The strides side by side in numbers, and what to read from them."""
+    st.dataframe(
+        pd.DataFrame(rows),
+        hide_index=True,
+        column_config={
+            "network ms": MS_FORMAT,
+            "decode ms": MS_FORMAT,
+            "best pose score": SCORE_FORMAT,
+        },
+    )
+    st.caption(
+        f"Poses scoring under {MIN_POSE_SCORE_DRAWN:g} are counted but not drawn, as in the live demo. Timed on "
+        "this server: the median of three runs after a warm-up (building the network for a new input size is "
+        "not counted). A smaller stride gives a finer grid and more precise keypoints, and costs more time."
+    )

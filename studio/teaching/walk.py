@@ -13,9 +13,8 @@ from posenet_core import PART_NAMES, PART_WORDS, NetworkOutputs, pose_colour
 from studio.session_keys import TeachKeys
 from studio.settings.slider import parameter_slider
 from studio.settings.table import PARAMETERS
-from studio.teaching import canvas as cv
 from studio.teaching.cache import input_settings, multi_pose_settings, outputs_for
-from studio.teaching.frames import Frame
+from studio.teaching.canvas import BLOCKED, CELL, DISPLACEMENT, GRID, KEYPOINT, SNAP_1, SNAP_2, WHITE, Canvas
 from studio.teaching.lesson import (
     MultiPoseLesson,
     MultiPoseSettings,
@@ -25,6 +24,7 @@ from studio.teaching.lesson import (
     multi_pose_lesson,
     yx_of,
 )
+from studio.teaching.picture import Frame
 from studio.teaching.steps import MIN_POSE_SCORE_DRAWN, metric_row, settings_caption
 from studio.teaching.text import yx
 
@@ -82,7 +82,7 @@ def _widgets() -> MultiPoseSettings:
 
 def _overview(frame: Frame, outputs: NetworkOutputs, lesson: MultiPoseLesson):
     """Final poses, the NMS disks around their keypoints, every candidate root by outcome."""
-    canvas = cv.Canvas(frame.image, outputs).dim(0.7)
+    canvas = Canvas(frame.image, outputs).dim(0.7)
     for index, pose in enumerate(lesson.poses):
         for keypoint in pose.keypoints:
             canvas.disk(yx_of(keypoint), lesson.settings.nms_radius, pose_colour(index), fill=0.1)
@@ -90,15 +90,15 @@ def _overview(frame: Frame, outputs: NetworkOutputs, lesson: MultiPoseLesson):
     for root in reversed(lesson.roots):  # the strongest drawn last, on top
         c = root.considered
         if c is None:  # never decoded, so no position: mark its cell
-            canvas.cell(root.cell, cv.GRID, fill=0)
+            canvas.cell(root.cell, GRID, fill=0)
         elif c.blocked_by is not None:
-            canvas.ring(c.position_yx, cv.BLOCKED)
+            canvas.ring(c.position_yx, BLOCKED)
         else:
-            canvas.ring(c.position_yx, cv.WHITE, canvas.thickness + 9).ring(c.position_yx, pose_colour(c.pose_index))
+            canvas.ring(c.position_yx, WHITE, canvas.thickness + 9).ring(c.position_yx, pose_colour(c.pose_index))
     return canvas.image
 
 
-def _state(canvas: cv.Canvas, lesson: MultiPoseLesson, index: int) -> cv.Canvas:
+def _state(canvas: Canvas, lesson: MultiPoseLesson, index: int) -> Canvas:
     """The poses complete before this event, and the current pose's walk so far."""
     event = lesson.events[index]
     drawn = list(lesson.image_poses[: lesson.poses_before(event)])
@@ -113,25 +113,23 @@ def _state(canvas: cv.Canvas, lesson: MultiPoseLesson, index: int) -> cv.Canvas:
     return canvas
 
 
-def _marks(canvas: cv.Canvas, lesson: MultiPoseLesson, event: WalkEvent) -> cv.Canvas:
+def _marks(canvas: Canvas, lesson: MultiPoseLesson, event: WalkEvent) -> Canvas:
     """What this event decided: a candidate and its NMS disks, or one edge's walk."""
     radius = lesson.settings.nms_radius
     if event.step is None:
         c = event.candidate
         for index in range(lesson.poses_before(event)):
             same_part = yx_of(lesson.poses[index].keypoints[c.part])
-            canvas.disk(same_part, radius, cv.BLOCKED if index == c.blocked_by else pose_colour(index))
-        canvas.cell(c.cell, cv.CELL).ring(c.position_yx, cv.BLOCKED if c.blocked_by is not None else cv.WHITE)
-        return canvas.point(c.position_yx, cv.KEYPOINT)
+            canvas.disk(same_part, radius, BLOCKED if index == c.blocked_by else pose_colour(index))
+        canvas.cell(c.cell, CELL).ring(c.position_yx, BLOCKED if c.blocked_by is not None else WHITE)
+        return canvas.point(c.position_yx, KEYPOINT)
     step = event.step
     source = lesson.source_position(event)
     (cell_1, snap_1), (cell_2, snap_2) = step.snaps[0], step.snaps[-1]
-    canvas.cell(step.source_cell, cv.WHITE, fill=0.1).cell(cell_1, cv.SNAP_1, fill=0.15).cell(
-        cell_2, cv.SNAP_2, fill=0.15
-    )
-    canvas.arrow(source, step.displaced_yx, cv.DISPLACEMENT, tip=0.12)
-    canvas.arrow(step.displaced_yx, snap_1, cv.SNAP_1).arrow(snap_1, snap_2, cv.SNAP_2)
-    return canvas.point(source, cv.WHITE).point(snap_2, cv.KEYPOINT)
+    canvas.cell(step.source_cell, WHITE, fill=0.1).cell(cell_1, SNAP_1, fill=0.15).cell(cell_2, SNAP_2, fill=0.15)
+    canvas.arrow(source, step.displaced_yx, DISPLACEMENT, tip=0.12)
+    canvas.arrow(step.displaced_yx, snap_1, SNAP_1).arrow(snap_1, snap_2, SNAP_2)
+    return canvas.point(source, WHITE).point(snap_2, KEYPOINT)
 
 
 def _focus(lesson: MultiPoseLesson, event: WalkEvent, stride: int) -> tuple[tuple[float, float], float]:
@@ -257,11 +255,11 @@ def _walk(frame: Frame, outputs: NetworkOutputs, lesson: MultiPoseLesson) -> Non
     st.markdown(f"Step **{index + 1}** of {len(events)}. " + title)
     whole, detail = st.columns([3, 2], gap="large")
     with whole:
-        canvas = _marks(_state(cv.Canvas(frame.image, outputs).dim(0.6), lesson, index), lesson, event)
+        canvas = _marks(_state(Canvas(frame.image, outputs).dim(0.6), lesson, index), lesson, event)
         st.image(canvas.image, width="stretch", alt=f"The picture, dimmed, with decoding step {index + 1} marked.")
     with detail:
         centre, cells = _focus(lesson, event, outputs.output_stride)
-        zoom = cv.Canvas.around(frame.image, outputs, centre, cells).dim(0.75).grid()
+        zoom = Canvas.around(frame.image, outputs, centre, cells).dim(0.75).grid()
         zoom = _marks(_state(zoom, lesson, index), lesson, event)
         st.image(
             zoom.image,
@@ -320,6 +318,7 @@ def _poses_table(lesson: MultiPoseLesson) -> pd.DataFrame:
 
 
 def multi_pose_step(frame: Frame) -> None:
+    """Step 4: the candidate roots and NMS at a glance, the greedy walk one decision at a time, the final poses."""
     settings_caption()
     outputs = outputs_for(frame)
     if outputs is None:
@@ -364,6 +363,11 @@ def multi_pose_step(frame: Frame) -> None:
     st.subheader("The greedy decoding, one step at a time")
     _walk(frame, outputs, lesson)
     st.subheader("Final poses")
+    _final_poses(frame, lesson)
+
+
+def _final_poses(frame: Frame, lesson: MultiPoseLesson) -> None:
+    """The poses found, in colour above the live demo's minimum pose score and grey below, with their scores."""
     final, scores = st.columns([2, 3], gap="large")
     faint = sum(not drawn_in_colour(p) for p in lesson.poses)
     if faint:

@@ -26,6 +26,7 @@ def _retry_when_room(stream) -> None:
 
 
 def full_notice(stream) -> None:
+    """In place of the streamer: the demo is full, how many stream now, and a check every few seconds."""
     live = ADMISSION.live()
     people = "person is" if live == 1 else "people are"
     st.warning(

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from studio.clips import panel as clip_panel
+from studio.clips import analysis, snapshot, upload
 from studio.live.stream import LiveStream
 from studio.live.streamer import start_streamer, stop_other_sources
 from studio.model import get_model
@@ -70,6 +70,7 @@ def _share_link(query: dict) -> None:
 
 
 def render_demo_page(multi_pose: bool) -> None:
+    """The single-pose or multi-pose page: source, view and parameters beside the live video and its numbers."""
     keys = DemoKeys("multi" if multi_pose else "single")
     defaults = DemoSettings.for_page(multi_pose)
     if not widgets.is_seeded(keys):
@@ -88,9 +89,9 @@ def render_demo_page(multi_pose: bool) -> None:
         numbers = st.container()
         view = st.container()  # filled once the model is chosen (below): the views are the model's
         source = widgets.source_picker(keys)
-        uploaded = clip_panel.clip_picker(keys) if source == UPLOAD else None
+        uploaded = upload.clip_picker(keys) if source == UPLOAD else None
         if source != UPLOAD:
-            clip_panel.forget_clip(keys)
+            upload.forget_clip(keys)
         # Snapshot and whole-clip analysis, filled in once the stream is known: next to the source,
         # so that on a phone (columns stacked) they do not push the controls below the video.
         tools = st.container()
@@ -116,7 +117,7 @@ def render_demo_page(multi_pose: bool) -> None:
     with video_col:
         if source == UPLOAD and uploaded is None:  # nothing to play yet: say what to do, where the video goes
             stop_other_sources(st.session_state, keys, source)
-            st.info(clip_panel.upload_first(), icon=":material/upload:")
+            st.info(upload.upload_first(), icon=":material/upload:")
             return
         config, ice_origin = session_ice_config()
         camera_error = streamer_helper(keys)  # fits the video to the screen; names a refused camera
@@ -137,10 +138,10 @@ def render_demo_page(multi_pose: bool) -> None:
     streaming = ctx is not None and ctx.state.playing
     with tools:
         recording_panel(keys, source, stream.timeline, streaming)
-        clip_panel.snapshot_panel(keys, stats, streaming=streaming)
-        clip = clip_panel.clip_of_source(source, uploaded)
+        snapshot.snapshot_panel(keys, stats, streaming=streaming)
+        clip = upload.clip_of_source(source, uploaded)
         if clip is not None:
-            clip_panel.analyse_panel(keys, clip, get_model(), settings)
+            analysis.analyse_panel(keys, clip, get_model(), settings)
     if ctx is not None:
         with numbers:
             live_panel(keys, ctx, stats, camera_error)

@@ -16,6 +16,7 @@ def _example_picture():
 
 
 def render_landing() -> None:
+    """The home page: what PoseNet is, links to the three pages, a decoded sample photo."""
     st.title("PoseNet Studio")
     st.markdown(
         "**PoseNet** finds people in a picture and the 17 body parts of each: nose, eyes, ears, shoulders, "

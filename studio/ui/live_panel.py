@@ -212,6 +212,7 @@ def live_panel(keys: DemoKeys, ctx: WebRtcStreamerContext, stats: LiveStats, cam
 
 
 def camera_help(ice_origin: str, ice_count: int) -> None:
+    """What to try when the camera does not work, and which ICE servers this app uses."""
     with st.expander("Camera not working?"):
         st.markdown(
             "- **The browser asked and you said no**, or it blocked the camera: click the camera icon in the "

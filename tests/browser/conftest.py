@@ -11,17 +11,14 @@ from __future__ import annotations
 
 import os
 import pathlib
-import sys
 
 import pytest
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-
-from app_server import SKIP_RUN_CLEANUP_ENV, AppServer  # noqa: E402
-from chromium import launch_chromium, new_context, warm_up  # noqa: E402
-from demo_page import DemoPage  # noqa: E402
-from fake_camera import make_y4m  # noqa: E402
-from paths import ARTIFACTS  # noqa: E402
+from tests.support.app_server import SKIP_RUN_CLEANUP_ENV, AppServer
+from tests.support.chromium import launch_chromium, new_context, warm_up
+from tests.support.demo_page import DemoPage
+from tests.support.fake_camera import make_y4m
+from tests.support.paths import ARTIFACTS
 
 
 def pytest_configure(config):

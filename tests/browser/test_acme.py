@@ -11,13 +11,13 @@ import ssl
 import subprocess
 import time
 
-import class_network
 import hosted
 import pytest
 from cryptography import x509
-from netns import ADDRESSES, Network, in_namespace
 
 from deploy.stack import certificates
+from tests.support import class_network
+from tests.support.netns import ADDRESSES, Network, in_namespace
 
 pytestmark = pytest.mark.browser  # starts a replica: runs with the slow tests
 

@@ -11,10 +11,11 @@ import re
 import time
 
 import pytest
-from app_server import server_with_env
-from chromium import new_context, own_browser
-from demo_page import STREAMER_IFRAME, DemoPage, processed_rate
-from paths import ARTIFACTS
+
+from tests.support.app_server import server_with_env
+from tests.support.chromium import new_context, own_browser
+from tests.support.demo_page import STREAMER_IFRAME, DemoPage, processed_rate
+from tests.support.paths import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 

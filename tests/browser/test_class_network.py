@@ -14,13 +14,14 @@ from __future__ import annotations
 import subprocess
 import time
 
-import class_network
 import hosted
 import pytest
-from chromium import warm_up
-from demo_page import STREAMER_IFRAME
-from netns import ADDRESSES, Network, in_namespace
-from paths import ARTIFACTS
+
+from tests.support import class_network
+from tests.support.chromium import warm_up
+from tests.support.demo_page import STREAMER_IFRAME
+from tests.support.netns import ADDRESSES, Network, in_namespace
+from tests.support.paths import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 

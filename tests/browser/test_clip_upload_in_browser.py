@@ -5,19 +5,22 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 import time
 
 import av
 import numpy as np
 import pytest
-from demo_page import STREAMER_IFRAME, processed_rate
-from paths import REPO_ROOT
 from PIL import Image
-from test_live_demo import PICTURE_DEADLINE_S, assert_still_streaming, is_heatmap, save_screenshot, wait_until
 
-sys.path.insert(0, str(REPO_ROOT))
-from tests.clips import short_clip  # noqa: E402
+from tests.browser.test_live_demo import (
+    PICTURE_DEADLINE_S,
+    assert_still_streaming,
+    is_heatmap,
+    save_screenshot,
+    wait_until,
+)
+from tests.support.clips import short_clip
+from tests.support.demo_page import STREAMER_IFRAME, processed_rate
 
 pytestmark = pytest.mark.browser
 CLIP_FRAMES = 15  # 3 s of the squats sample at its 5 fps

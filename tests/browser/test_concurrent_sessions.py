@@ -16,9 +16,10 @@ import time
 import urllib.request
 
 import pytest
-from demo_page import processed_rate
-from proc_metrics import cpu_share, descendants, python_thread_names, thread_names, threads, tree_rss_mb
-from test_live_demo import describe, longest_stall, share
+
+from tests.browser.test_live_demo import describe, longest_stall, share
+from tests.support.demo_page import processed_rate
+from tests.support.proc_metrics import cpu_share, descendants, python_thread_names, thread_names, threads, tree_rss_mb
 
 pytestmark = pytest.mark.browser
 

@@ -13,11 +13,12 @@ import time
 import urllib.parse
 
 import pytest
-from app_server import AppServer
-from chromium import CHROMIUM, CHROMIUM_ARGS, new_context
-from demo_page import STREAMER_IFRAME, DemoPage
-from fake_camera import make_y4m
-from paths import ARTIFACTS
+
+from tests.support.app_server import AppServer
+from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS, new_context
+from tests.support.demo_page import STREAMER_IFRAME, DemoPage
+from tests.support.fake_camera import make_y4m
+from tests.support.paths import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 

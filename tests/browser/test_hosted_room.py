@@ -14,10 +14,11 @@ import re
 import socket
 import time
 
-import hosted
 import pytest
-from chromium import launch_chromium, new_context, warm_up
-from paths import ARTIFACTS
+
+from tests.support import hosted
+from tests.support.chromium import launch_chromium, new_context, warm_up
+from tests.support.paths import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 

@@ -22,14 +22,14 @@ import sys
 import time
 import urllib.request
 
-import hosted
 import pytest
-from app_server import free_port
-from chromium import launch_chromium, new_context, warm_up
-from demo_page import STREAMER_IFRAME, DemoPage, processed_rate
-from paths import ARTIFACTS, REPO_ROOT
 
 from studio.hosting import ice
+from tests.support import hosted
+from tests.support.app_server import free_port
+from tests.support.chromium import launch_chromium, new_context, warm_up
+from tests.support.demo_page import STREAMER_IFRAME, DemoPage, processed_rate
+from tests.support.paths import ARTIFACTS, REPO_ROOT
 
 pytestmark = pytest.mark.browser
 

@@ -12,9 +12,10 @@ import pathlib
 import time
 
 import pytest
-from chromium import new_context
-from demo_page import STREAMER_IFRAME, DemoPage
-from paths import ARTIFACTS
+
+from tests.support.chromium import new_context
+from tests.support.demo_page import STREAMER_IFRAME, DemoPage
+from tests.support.paths import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 

@@ -4,8 +4,9 @@ stack without HTTPS) gets no camera from the browser: the page says so in words,
 from __future__ import annotations
 
 import pytest
-from chromium import CHROMIUM, CHROMIUM_ARGS
-from paths import ARTIFACTS
+
+from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
+from tests.support.paths import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 

@@ -10,7 +10,8 @@ must bring annotated video with the session's own setting.
 from __future__ import annotations
 
 import pytest
-from proc_metrics import wait_until_quiet
+
+from tests.support.proc_metrics import wait_until_quiet
 
 pytestmark = pytest.mark.browser
 

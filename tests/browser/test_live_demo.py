@@ -11,11 +11,12 @@ import time
 
 import numpy as np
 import pytest
-from demo_page import processed_rate
-from paths import ARTIFACTS
-from pictures import SKELETON_RGB, count_near, mean_change, strong_changes
 from PIL import Image
-from webrtc_probe import rtp_stats
+
+from tests.support.demo_page import processed_rate
+from tests.support.paths import ARTIFACTS
+from tests.support.pictures import SKELETON_RGB, count_near, mean_change, strong_changes
+from tests.support.webrtc_probe import rtp_stats
 
 pytestmark = pytest.mark.browser
 

@@ -4,7 +4,8 @@ new model (its input size and name in the live numbers), with poses, and the str
 from __future__ import annotations
 
 import pytest
-from paths import ARTIFACTS
+
+from tests.support.paths import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 

@@ -13,9 +13,9 @@ import av
 import numpy as np
 import pytest
 from test_clip_upload_in_browser import download
-from test_live_demo import assert_still_streaming, save_screenshot
 
 from posenet_core import PART_NAMES
+from tests.browser.test_live_demo import assert_still_streaming, save_screenshot
 
 pytestmark = pytest.mark.browser
 RECORD_S = 5.0

@@ -5,10 +5,11 @@ its own navigation, layout and settings from the link, not Streamlit's raw page 
 from __future__ import annotations
 
 import pytest
-from app_server import AppServer
-from chromium import CHROMIUM, CHROMIUM_ARGS
-from demo_page import DemoPage
-from paths import ARTIFACTS
+
+from tests.support.app_server import AppServer
+from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
+from tests.support.demo_page import DemoPage
+from tests.support.paths import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import pytest
-from chromium import new_context
-from demo_page import DemoPage
-from paths import ARTIFACTS
+
+from tests.support.chromium import new_context
+from tests.support.demo_page import DemoPage
+from tests.support.paths import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 

@@ -12,11 +12,12 @@ import re
 import time
 
 import pytest
-from app_server import server_with_env
-from chromium import new_context, own_browser
-from demo_page import DemoPage
-from paths import ARTIFACTS
-from proc_metrics import tree_rss_mb
+
+from tests.support.app_server import server_with_env
+from tests.support.chromium import new_context, own_browser
+from tests.support.demo_page import DemoPage
+from tests.support.paths import ARTIFACTS
+from tests.support.proc_metrics import tree_rss_mb
 
 pytestmark = pytest.mark.browser
 

@@ -13,9 +13,10 @@ import statistics
 import time
 
 import pytest
-from chromium import new_context
-from demo_page import DemoPage
-from paths import ARTIFACTS
+
+from tests.support.chromium import new_context
+from tests.support.demo_page import DemoPage
+from tests.support.paths import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 

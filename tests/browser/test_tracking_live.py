@@ -7,9 +7,10 @@ import time
 import cv2
 import numpy as np
 import pytest
-from paths import ARTIFACTS
-from pictures import SKELETON_RGB
 from PIL import Image
+
+from tests.support.paths import ARTIFACTS
+from tests.support.pictures import SKELETON_RGB
 
 pytestmark = pytest.mark.browser
 

@@ -9,10 +9,9 @@ import pathlib
 import shutil
 import subprocess
 
-from chromium import CHROMIUM, CHROMIUM_ARGS
-from netns import ADDRESSES, namespace
-
 from deploy.stack import certificates
+from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
+from tests.support.netns import ADDRESSES, namespace
 
 DOMAIN = "demo.class.test"
 TURN_NAME = f"turn.{DOMAIN}"

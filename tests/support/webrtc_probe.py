@@ -3,8 +3,8 @@ latency from stamped camera frames: each output frame's stamp against the local 
 
 from __future__ import annotations
 
-from demo_page import DemoPage, component_frame
-from fake_camera import CAMERA_FPS, STAMP_BAND, STAMP_BITS
+from tests.support.demo_page import DemoPage, component_frame
+from tests.support.fake_camera import CAMERA_FPS, STAMP_BAND, STAMP_BITS
 
 _STAMP_RECORDER_JS = """
 ([bits, centre, loopFrames]) => {

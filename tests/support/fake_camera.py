@@ -6,7 +6,8 @@ from __future__ import annotations
 import pathlib
 
 import numpy as np
-from paths import REPO_ROOT
+
+from tests.support.paths import REPO_ROOT
 
 SQUATS_MP4 = REPO_ROOT / "studio" / "samples" / "pose_squats.mp4"
 CAMERA_FPS = 30

@@ -5,7 +5,9 @@ import pathlib
 
 import av
 
-SQUATS = pathlib.Path(__file__).resolve().parent.parent / "studio" / "samples" / "pose_squats.mp4"
+from tests.support.paths import SAMPLES
+
+SQUATS = SAMPLES / "pose_squats.mp4"
 
 
 def short_clip(

@@ -11,7 +11,7 @@ import sys
 import time
 import urllib.request
 
-from paths import REPO_ROOT
+from tests.support.paths import REPO_ROOT
 
 
 def free_port() -> int:

@@ -12,10 +12,10 @@ import subprocess
 import sys
 import time
 
-from app_server import free_port
-from chromium import new_context
-from demo_page import DemoPage, component_frame
-from paths import REPO_ROOT
+from tests.support.app_server import free_port
+from tests.support.chromium import new_context
+from tests.support.demo_page import DemoPage, component_frame
+from tests.support.paths import REPO_ROOT
 
 DEPLOY_UP = REPO_ROOT / "deploy" / "up"
 

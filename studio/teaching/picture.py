@@ -103,6 +103,7 @@ def _frame(image: np.ndarray, file_size: tuple[int, int], name: str, digest: str
 
 
 def fit_to_max_side(image: np.ndarray, name: str, digest: str) -> Frame:
+    """``image`` as a ``Frame``, downscaled to at most ``MAX_SIDE`` pixels on its long side."""
     return _frame(_fit(image), image.shape[:2], name, digest)
 
 
@@ -132,7 +133,7 @@ def decode_upload(data: bytes, name: str) -> Frame:
         source.write_bytes(data)
         try:
             height, width = run_limited(
-                "studio.teaching.frames:decode_and_fit",
+                "studio.teaching.picture:decode_and_fit",
                 [str(source), str(target)],
                 seconds=DECODE_S,
                 memory_mb=DECODE_MEMORY_MB,
