@@ -11,12 +11,11 @@ import ssl
 import subprocess
 import time
 
-import hosted
 import pytest
 from cryptography import x509
 
 from deploy.stack import certificates
-from tests.support import class_network
+from tests.support import class_network, hosted
 from tests.support.netns import ADDRESSES, Network, in_namespace
 
 pytestmark = pytest.mark.browser  # starts a replica: runs with the slow tests

@@ -14,10 +14,9 @@ from __future__ import annotations
 import subprocess
 import time
 
-import hosted
 import pytest
 
-from tests.support import class_network
+from tests.support import class_network, hosted
 from tests.support.chromium import warm_up
 from tests.support.demo_page import STREAMER_IFRAME
 from tests.support.netns import ADDRESSES, Network, in_namespace

@@ -14,8 +14,9 @@ import sys
 import time
 import urllib.request
 
-import hosted
 import pytest
+
+from tests.support import hosted
 
 pytestmark = pytest.mark.browser  # starts Streamlit: runs with the slow tests
 
