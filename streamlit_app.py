@@ -7,6 +7,7 @@ import streamlit as st
 from studio.hosting.replica_agent import start_from_env as start_replica_agent
 from studio.site_map import HOME, PAGES, note_page
 from studio.ui.cold_start import while_importing
+from studio.ui.entry import entered
 from studio.ui.layout import apply_app_css
 
 # A file of our own: a Material icon as the tab icon is fetched from Google's font host, which fails offline.
@@ -27,4 +28,5 @@ page = st.navigation(
     [st.Page(p.path or home, title=p.title, icon=p.icon, default=p is HOME) for p in PAGES],
 )
 note_page(page.url_path)
-page.run()
+with entered():  # the page knows it came through here (studio/ui/entry.py)
+    page.run()

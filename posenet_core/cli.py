@@ -148,7 +148,7 @@ def native_stderr_silenced():
         os.close(saved)
 
 
-class Estimator:
+class CommandLineSettings:
     """The chosen estimate (single or multi) with the command line's settings."""
 
     def __init__(self, args):
@@ -218,7 +218,7 @@ class Estimator:
         return draw_joint_angles(picture, poses, min_part_confidence=self.args.min_part_confidence)
 
 
-def run_image(args, estimator: Estimator) -> dict:
+def run_image(args, estimator: CommandLineSettings) -> dict:
     import cv2
 
     bgr = cv2.imread(str(args.input), cv2.IMREAD_COLOR)
@@ -269,7 +269,7 @@ def progress_bar(total: int | None) -> tqdm:
     )
 
 
-def run_video(args, estimator: Estimator) -> dict:
+def run_video(args, estimator: CommandLineSettings) -> dict:
     from .clip import ClipError, probe_clip, process_clip
 
     def analyse(image: np.ndarray, timestamp: float, wants_picture: bool):
@@ -294,7 +294,7 @@ def main(argv=None) -> int:
     args.input = pathlib.Path(args.input)
     try:
         check_arguments(args)
-        estimator = Estimator(args)
+        estimator = CommandLineSettings(args)
         result = (run_image if media_kind(args.input) == "image" else run_video)(args, estimator)
         # An image is one frame at time 0 for the angles and the CSV.
         frames = result["frames"] if "frames" in result else [{"frame": 0, "time": 0.0, "poses": result["poses"]}]

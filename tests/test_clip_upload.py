@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from posenet_core import joint_angles
 from posenet_core.clip import ClipInfo
 from studio.clips import snapshot
 from studio.clips.files import ClipRefused, SessionClip, check_limits
@@ -247,7 +248,8 @@ def test_a_job_on_the_sample_matches_the_live_pipeline_frame_by_frame(net, squat
     frames = json.loads(job.json_path.read_text())["frames"]
     assert len(frames) == frame_count(sample) == 65
     _, report = process_frame(net, np.ascontiguousarray(squat_frames[10]), settings)
-    assert frames[10]["poses"] == [p.to_dict() for p in report.poses]
+    expected = [dict(p.to_dict(), angles=joint_angles(p, settings.min_part_confidence)) for p in report.poses]
+    assert frames[10]["poses"] == expected  # the live pipeline's poses, with their joint angles
     assert frame_count(job.video_path) == 65
 
 

@@ -6,7 +6,7 @@ from studio.settings.demo import DemoSettings
 from studio.settings.link import read_link, write_link
 from studio.ui.widgets import SOURCE_LABELS
 
-SINGLE = DemoSettings(min_pose_confidence=0.1)
+SINGLE = DemoSettings.for_page(multi_pose=False)
 MULTI = DemoSettings(multi_pose=True, min_pose_confidence=0.15)
 
 

@@ -70,7 +70,7 @@ def test_the_live_frames_of_a_stream_keep_their_ids(net, three_people_image):
 
 
 def test_the_single_pose_page_tags_its_person_when_tracking(net, pose_image):
-    single = DemoSettings(min_pose_confidence=0.1)
+    single = DemoSettings.for_page(multi_pose=False)
     tracker = StreamTracker()
     tagged, report = process_frame(net, pose_image, single, tracker, 0.0)
     untagged, _ = process_frame(net, pose_image, single.with_changes(track_people=False, smooth_keypoints=False))

@@ -12,7 +12,10 @@ pytestmark = pytest.mark.usefixtures("webrtc_without_server")
 
 
 @pytest.mark.parametrize("page", ["single_pose", "multi_pose", "how_decoding_works"])
-def test_a_deep_link_first_thing_runs_the_entry_script(page):
+def test_a_deep_link_first_thing_runs_the_entry_script(page, monkeypatch):
+    from studio.ui import entry
+
+    monkeypatch.setattr(entry, "_entry_has_run", False)  # a fresh server process: no page run yet
     # AppTest starts like a fresh server: Streamlit sees pages/ and, before any st.navigation,
     # runs a requested page file on its own. The entry script records the page it runs.
     app = AppTest.from_file(str(REPO_ROOT / "streamlit_app.py"), default_timeout=120)

@@ -35,59 +35,61 @@ class FrameReport:
     left_out: LeftOut = field(default_factory=LeftOut)  # above it, yet not drawn by the tracker: how many, why
 
 
-def estimate(net: posenet_core.PoseNet, outputs: posenet_core.NetworkOutputs, s: DemoSettings) -> list[Pose]:
+def estimate(net: posenet_core.PoseNet, outputs: posenet_core.NetworkOutputs, settings: DemoSettings) -> list[Pose]:
     """Poses in frame pixels, not mirrored (the raw-output views need them that way)."""
-    if s.multi_pose:
+    if settings.multi_pose:
         return net.multiple_poses_from(
             outputs,
             flip_horizontal=False,
-            max_detections=s.max_detections,
-            score_threshold=s.score_threshold,
-            nms_radius=s.nms_radius,
+            max_detections=settings.max_detections,
+            score_threshold=settings.score_threshold,
+            nms_radius=settings.nms_radius,
         )
     return [net.single_pose_from(outputs)]
 
 
-def predict_and_estimate(net: posenet_core.PoseNet, image: np.ndarray, s: DemoSettings):
+def predict_and_estimate(net: posenet_core.PoseNet, image: np.ndarray, settings: DemoSettings):
     """(outputs, poses, seconds when decoding started): the chosen model's raw outputs and its
     poses in frame pixels, not mirrored."""
-    if s.model == posenet_core.DEFAULT_MODEL:
-        outputs = net.predict(image, s.scale_factor, s.output_stride, precision=s.precision)
+    if settings.model == posenet_core.DEFAULT_MODEL:
+        outputs = net.predict(image, settings.scale_factor, settings.output_stride, precision=settings.precision)
         decode_started = time.perf_counter()
-        return outputs, estimate(net, outputs, s), decode_started
+        return outputs, estimate(net, outputs, settings), decode_started
     # As many threads as the app gave PoseNet (studio.model): the turns keep every core busy.
-    successor = posenet_core.load_estimator(s.model, num_threads=net.network.num_threads)
+    successor = posenet_core.load_estimator(settings.model, num_threads=net.network.num_threads)
     outputs = successor.predict(image)
     decode_started = time.perf_counter()
     return outputs, successor.poses_from(outputs), decode_started
 
 
-def draw_view(image: np.ndarray, outputs, poses: list[Pose], s: DemoSettings) -> np.ndarray:
+def draw_view(image: np.ndarray, outputs, poses: list[Pose], settings: DemoSettings) -> np.ndarray:
     """The raw-output picture under the skeleton, in the camera's own orientation."""
     if isinstance(outputs, MoveNetOutputs):  # its views: keypoint heatmaps and person centres
-        if s.view == "heatmap":
-            return draw_movenet_heatmap(image, outputs, s.heatmap_part)
-        return draw_movenet_centres(image, outputs) if s.view == "centres" else image
-    if s.view == "heatmap":
-        return posenet_core.draw_heatmap(image, outputs, s.heatmap_part)
-    if s.view == "offsets":
+        if settings.view == "heatmap":
+            return draw_movenet_heatmap(image, outputs, settings.heatmap_part)
+        return draw_movenet_centres(image, outputs) if settings.view == "centres" else image
+    if settings.view == "heatmap":
+        return posenet_core.draw_heatmap(image, outputs, settings.heatmap_part)
+    if settings.view == "offsets":
         return posenet_core.draw_offset_vectors(
-            posenet_core.draw_stride_grid(image, outputs), outputs, min_score=s.vector_min_score
+            posenet_core.draw_stride_grid(image, outputs), outputs, min_score=settings.vector_min_score
         )
-    if s.view == "displacements":
-        return posenet_core.draw_displacement_vectors(image, outputs, poses, min_part_confidence=s.min_part_confidence)
+    if settings.view == "displacements":
+        return posenet_core.draw_displacement_vectors(
+            image, outputs, poses, min_part_confidence=settings.min_part_confidence
+        )
     return image
 
 
-def draw_legend(picture: np.ndarray, s: DemoSettings) -> np.ndarray:
+def draw_legend(picture: np.ndarray, settings: DemoSettings) -> np.ndarray:
     """The view's key in a corner, drawn last: after mirroring, so its text reads the right way round."""
-    if s.view == "heatmap":
-        return posenet_core.draw_heatmap_legend(picture, s.heatmap_part)
-    if s.view == "offsets":
-        return posenet_core.draw_offset_legend(picture, min_score=s.vector_min_score)
-    if s.view == "displacements":
+    if settings.view == "heatmap":
+        return posenet_core.draw_heatmap_legend(picture, settings.heatmap_part)
+    if settings.view == "offsets":
+        return posenet_core.draw_offset_legend(picture, min_score=settings.vector_min_score)
+    if settings.view == "displacements":
         return posenet_core.draw_displacement_legend(picture)
-    if s.view == "centres":
+    if settings.view == "centres":
         return posenet_core.draw_score_legend(picture, "person centre score")
     return picture
 
@@ -95,22 +97,23 @@ def draw_legend(picture: np.ndarray, s: DemoSettings) -> np.ndarray:
 def process_frame(
     net: posenet_core.PoseNet,
     image: np.ndarray,
-    s: DemoSettings,
+    settings: DemoSettings,
     tracker: StreamTracker | None = None,
     timestamp: float = 0.0,
 ) -> tuple[np.ndarray, FrameReport]:
-    """``tracker`` (one per stream) and the frame's ``timestamp`` in seconds: IDs and smoothing, as ``s`` says."""
+    """``tracker`` (one per stream) and the frame's ``timestamp`` in seconds: IDs and smoothing, as
+    ``settings`` says."""
     started = time.perf_counter()
-    outputs, poses, decode_started = predict_and_estimate(net, image, s)
+    outputs, poses, decode_started = predict_and_estimate(net, image, settings)
     render_started = time.perf_counter()
 
-    shown = [p for p in poses if p.score >= s.min_pose_confidence]
+    shown = [p for p in poses if p.score >= settings.min_pose_confidence]
     left_out = LeftOut()
     if tracker is not None:
-        shown = tracker.update(shown, timestamp, s)
+        shown = tracker.update(shown, timestamp, settings)
         left_out = tracker.left_out
-    picture = draw_view(image, outputs, shown, s)
-    if s.flip_horizontal:
+    picture = draw_view(image, outputs, shown, settings)
+    if settings.flip_horizontal:
         # A mirror view, as a webcam preview is expected to look: mirror the frame and
         # the poses together, so the skeleton stays on the body and labels read normally.
         picture = cv2.flip(picture, 1)  # 0.1 ms at 640x480; a NumPy copy of picture[:, ::-1] took 1.4
@@ -118,13 +121,14 @@ def process_frame(
     picture = posenet_core.draw_poses(
         picture,
         shown,
-        min_part_confidence=s.min_part_confidence,
-        boxes=s.show_boxes,
-        scores=s.show_scores and (s.multi_pose or any(p.track_id is not None for p in shown)),  # "#ID score"
+        min_part_confidence=settings.min_part_confidence,
+        boxes=settings.show_boxes,
+        scores=settings.show_scores
+        and (settings.multi_pose or any(p.track_id is not None for p in shown)),  # "#ID score"
     )
-    if s.show_angles:
-        picture = posenet_core.draw_joint_angles(picture, shown, min_part_confidence=s.min_part_confidence)
-    picture = draw_legend(picture, s)
+    if settings.show_angles:
+        picture = posenet_core.draw_joint_angles(picture, shown, min_part_confidence=settings.min_part_confidence)
+    picture = draw_legend(picture, settings)
     finished = time.perf_counter()
 
     timings = dict(outputs.timings_ms)
@@ -137,8 +141,8 @@ def process_frame(
         outputs.input_size,
         outputs.output_resolution,
         [p.score for p in poses],
-        s.model,
-        s.min_pose_confidence,
+        settings.model,
+        settings.min_pose_confidence,
         left_out,
     )
     return picture, report

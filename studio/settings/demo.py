@@ -16,9 +16,10 @@ def from_table(name: str):
 
 @dataclass(frozen=True)
 class DemoSettings:
-    """Defaults are the multi-pose page's, from the parameter table (``settings.table``)."""
+    """One stream's settings. ``DemoSettings()`` is the multi-pose page as it starts; ``for_page(False)``
+    the single-pose page (the parameter table, ``settings.table``, holds both pages' defaults)."""
 
-    multi_pose: bool = False
+    multi_pose: bool = True  # with the table's defaults: DemoSettings() is the multi-pose page (for_page)
     model: str = from_table("model")  # posenet_core.MODEL_NAMES: which network estimates the poses
     # The article's parameters.
     scale_factor: float = from_table("scale_factor")
