@@ -28,5 +28,6 @@ def _over_time(keys: DemoKeys, timeline: LiveTimeline, min_part_confidence: floa
 
 
 def over_time_panel(keys: DemoKeys, timeline: LiveTimeline, active: bool, min_part_confidence: float) -> None:
-    with st.expander("Over time: joint angles, keypoints, repetitions", expanded=True):
+    # Folded until opened: on a phone the controls stay near the video.
+    with st.expander("Over time: joint angles, keypoints, repetitions", expanded=False):
         st.fragment(_over_time, run_every=1.0 if active else None)(keys, timeline, min_part_confidence)
