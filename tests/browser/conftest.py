@@ -126,3 +126,15 @@ def pytest_runtest_makereport(item, call):
             except Exception as error:
                 report.sections.append(("screenshot", f"could not take one: {error}"))
     return report
+
+
+@pytest.fixture
+def contexts():
+    """Browser contexts a test opens (``open_demo_at``), closed after it."""
+    opened = []
+    yield opened
+    for context in opened:
+        try:
+            context.close()
+        except Exception as error:  # closed by the test itself
+            print(f"closing a browser context: {error}")

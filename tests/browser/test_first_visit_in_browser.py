@@ -17,7 +17,7 @@ import pytest
 
 from tests.support.app_server import AppServer
 from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS, new_context
-from tests.support.demo_page import STREAMER_IFRAME, DemoPage
+from tests.support.demo_page import STREAMER_IFRAME, DemoPage, open_demo_at
 from tests.support.fake_camera import make_y4m
 from tests.support.paths import ARTIFACTS
 
@@ -36,23 +36,6 @@ def shot(page, name: str) -> pathlib.Path:
     page.screenshot(path=str(path))
     print(f"screenshot: {path}")
     return path
-
-
-def open_demo_at(browser, app_server, app_pages, title: str, viewport, contexts: list) -> DemoPage:
-    context = new_context(browser, viewport)
-    contexts.append(context)
-    return DemoPage(context, app_server.url, app_pages[title]).open()
-
-
-@pytest.fixture
-def contexts():
-    opened = []
-    yield opened
-    for context in opened:
-        try:
-            context.close()
-        except Exception as error:  # closed by the test itself
-            print(f"closing a browser context: {error}")
 
 
 @pytest.fixture(scope="module")

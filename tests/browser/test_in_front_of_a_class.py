@@ -14,7 +14,7 @@ import time
 import pytest
 
 from tests.support.chromium import new_context
-from tests.support.demo_page import STREAMER_IFRAME, DemoPage
+from tests.support.demo_page import STREAMER_IFRAME, DemoPage, open_demo_at
 from tests.support.paths import ARTIFACTS
 
 pytestmark = pytest.mark.browser
@@ -40,23 +40,6 @@ def box_in_page(locator) -> dict:
 def assert_on_screen(name: str, box: dict, height: int) -> None:
     top, bottom = box["y"], box["y"] + box["height"]
     assert 0 <= top and bottom <= height + 1, f"{name} spans y = {top:.0f}..{bottom:.0f}; the screen is {height} px"
-
-
-@pytest.fixture
-def contexts():
-    opened = []
-    yield opened
-    for context in opened:
-        try:
-            context.close()
-        except Exception as error:  # closed by the test itself
-            print(f"closing a browser context: {error}")
-
-
-def open_demo_at(browser, app_server, app_pages, title: str, viewport, contexts: list) -> DemoPage:
-    context = new_context(browser, viewport)
-    contexts.append(context)
-    return DemoPage(context, app_server.url, app_pages[title]).open()
 
 
 def stop_inside_its_frame(demo: DemoPage) -> tuple[dict, dict]:

@@ -19,6 +19,7 @@ import time
 import numpy as np
 
 from studio.live.webrtc_compat import STREAMER_IFRAME
+from tests.support.chromium import new_context
 
 _FRAMES_RE = re.compile(r"Frames processed:\s*([\d,]+)")
 _TOTAL_RE = re.compile(r"total\s+([\d.]+)\s*ms")
@@ -351,3 +352,10 @@ class DemoPage:
 def component_frame(demo: DemoPage):
     """The streamer iframe as a Playwright Frame (for evaluating script inside it)."""
     return demo.page.locator(STREAMER_IFRAME).element_handle().content_frame()
+
+
+def open_demo_at(browser, app_server, app_pages, title: str, viewport, contexts: list) -> DemoPage:
+    """The page called ``title`` in a new context of ``viewport`` size (appended to ``contexts``)."""
+    context = new_context(browser, viewport)
+    contexts.append(context)
+    return DemoPage(context, app_server.url, app_pages[title]).open()
