@@ -240,14 +240,16 @@ def test_a_killed_replica_leaves_the_others_streaming_and_its_users_told(session
     assert after - before >= 3 * MIN_FPS, f"the surviving session went from {before} to {after} frames"
     assert survivor.replica() == live and survivor.demo.is_streaming()
 
-    # A new session lands on the live replica and streams; so does the told user after a reload.
+    # A new session lands on a live replica; so does the told user after a reload, and streams.
+    # deploy/up restarts the killed replica within a few seconds (issue 20), so that one counts as
+    # live again once HAProxy sees it up: the reload may land there.
     browser, pages = chromium
     newcomer = hosted.Session(browser, stack, pages["Multi pose"])
     newcomer.demo.open()
-    assert newcomer.replica() == live
+    assert newcomer.replica() in (live, dead)
     victim.demo.page.reload()
     victim.demo.open()
-    assert victim.replica() == live
+    assert victim.replica() in (live, dead)
     assert not frame.get_by_role("alert").count()
     victim.demo.start(timeout=60)
     victim.demo.wait_for_frames(1, timeout=40)
