@@ -117,7 +117,6 @@ def test_a_cold_start_says_it_is_starting_instead_of_a_blank_page(browser, tmp_p
 
 
 @pytest.mark.timeout(120)
-@pytest.mark.xfail(strict=False, reason=NOT_YET_INVESTIGATED)
 def test_the_home_pages_code_is_not_cut_at_1366(browser, app_server, contexts):
     context = new_context(browser, LAPTOP)
     contexts.append(context)
