@@ -17,9 +17,8 @@ import pytest
 
 from tests.support.app_server import AppServer
 from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS, new_context
-from tests.support.demo_page import STREAMER_IFRAME, DemoPage, open_demo_at
+from tests.support.demo_page import STREAMER_IFRAME, DemoPage, box_in_page, open_demo_at, page_screenshot
 from tests.support.fake_camera import make_y4m
-from tests.support.paths import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 
@@ -31,11 +30,7 @@ TEACHING_STEP_6 = "/how_decoding_works?step=6"  # by its number, as a link may
 
 
 def shot(page, name: str) -> pathlib.Path:
-    path = ARTIFACTS / f"first_visit-{name}.png"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(path))
-    print(f"screenshot: {path}")
-    return path
+    return page_screenshot(page, f"first_visit-{name}")
 
 
 @pytest.fixture(scope="module")
@@ -45,12 +40,6 @@ def landscape_browser(browser, tmp_path_factory):
     other = launch(browser, [*CHROMIUM_ARGS, f"--use-file-for-fake-video-capture={y4m}"])
     yield other
     other.close()
-
-
-def box_in_page(locator) -> dict:
-    box = locator.bounding_box()
-    assert box is not None, f"{locator} is not on the page"
-    return box
 
 
 def live_metrics(demo: DemoPage):

@@ -14,8 +14,7 @@ import time
 import pytest
 
 from tests.support.chromium import new_context
-from tests.support.demo_page import STREAMER_IFRAME, DemoPage, open_demo_at
-from tests.support.paths import ARTIFACTS
+from tests.support.demo_page import STREAMER_IFRAME, DemoPage, box_in_page, open_demo_at, page_screenshot
 
 NOT_YET_INVESTIGATED = (
     "failed on the merged main at the end of the 2026-12-02 session, not yet investigated (issue 22 open)"
@@ -27,17 +26,7 @@ SQUATS = "Sample video: one person doing squats"
 
 
 def shot(page, name: str) -> pathlib.Path:
-    path = ARTIFACTS / f"class-{name}.png"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(path))
-    print(f"screenshot: {path}")
-    return path
-
-
-def box_in_page(locator) -> dict:
-    box = locator.bounding_box()
-    assert box is not None, f"{locator} is not on the page"
-    return box
+    return page_screenshot(page, f"class-{name}")
 
 
 def assert_on_screen(name: str, box: dict, height: int) -> None:

@@ -20,6 +20,7 @@ import numpy as np
 
 from studio.live.webrtc_compat import STREAMER_IFRAME
 from tests.support.chromium import new_context
+from tests.support.paths import ARTIFACTS
 
 _FRAMES_RE = re.compile(r"Frames processed:\s*([\d,]+)")
 _TOTAL_RE = re.compile(r"total\s+([\d.]+)\s*ms")
@@ -359,3 +360,19 @@ def open_demo_at(browser, app_server, app_pages, title: str, viewport, contexts:
     context = new_context(browser, viewport)
     contexts.append(context)
     return DemoPage(context, app_server.url, app_pages[title]).open()
+
+
+def page_screenshot(page, name: str) -> pathlib.Path:
+    """The page as it is now, in ``ARTIFACTS/<name>.png`` (printed, so a log says where)."""
+    path = ARTIFACTS / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path))
+    print(f"screenshot: {path}")
+    return path
+
+
+def box_in_page(locator) -> dict:
+    """The locator's bounding box; fails the test if it is not on the page."""
+    box = locator.bounding_box()
+    assert box is not None, f"{locator} is not on the page"
+    return box
