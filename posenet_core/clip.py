@@ -90,7 +90,7 @@ def _open(path: pathlib.Path):
     try:
         container = av.open(str(path))
     except (av.error.FFmpegError, UnicodeDecodeError) as error:
-        raise ClipError("not a video PyAV can decode", error) from None
+        raise ClipError("not a video file that can be read (damaged, or not a video)", error) from None
     if not container.streams.video:
         container.close()
         raise ClipError("it holds no video (no video track)")

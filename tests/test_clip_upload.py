@@ -138,7 +138,7 @@ def _huge_clip(path):
 
 
 BAD_CLIPS = {
-    "corrupt": (corrupt_clip, "not a video PyAV can decode"),
+    "corrupt": (corrupt_clip, "not a video file that can be read (damaged, or not a video)"),
     "not a video": (lambda p: p.write_bytes(b"%PDF-1.4 a document\n") and p, "not a video this page can read"),
     "zero-length file": (lambda p: p.write_bytes(b"") or p, "the file is empty"),
     "video without frames": (video_without_frames, "no video"),

@@ -1,7 +1,11 @@
 """deploy/up's rules that need no running stack: back-off, words for an exit, configs HAProxy accepts."""
 
 import shutil
+import socket
 import subprocess
+import time
+import urllib.error
+import urllib.request
 
 import pytest
 
@@ -31,12 +35,22 @@ REPLICAS = [
 TURN = configs.Turn("10.231.0.1", 3478, (49160, 49200), tls_port=5349, cert="/c.pem", key="/k.pem")
 
 
-def _haproxy_accepts(cfg: str, tmp_path) -> None:
+HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
+
+
+def _haproxy_accepts(cfg: str, tmp_path):
     path = tmp_path / "haproxy.cfg"
     path.write_text(cfg)
-    haproxy = shutil.which("haproxy") or "/usr/sbin/haproxy"
-    check = subprocess.run([haproxy, "-c", "-f", str(path)], capture_output=True, text=True)
+    (tmp_path / configs.NO_HOST_FILE).write_text(configs.no_host_response())  # as deploy/up writes it
+    check = subprocess.run([HAPROXY, "-c", "-f", str(path)], capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
+    return path
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 @pytest.mark.parametrize("acme", [None, 40123])
@@ -58,6 +72,31 @@ def test_plain_front_door_keeps_todays_behaviour(tmp_path):
     cfg = configs.haproxy_cfg(configs.FrontDoor("127.0.0.1", 8642), TURN, REPLICAS, tmp_path)
     assert "bind 127.0.0.1:8642" in cfg and "ssl" not in cfg and "secure" not in cfg
     _haproxy_accepts(cfg, tmp_path)
+
+
+def test_with_no_replica_up_people_get_a_page_in_words_that_retries_by_itself(tmp_path):
+    port, dead = _free_port(), _free_port()  # nothing listens on ``dead``: every replica is down
+    replicas = [configs.Replica("replica1", "127.0.0.1", dead, dead)]
+    cfg = _haproxy_accepts(configs.haproxy_cfg(configs.FrontDoor("127.0.0.1", port), TURN, replicas, tmp_path), tmp_path)
+    haproxy = subprocess.Popen([HAPROXY, "-db", "-f", str(cfg)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/multi_pose", timeout=5)
+            except urllib.error.HTTPError as answer:
+                status, headers, page = answer.code, answer.headers, answer.read().decode()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "HAProxy did not start"
+                time.sleep(0.2)
+    finally:
+        haproxy.terminate()
+        haproxy.wait(timeout=10)
+    assert status == 503 and headers["Retry-After"] == str(configs.NO_HOST_RETRY_S)
+    assert headers["Cache-Control"] == "no-store" and len(page.encode()) == int(headers["Content-Length"])
+    assert f'http-equiv="refresh" content="{configs.NO_HOST_RETRY_S}"' in page
+    assert "tries again by itself" in page and "Traceback" not in page
 
 
 def test_coturn_gets_tls_only_with_a_certificate(tmp_path):

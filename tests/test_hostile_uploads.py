@@ -12,6 +12,7 @@ child process with a time and memory limit (``studio.limited_child``).
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import random
 import re
@@ -19,6 +20,7 @@ import resource
 import struct
 import time
 import zlib
+from concurrent.futures import ProcessPoolExecutor
 
 import av
 import cv2
@@ -145,46 +147,61 @@ def plain_words(message: str) -> bool:
     return bool(message) and not any(s in message for s in technical) and not re.search(r"\b0x[0-9a-f]", message)
 
 
+def run_case(check, name, data, folder, refusal_type):
+    started = time.monotonic()
+    try:
+        outcome, detail = "accept", check(name, data, folder)
+    except refusal_type as refusal:
+        outcome, detail = "refuse", str(refusal)
+    return outcome, detail, time.monotonic() - started
+
+
+def own_rss_and_children_peak_mb() -> tuple[float, float]:
+    return tree_rss_mb(os.getpid()), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
 def run_corpus(corpus, check, refusal_type, tmp_path, limit_s):
-    rss_before, results = tree_rss_mb(os.getpid()), {}
-    for case, (name, data, expected) in corpus.items():
-        started = time.monotonic()
-        try:
-            outcome, detail = "accept", check(name, data, tmp_path)
-        except refusal_type as refusal:
-            outcome, detail = "refuse", str(refusal)
-        took = time.monotonic() - started
-        results[case] = (outcome, took)
-        print(f"{case:32s} {outcome:7s} {took:5.1f} s  {str(detail)[:110]}")
-        assert expected in (outcome, "either"), f"{case}: {outcome}: {detail}"
-        assert took < limit_s, f"{case}: {took:.0f} s"
-        if outcome == "refuse":
-            assert plain_words(detail), f"{case}: {detail!r}"
-    growth = tree_rss_mb(os.getpid()) - rss_before
-    child_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"this process grew {growth:.0f} MB; the largest child peaked at {child_peak:.0f} MB")
+    """Every case in one fresh worker process, standing in for the server's: its own growth and
+    its children's peak are then this corpus's alone (pytest's own children, such as an app
+    server from an earlier test, would otherwise count in ``RUSAGE_CHILDREN``)."""
+    results = {}
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as worker:
+        rss_before, _ = worker.submit(own_rss_and_children_peak_mb).result()
+        for case, (name, data, expected) in corpus.items():
+            outcome, detail, took = worker.submit(run_case, check, name, data, tmp_path, refusal_type).result()
+            results[case] = (outcome, took)
+            print(f"{case:32s} {outcome:7s} {took:5.1f} s  {str(detail)[:110]}")
+            assert expected in (outcome, "either"), f"{case}: {outcome}: {detail}"
+            assert took < limit_s, f"{case}: {took:.0f} s"
+            if outcome == "refuse":
+                assert plain_words(detail), f"{case}: {detail!r}"
+        rss_after, child_peak = worker.submit(own_rss_and_children_peak_mb).result()
+    growth = rss_after - rss_before
+    print(f"the worker grew {growth:.0f} MB; the largest child peaked at {child_peak:.0f} MB")
     assert growth <= MAX_PARENT_GROWTH_MB and child_peak <= MAX_CHILD_RSS_MB
     return results
 
 
+def check_clip(name, data, folder):
+    path = folder / name
+    path.write_bytes(data)
+    info = files.check_clip(path)
+    assert info.frames <= files.MAX_FRAMES and info.duration_s <= files.MAX_DURATION_S + 0.5
+    assert max(info.width, info.height) <= files.MAX_LONG_SIDE
+    return f"{info.width}x{info.height}, {info.frames} frames, {info.duration_s:.1f} s"
+
+
+def check_picture(name, data, folder):
+    frame = picture.decode_upload(data, name)
+    assert max(frame.size) <= picture.MAX_SIDE
+    return f"{frame.size[1]}x{frame.size[0]}"
+
+
 @pytest.mark.timeout(300)
 def test_hostile_clips_are_refused_in_words_or_accepted_within_the_limits(clip_corpus, tmp_path):
-    def check(name, data, folder):
-        path = folder / name
-        path.write_bytes(data)
-        info = files.check_clip(path)
-        assert info.frames <= files.MAX_FRAMES and info.duration_s <= files.MAX_DURATION_S + 0.5
-        assert max(info.width, info.height) <= files.MAX_LONG_SIDE
-        return f"{info.width}x{info.height}, {info.frames} frames, {info.duration_s:.1f} s"
-
-    run_corpus(clip_corpus, check, files.ClipRefused, tmp_path, files.CHECK_S + 10)
+    run_corpus(clip_corpus, check_clip, files.ClipRefused, tmp_path, files.CHECK_S + 10)
 
 
 @pytest.mark.timeout(300)
 def test_hostile_pictures_are_refused_in_words_or_accepted_within_the_limits(picture_corpus, tmp_path):
-    def check(name, data, folder):
-        frame = picture.decode_upload(data, name)
-        assert max(frame.size) <= picture.MAX_SIDE
-        return f"{frame.size[1]}x{frame.size[0]}"
-
-    run_corpus(picture_corpus, check, picture.FrameError, tmp_path, picture.DECODE_S + 10)
+    run_corpus(picture_corpus, check_picture, picture.FrameError, tmp_path, picture.DECODE_S + 10)

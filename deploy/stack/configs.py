@@ -8,6 +8,24 @@ import pathlib
 COOKIE = "POSENET_REPLICA"
 REPLICA_HEADER = "X-Posenet-Replica"
 ACME_PATH = "/.well-known/acme-challenge/"
+NO_HOST_FILE = "no-host.http"  # in the run directory, beside haproxy.cfg
+NO_HOST_RETRY_S = 5
+
+# What HAProxy answers while no replica is up (the stack starting, every host restarting or cut off):
+# a page in plain words that reloads itself, rather than HAProxy's bare "503 Service Unavailable".
+NO_HOST_PAGE = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="refresh" content="{NO_HOST_RETRY_S}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>PoseNet Studio is starting</title></head>
+<body style="font-family: sans-serif; max-width: 36em; margin: 3em auto; padding: 0 1em; line-height: 1.5">
+<h1>PoseNet Studio is starting</h1>
+<p>The demo's server is starting or restarting. This page tries again by itself every {NO_HOST_RETRY_S} seconds:
+there is nothing to do but wait.</p>
+<p>Still here after a few minutes? Tell the person who runs the demo (for them: HAProxy has no
+replica up).</p>
+</body></html>
+"""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -159,6 +177,20 @@ frontend plain_http
 {"    use_backend acme if acme" + chr(10) if door.acme_port else ""}{redirect}{acme}"""
 
 
+def no_host_response() -> str:
+    """HAProxy's ``errorfile 503``: a whole HTTP response, headers included."""
+    body = NO_HOST_PAGE.encode()
+    head = [
+        "HTTP/1.1 503 Service Unavailable",
+        "Cache-Control: no-store",
+        f"Retry-After: {NO_HOST_RETRY_S}",
+        "Content-Type: text/html; charset=utf-8",
+        f"Content-Length: {len(body)}",
+        "Connection: close",
+    ]
+    return "\r\n".join(head) + "\r\n\r\n" + NO_HOST_PAGE
+
+
 def haproxy_cfg(door: FrontDoor, turn: Turn, replicas: list[Replica], run_dir: pathlib.Path) -> str:
     front = _front_https(door, turn, run_dir) if door.https else _front_plain(door)
     secure = " secure" if door.https else ""
@@ -188,5 +220,6 @@ backend replicas
     http-check expect status 200
     default-server inter 1s fastinter 500ms downinter 2s fall 2 rise 2
     http-response set-header {REPLICA_HEADER} %s
+    errorfile 503 {run_dir / NO_HOST_FILE}
 {_server_lines(replicas)}
 """

@@ -67,6 +67,7 @@ def stack(network, tmp_path_factory):
             started.append(part.start())
         yield {"edge": edge, "hostA": host_a, "hostB": host_b, "files": files, "config": config}
     finally:
+        network.plug_all()  # so that stopping closes the connections to a cut host at once
         for part in reversed([*started, host_b] if host_b.process else started):
             part.stop()
     assert (folder / "secrets").stat().st_mode & 0o777 == 0o600

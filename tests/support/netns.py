@@ -80,10 +80,18 @@ table inet {PREFIX}school {{
 """
         subprocess.run(in_namespace("student", ["nft", "-f", "-"]), input=rules, text=True, check=True)
 
+    def plug_all(self) -> None:
+        """Every cable back in: servers stopped while a host is cut off leave TCP connections
+        retrying towards it, and those keep both namespaces (and their cables) alive for minutes."""
+        for host in self.hosts:
+            _ip("link", "set", f"{PREFIX}{host[:6]}o", "up", check=False)
+
     def remove(self) -> None:
         for host in ADDRESSES:
             with contextlib.suppress(subprocess.CalledProcessError):
                 _ip("netns", "del", namespace(host))
+            # A namespace still held (see plug_all) keeps its cable under our name: free the name.
+            _ip("link", "del", f"{PREFIX}{host[:6]}o", check=False)
         _ip("link", "del", BRIDGE, check=False)
 
     def __exit__(self, *exc) -> None:
