@@ -77,7 +77,8 @@ def test_plain_front_door_keeps_todays_behaviour(tmp_path):
 def test_with_no_replica_up_people_get_a_page_in_words_that_retries_by_itself(tmp_path):
     port, dead = _free_port(), _free_port()  # nothing listens on ``dead``: every replica is down
     replicas = [configs.Replica("replica1", "127.0.0.1", dead, dead)]
-    cfg = _haproxy_accepts(configs.haproxy_cfg(configs.FrontDoor("127.0.0.1", port), TURN, replicas, tmp_path), tmp_path)
+    door = configs.FrontDoor("127.0.0.1", port)
+    cfg = _haproxy_accepts(configs.haproxy_cfg(door, TURN, replicas, tmp_path), tmp_path)
     haproxy = subprocess.Popen([HAPROXY, "-db", "-f", str(cfg)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 15
