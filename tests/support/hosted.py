@@ -116,6 +116,22 @@ class Stack:
     def replica(self, name: str) -> dict:
         return next(r for r in self.info["replicas"] if r["name"] == name)
 
+    def server_status(self) -> dict[str, str]:
+        """HAProxy's own view of each replica ("UP", "DOWN", "UP 1/2", ...), from its stats socket.
+
+        The log is no substitute: a server that passes its first checks right after a reload
+        is UP without a line saying so."""
+        with socket.socket(socket.AF_UNIX) as stats:
+            stats.settimeout(5)
+            stats.connect(str(self.run_dir / "haproxy.sock"))
+            stats.sendall(b"show stat\n")
+            answer = b""
+            while chunk := stats.recv(65536):
+                answer += chunk
+        rows = [line.split(",") for line in answer.decode().splitlines() if line and not line.startswith("#")]
+        status = answer.decode().splitlines()[0].lstrip("# ").split(",").index("status")
+        return {row[1]: row[status] for row in rows if row[0] == "replicas" and row[1] != "BACKEND"}
+
     def turn_secret(self) -> str:
         return re.search(r"^static-auth-secret=(.+)$", self.read("turnserver.conf"), re.M).group(1)
 
