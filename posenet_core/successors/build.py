@@ -15,7 +15,8 @@ sees. TFLiteConverter then writes it with built-in ops only; the weights stay fl
 npm package stores them (``float16`` quantization in its manifest), so nothing is lost.
 
 ``SHA256SUMS`` lists the files written; ``tests/test_successor_models.py`` checks the vendored
-files against it and, where these tools are installed, rebuilds and compares the outputs.
+files against it, then rebuilds them (with that virtual environment, made once in a cache folder)
+and compares the bytes and the outputs.
 """
 
 from __future__ import annotations
