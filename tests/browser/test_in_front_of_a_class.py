@@ -13,6 +13,8 @@ import time
 
 import pytest
 
+from studio.ui.cold_start import STARTING_TEXT
+from tests.support.app_server import AppServer
 from tests.support.chromium import new_context
 from tests.support.demo_page import STREAMER_IFRAME, DemoPage, box_in_page, open_demo_at, page_screenshot
 
@@ -79,12 +81,7 @@ RECORD_TEXTS = """
 
 @pytest.mark.timeout(300)
 @pytest.mark.parametrize("path", ["/", "/single_pose"], ids=["home", "single_pose"])
-@pytest.mark.xfail(strict=False, reason=NOT_YET_INVESTIGATED)
 def test_a_cold_start_says_it_is_starting_instead_of_a_blank_page(browser, tmp_path, path):
-    from app_server import AppServer
-
-    from studio.ui.cold_start import STARTING_TEXT
-
     server = AppServer(tmp_path / "cold.log")
     server.start()
     context = browser.new_context(viewport={"width": LAPTOP[0], "height": LAPTOP[1]})
