@@ -19,6 +19,7 @@ import time
 import numpy as np
 
 from studio.live.webrtc_compat import STREAMER_IFRAME
+from studio.session_keys import DemoKeys
 from tests.support.chromium import new_context
 from tests.support.paths import ARTIFACTS
 
@@ -151,6 +152,12 @@ class DemoPage:
     @property
     def video(self):
         return self.frame.locator("video")
+
+    @property
+    def live_metrics(self):
+        """The live numbers' metrics (Processed fps, Network, Decode, Poses), in their row beside the video;
+        not the over-time panel's metric (Repetitions) under it."""
+        return self.page.locator(f'[class*="st-key-{DemoKeys.LIVE_NUMBERS}"] [data-testid="stMetric"]')
 
     def button_text(self) -> str:
         return " ".join(self.frame.get_by_role("button").all_inner_texts()).strip()
