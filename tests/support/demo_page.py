@@ -322,6 +322,22 @@ class DemoPage:
             f"Frames processed >= {count}",
         )
 
+    # -- whole-clip analysis ("Analyse the whole clip", beside the source) --------------------
+
+    def analyse_whole_clip(self, timeout: float = 30.0) -> None:
+        """Press "Analyse the whole clip"; returns once its progress bar shows."""
+        self.page.get_by_role("button", name=re.compile("Analyse the whole clip")).click()
+        self.page.get_by_test_id("stProgress").wait_for(timeout=timeout * 1000)
+
+    def analysing(self) -> bool:
+        """An analysis of this page runs: its progress bar is on the page."""
+        return self.page.get_by_test_id("stProgress").count() > 0
+
+    def wait_for_analysis_result(self, timeout: float = 180.0) -> None:
+        """Until the analysis is over and its result is offered (the annotated video's download)."""
+        self.page.get_by_test_id("stProgress").wait_for(state="detached", timeout=timeout * 1000)
+        self.page.get_by_role("button", name=re.compile("Annotated video")).wait_for(timeout=30_000)
+
     # -- pictures ---------------------------------------------------------------------------
 
     def screenshot(self, path: pathlib.Path) -> pathlib.Path:
