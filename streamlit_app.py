@@ -6,9 +6,9 @@ import streamlit as st
 
 from studio.hosting.replica_agent import start_from_env as start_replica_agent
 from studio.site_map import HOME, PAGES, note_page
+from studio.ui.app_css import apply_app_css
 from studio.ui.cold_start import while_importing
 from studio.ui.entry import entered
-from studio.ui.layout import apply_app_css
 
 # A file of our own: a Material icon as the tab icon is fetched from Google's font host, which fails offline.
 ICON = pathlib.Path(__file__).parent / "studio" / "static" / "favicon.png"

@@ -23,7 +23,7 @@ class DemoKeys:
     """The keys of one demo page (``page``: "single" or "multi"); each page has its own."""
 
     page: str
-    # Keys that are also CSS classes (``st-key-<key>``) the app's CSS styles (studio/ui/layout.py).
+    # Keys that are also CSS classes (``st-key-<key>``) the app's CSS styles (studio/ui/app_css.py).
     STREAMER_HELPER: ClassVar[str] = "streamer-helper"
     CONNECTION_WATCH: ClassVar[str] = "connection-watch"
     LIVE_NUMBERS: ClassVar[str] = "live-numbers"
@@ -142,7 +142,7 @@ class TeachKeys:
     COMPARE_MODE = "teach:compare_mode"
     WALK_STEP = "teach:walk_step"
     WALK_SIGNATURE = "teach:walk_signature"
-    STEPPER = "teach-stepper"  # the walk's buttons' row: a container's key, for its CSS class (studio/ui/layout.py)
+    STEPPER = "teach-stepper"  # the walk's buttons' row: a container's key, for its CSS class (studio/ui/app_css.py)
 
     @staticmethod
     def walk_button(label: str) -> str:

@@ -1,6 +1,6 @@
-"""What the page looks like on a laptop and a phone: the app's CSS, and the video streamer's helper.
+"""The video streamer's helper: the video fitted to the screen, and the browser's camera errors named.
 
-Two things here cannot be done from Python:
+(The CSS of every page is in ``studio/ui/app_css.py``.) Two things here cannot be done from Python:
 
 - streamlit-webrtc draws the video, START and its errors inside its own iframe, sized by
   its content: a portrait video 360 px wide is 640 px tall, taller than a laptop's screen.
@@ -19,49 +19,11 @@ from __future__ import annotations
 import streamlit as st
 
 from studio.live.webrtc_compat import STREAMER_IFRAME
-from studio.session_keys import DemoKeys, TeachKeys
+from studio.session_keys import DemoKeys
 from studio.ui.live_panel import CAMERA_ERROR_WORDS, INSECURE_PAGE
 
 # The names getUserMedia rejects with (see the Media Capture spec), as the component prints them.
 CAMERA_ERRORS = tuple(name for name in CAMERA_ERROR_WORDS if name != INSECURE_PAGE)
-
-APP_CSS = """
-<style>
-/* A metric's value keeps its unit: wrap rather than cut "207.1 ms" to "207.1…". */
-[data-testid="stMetricValue"], [data-testid="stMetricValue"] * {
-  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
-}
-/* Tab rows wrap on narrow screens instead of scrolling sideways. */
-[data-testid="stTabs"] [role="tablist"] { flex-wrap: wrap; row-gap: 0.25rem; overflow-x: visible; }
-[data-testid="stTabsScrollLeft"], [data-testid="stTabsScrollRight"] { display: none; }
-/* The live numbers beside the video: compact, one row when they fit. */
-LIVE_NUMBERS [data-testid="stMetricValue"] { font-size: 1.35rem; }
-LIVE_NUMBERS [data-testid="stMetric"] { min-width: 3rem; }
-/* The streamer's helper and the connection watch have nothing to show. */
-STREAMER_HELPER, CONNECTION_WATCH { display: none; }
-@media (max-width: 640px) {
-  LIVE_NUMBERS [data-testid="stMetricValue"] { font-size: 1rem; }
-  LIVE_NUMBERS [data-testid="stMetricLabel"] p { font-size: 0.75rem; }
-  /* The video's and the controls' columns stack: the live numbers close under STOP, the source in reach. */
-  [data-testid="stHorizontalBlock"]:has(STREAMER_IFRAME) {
-    row-gap: 1rem !important;
-  }
-  STEPPER { flex-wrap: nowrap; gap: 0.25rem; }
-  STEPPER button { padding-left: 0.4rem; padding-right: 0.4rem; min-width: 0; }
-  /* part names in small multiples and tables wrap instead of being cut */
-  [data-testid="stImageCaption"], [data-testid="stCaptionContainer"] { overflow-wrap: anywhere; }
-}
-</style>
-"""
-_CSS_NAMES = {  # what the CSS above styles, each named where it is made
-    "STREAMER_IFRAME": STREAMER_IFRAME,
-    "LIVE_NUMBERS": f'[class*="st-key-{DemoKeys.LIVE_NUMBERS}"]',
-    "STREAMER_HELPER": f'[class*="st-key-{DemoKeys.STREAMER_HELPER}"]',
-    "CONNECTION_WATCH": f'[class*="st-key-{DemoKeys.CONNECTION_WATCH}"]',
-    "STEPPER": f".st-key-{TeachKeys.STEPPER}",
-}
-for _name, _selector in _CSS_NAMES.items():
-    APP_CSS = APP_CSS.replace(_name, _selector)
 
 _HELPER_JS = """
 export default function (component) {
@@ -132,10 +94,6 @@ HELPER_SETTINGS = {
 }
 
 _helper = None
-
-
-def apply_app_css() -> None:
-    st.html(APP_CSS)
 
 
 def streamer_helper(keys: DemoKeys) -> str | None:

@@ -9,7 +9,6 @@ Screenshots of each case go to tests/artifacts/first_visit-*.png.
 from __future__ import annotations
 
 import pathlib
-import re
 import time
 import urllib.parse
 
@@ -42,14 +41,9 @@ def landscape_browser(browser, tmp_path_factory):
     other.close()
 
 
-def live_metrics(demo: DemoPage):
-    """The live numbers' metrics only: the over-time panel under the video has a metric of its own."""
-    return demo.page.get_by_test_id("stMetric").filter(has_text=re.compile("Processed fps|Network|Decode|Poses"))
-
-
 def numbers_box(demo: DemoPage) -> dict:
     """The live numbers: from the first metric's top to the caption's bottom."""
-    metrics = live_metrics(demo)
+    metrics = demo.live_metrics
     first, last = box_in_page(metrics.first), box_in_page(metrics.last)
     return {"x": first["x"], "y": first["y"], "bottom": max(first["y"] + first["height"], last["y"] + last["height"])}
 
@@ -223,7 +217,7 @@ def test_phone_layout_keeps_the_controls_in_reach_while_watching(browser, app_se
     time.sleep(0.5)
     shot(demo.page, "phone-watching")
     video, stop = box_in_page(demo.video), box_in_page(demo.stop_button)
-    metric_tops = {round(box_in_page(m)["y"]) for m in live_metrics(demo).all()}
+    metric_tops = {round(box_in_page(m)["y"]) for m in demo.live_metrics.all()}
     # What a student uses while watching (issue 22): the view switch, START/STOP, the live numbers.
     view = box_in_page(demo.widget("stRadio", "Show"))
     assert len(metric_tops) == 1, f"the live numbers take {len(metric_tops)} rows: {sorted(metric_tops)}"

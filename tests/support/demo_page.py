@@ -19,6 +19,7 @@ import time
 import numpy as np
 
 from studio.live.webrtc_compat import STREAMER_IFRAME
+from studio.session_keys import DemoKeys
 from tests.support.chromium import new_context
 from tests.support.paths import ARTIFACTS
 
@@ -151,6 +152,12 @@ class DemoPage:
     @property
     def video(self):
         return self.frame.locator("video")
+
+    @property
+    def live_metrics(self):
+        """The live numbers' metrics (Processed fps, Network, Decode, Poses), in their row beside the video;
+        not the over-time panel's metric (Repetitions) under it."""
+        return self.page.locator(f'[class*="st-key-{DemoKeys.LIVE_NUMBERS}"] [data-testid="stMetric"]')
 
     def button_text(self) -> str:
         return " ".join(self.frame.get_by_role("button").all_inner_texts()).strip()
@@ -314,6 +321,22 @@ class DemoPage:
             timeout,
             f"Frames processed >= {count}",
         )
+
+    # -- whole-clip analysis ("Analyse the whole clip", beside the source) --------------------
+
+    def analyse_whole_clip(self, timeout: float = 30.0) -> None:
+        """Press "Analyse the whole clip"; returns once its progress bar shows."""
+        self.page.get_by_role("button", name=re.compile("Analyse the whole clip")).click()
+        self.page.get_by_test_id("stProgress").wait_for(timeout=timeout * 1000)
+
+    def analysing(self) -> bool:
+        """An analysis of this page runs: its progress bar is on the page."""
+        return self.page.get_by_test_id("stProgress").count() > 0
+
+    def wait_for_analysis_result(self, timeout: float = 180.0) -> None:
+        """Until the analysis is over and its result is offered (the annotated video's download)."""
+        self.page.get_by_test_id("stProgress").wait_for(state="detached", timeout=timeout * 1000)
+        self.page.get_by_role("button", name=re.compile("Annotated video")).wait_for(timeout=30_000)
 
     # -- pictures ---------------------------------------------------------------------------
 
