@@ -97,14 +97,55 @@ def check_files(cert_path: pathlib.Path, key_path: pathlib.Path, needed: list[st
     except ValueError:
         raise CertificateError(f"{cert_path} is not a PEM certificate") from None
     try:
-        serialization.load_pem_private_key(key_pem, None)
+        key = serialization.load_pem_private_key(key_pem, None)
     except (ValueError, TypeError):
         raise CertificateError(f"{key_path} is not an unencrypted PEM private key") from None
+    if _public_der(key.public_key()) != _public_der(x509.load_pem_x509_certificate(cert_pem).public_key()):
+        raise CertificateError(f"{key_path} is not the key of {cert_path} (a renewal half done?)")
     have = names_in(cert_pem)
     missing = [name for name in needed if not _covered(name, have)]
     if missing:
         raise CertificateError(f"{cert_path} is not valid for {', '.join(missing)} (it names: {', '.join(have)})")
     return cert_pem, key_pem
+
+
+def _public_der(public_key) -> bytes:
+    return public_key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
+def valid_until(cert_pem: bytes) -> str:
+    return x509.load_pem_x509_certificate(cert_pem).not_valid_after_utc.strftime("%Y-%m-%d %H:%M UTC")
+
+
+class WatchedFiles:
+    """The certificate and key in use, as files something else renews (certbot, a cron job).
+
+    ``changed()`` is cheap (two ``stat`` calls): it reads the files only once they change, and
+    returns their contents when they form a valid pair for ``names`` that is not the one in use."""
+
+    def __init__(self, cert: pathlib.Path, key: pathlib.Path, names: list[str]):
+        self.cert, self.key, self.names = pathlib.Path(cert), pathlib.Path(key), names
+        self._seen = self._stamp()
+        self.in_use = self.cert.read_bytes()
+
+    def _stamp(self) -> tuple | None:
+        try:  # stat() follows certbot's live/ symlinks to the archive files they point at
+            return tuple((s.st_mtime_ns, s.st_size, s.st_ino) for s in (self.cert.stat(), self.key.stat()))
+        except OSError:
+            return None
+
+    def changed(self) -> tuple[bytes, bytes] | None:
+        """(certificate, key) PEM if the files changed into a new valid pair; raises ``CertificateError``
+        (once per change) if they changed into something that cannot be used."""
+        stamp = self._stamp()
+        if stamp is None or stamp == self._seen:
+            return None
+        self._seen = stamp
+        cert, key = check_files(self.cert, self.key, self.names)
+        if cert == self.in_use:
+            return None
+        self.in_use = cert
+        return cert, key
 
 
 def _covered(name: str, have: list[str]) -> bool:

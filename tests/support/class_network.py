@@ -7,7 +7,11 @@ from __future__ import annotations
 import os
 import pathlib
 import shutil
+import socket
+import ssl
 import subprocess
+
+from cryptography import x509
 
 from deploy.stack import certificates
 from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
@@ -22,11 +26,33 @@ def make_test_ca(folder: pathlib.Path) -> dict[str, pathlib.Path]:
     folder.mkdir(parents=True, exist_ok=True)
     ca_cert, ca_key = certificates.make_certificate(["PoseNet class test CA"], days=2, is_ca=True)
     cert, key = certificates.make_certificate([DOMAIN, TURN_NAME], days=2, issuer=(ca_cert, ca_key))
-    files = {"ca": folder / "ca.crt", "cert": folder / "edge.crt", "key": folder / "edge.key"}
+    files = {"ca": folder / "ca.crt", "ca_key": folder / "ca.key", "cert": folder / "edge.crt"}
+    files["key"] = folder / "edge.key"
     files["ca"].write_bytes(ca_cert)
+    certificates.write_private(files["ca_key"], ca_key)
     files["cert"].write_bytes(cert + ca_cert)  # the full chain, as a CA hands it out
     certificates.write_private(files["key"], key)
     return files
+
+
+def renew_edge_certificate(files: dict[str, pathlib.Path]) -> None:
+    """A new certificate from the same CA written over the edge's files, as a renewal job does
+    (each file replaced in one step; the key first)."""
+    ca_cert, ca_key = files["ca"].read_bytes(), files["ca_key"].read_bytes()
+    cert, key = certificates.make_certificate([DOMAIN, TURN_NAME], days=2, issuer=(ca_cert, ca_key))
+    for path, data in ((files["key"], key), (files["cert"], cert + ca_cert)):
+        fresh = certificates.write_private(path.with_suffix(".new"), data)
+        fresh.replace(path)
+
+
+def served_certificate(name: str) -> x509.Certificate:
+    """The certificate the edge's port 443 shows for the TLS server name ``name`` (HAProxy for the
+    page's name, coturn for TURN's), read from this machine's side of the bridge."""
+    context = ssl.create_default_context()
+    context.check_hostname, context.verify_mode = False, ssl.CERT_NONE  # read it, whoever signed it
+    with socket.create_connection((ADDRESSES["edge"], 443), timeout=10) as raw:
+        with context.wrap_socket(raw, server_hostname=name) as tls:
+            return x509.load_der_x509_certificate(tls.getpeercert(binary_form=True))
 
 
 def browser_home_trusting(ca: pathlib.Path, home: pathlib.Path) -> pathlib.Path:
