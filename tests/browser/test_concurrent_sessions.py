@@ -11,6 +11,7 @@ heap back: the server must then go quiet and its memory must come back within 10
 
 from __future__ import annotations
 
+import os
 import statistics
 import time
 import urllib.request
@@ -44,10 +45,6 @@ QUIET_CPU = 0.10  # of one core: what an idle Streamlit server uses, with room; 
 
 
 @pytest.mark.timeout(420)
-# KNOWN BUG, open in issue 20: after this session's merges one of three sessions went 31 s without a
-# newly processed frame, then resumed (seen twice on the merged main). Kept running so it is seen;
-# not strict, so a pass shows too. Remove the mark with the fix.
-@pytest.mark.xfail(strict=False, reason="one of three sessions stalls ~30 s after the merges (issue 20)")
 def test_three_sessions_keep_their_own_settings_and_are_released_when_closed(open_demo, app_server):
     started = time.monotonic()
     pid = app_server.process.pid
@@ -117,7 +114,8 @@ def test_three_sessions_keep_their_own_settings_and_are_released_when_closed(ope
         )
         stall = longest_stall(samples)
         assert stall <= MAX_STALL_S, (
-            f"max {setting}: {stall:.1f} s without a newly processed frame: {describe(samples)}"
+            f"max {setting}: {stall:.1f} s without a newly processed frame (machine load average "
+            f"{os.getloadavg()[0]:.1f}; a stall of all three at once has been another job's load): {describe(samples)}"
         )
         if setting >= 3:  # the photo has 3 people
             right = share(samples, lambda s: s.poses is not None and s.poses >= 3)
