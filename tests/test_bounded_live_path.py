@@ -177,3 +177,72 @@ def test_the_stall_hook_for_tests_blocks_once_at_its_frame(caplog):
         times.append(time.monotonic() - started)
     assert times[2] >= 0.3 and max(times[:2] + times[3:]) < 0.1
     assert StallForTests("nonsense").at_frame == 0 and "not N:S" in caplog.text
+
+
+class OneFrameCamera(MediaStreamTrack):
+    """Sends ``count`` frames, then nothing more (a camera that froze, or a photo)."""
+
+    kind = "video"
+
+    def __init__(self, count: int = 1):
+        super().__init__()
+        self.count, self.sent = count, 0
+
+    async def recv(self):
+        if self.sent >= self.count:
+            await asyncio.sleep(3600)
+        self.sent += 1
+        return camera_frame(self.sent)
+
+
+class Annotate:
+    """A callback that takes ``delay_s`` and returns a new frame with the camera frame's time."""
+
+    def __init__(self, delay_s: float = 0.05):
+        self.delay_s = delay_s
+
+    def __call__(self, frame):
+        time.sleep(self.delay_s)
+        out = av.VideoFrame.from_ndarray(np.zeros((576, 576, 3), np.uint8), format="rgb24")
+        out.pts = frame.pts
+        out.opaque = "processed"
+        return out
+
+
+def test_a_processed_frame_is_sent_when_ready_not_when_the_next_camera_frame_comes():
+    # The camera sends one frame and no other: the library's track answered the encoder only
+    # when the next camera frame came, so this processed frame would never have left.
+    track = bounded_track(Annotate(), OneFrameCamera(count=1), stall_after_s=60)
+
+    async def first_two_sent():
+        shown_at_once = await asyncio.wait_for(track.recv(), 5)  # the camera's frame, until PoseNet's is ready
+        processed = await asyncio.wait_for(track.recv(), 5)
+        return shown_at_once, processed
+
+    try:
+        shown_at_once, processed = run_coroutine(first_two_sent())
+    finally:
+        track.stop()
+    assert shown_at_once.opaque != "processed" and shown_at_once.pts == 1
+    assert processed.opaque == "processed" and processed.pts == 2  # one tick after the camera's frame it shows
+
+
+def test_each_processed_frame_is_sent_once_with_rising_times():
+    camera = Camera()  # a frame every 5 ms; processing takes 20: the worker skips to the newest
+    track = bounded_track(Annotate(delay_s=0.02), camera, stall_after_s=60)
+
+    async def send_for(seconds):
+        sent, ends = [], time.monotonic() + seconds
+        while time.monotonic() < ends:
+            sent.append(await asyncio.wait_for(track.recv(), 5))
+        return sent
+
+    try:
+        sent = run_coroutine(send_for(1.0))
+    finally:
+        track.stop()
+    processed = [f for f in sent if f.opaque == "processed"]
+    times = [f.pts for f in sent]
+    assert times == sorted(set(times)), "a frame sent twice, or the video went back in time"
+    assert len(processed) >= 10 and len(sent) - len(processed) <= 10  # the camera's own only before the first
+    assert camera.sent > 2 * len(processed)  # camera frames came faster than processed ones and were skipped

@@ -59,6 +59,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import importlib.metadata
 import logging
 import queue
@@ -238,10 +239,33 @@ class NewestFrameQueue(queue.Queue):
             return 0.0 if self._waiting_since is None else self._clock() - self._waiting_since
 
 
-class BoundedProcessTrack(AsyncVideoProcessTrack):
-    """streamlit-webrtc's worker track (``async_processing=True``), bounded and never blocking.
+class _ProcessedFrames(collections.deque):
+    """The worker's hand-back: the newest processed frame only; each one wakes the sender.
 
-    - Hands the worker the newest frame only (``NewestFrameQueue``).
+    The library's worker ``extend``s it under the track's ``_out_lock``."""
+
+    def __init__(self, on_frame):
+        super().__init__(maxlen=1)
+        self._on_frame = on_frame
+        self.from_worker = False  # True once the worker has handed back a frame
+
+    def extend(self, frames) -> None:
+        super().extend(frames)
+        self.from_worker = True
+        self._on_frame()
+
+
+class BoundedProcessTrack(AsyncVideoProcessTrack):
+    """streamlit-webrtc's worker track (``async_processing=True``), bounded, never blocking, and
+    sending each processed frame as soon as it is ready.
+
+    - Hands the worker the newest frame only (``NewestFrameQueue``), from a task that reads the
+      camera as its frames come.
+    - ``recv`` (the encoder asking for the next frame to send) returns the worker's next
+      processed frame as soon as the worker has it. The library's ``recv`` answered only when
+      the next camera frame came: up to a frame interval (33 ms at 30 fps) added to every
+      frame's latency, and the last processed frame re-sent for each camera frame meanwhile.
+      Until the worker's first frame the camera's own frames are sent, so the video shows at once.
     - Ends itself when the worker has taken no frame for ``stall_after_s`` while frames keep
       arriving (checked at each arrival), after calling the frame callback's ``on_stall(seconds)``
       if it has one: the stream's owner says why, the frames are let go.
@@ -254,15 +278,42 @@ class BoundedProcessTrack(AsyncVideoProcessTrack):
     def _start(self) -> None:
         if self._thread:
             return
+        self._loop = asyncio.get_running_loop()
+        self._ready = asyncio.Event()  # set (on the loop) when a frame to send, an error or the end came
         self._in_queue = NewestFrameQueue()
         self._out_lock = threading.Lock()
-        self._out_deque = collections.deque()
+        self._out_deque = _ProcessedFrames(self._wake)
+        self._sent_pts = None
         self._thread = threading.Thread(
             target=self._run_worker_thread,
             name=f"async_media_processor_{next(_process.media_processing_thread_id_generator)}",
             daemon=True,
         )
         self._thread.start()
+        self._feeder = self._loop.create_task(self._feed_worker())
+
+    def _wake(self) -> None:
+        """Wake ``recv``; callable from any thread (the worker's, a session watch's)."""
+        loop = getattr(self, "_loop", None)
+        if loop is not None:
+            with contextlib.suppress(RuntimeError):  # the loop has closed: nobody waits
+                loop.call_soon_threadsafe(self._ready.set)
+
+    async def _feed_worker(self) -> None:
+        while self.readyState == "live":
+            try:
+                frame = await self.track.recv()
+            except MediaStreamError:  # the camera ended (its "ended" event stops this track)
+                return
+            self._in_queue.put(frame)
+            with self._out_lock:
+                if not self._out_deque.from_worker:  # nothing processed yet: show the camera meanwhile
+                    self._out_deque.append(frame)
+                    self._wake()
+            waited = self.stalled_for()
+            if waited >= self.stall_after_s:
+                self._end_stalled(waited)
+                return
 
     def _run_worker_thread(self) -> None:
         try:
@@ -274,25 +325,44 @@ class BoundedProcessTrack(AsyncVideoProcessTrack):
             LOGGER.warning("The PoseNet worker failed, the stream ends: %s", error)
             with self._worker_exception_lock:
                 self._worker_exception = error
+            self._wake()
 
     def stalled_for(self) -> float:
         in_queue = getattr(self, "_in_queue", None)
         return in_queue.waited_s() if in_queue is not None else 0.0
 
     async def recv(self):
-        try:
-            frame = await super().recv()
-        except MediaStreamError:
-            raise
-        except Exception as error:  # the worker died: end the track rather than the relay's task
-            LOGGER.warning("The PoseNet worker failed, the stream ends: %s", error)
-            self.stop()
-            raise MediaStreamError from error
-        waited = self.stalled_for()
-        if waited >= self.stall_after_s:
-            self._end_stalled(waited)
+        if self.readyState != "live":
             raise MediaStreamError
-        return frame
+        self._start()
+        while True:
+            self._ready.clear()
+            with self._worker_exception_lock:
+                failed = self._worker_exception
+            if failed is not None:
+                self.stop()
+                raise MediaStreamError from failed
+            if self.readyState != "live":
+                raise MediaStreamError
+            with self._out_lock:
+                frame = self._out_deque.popleft() if self._out_deque else None
+            if frame is not None and frame is not self._last_out_frame and not self._older_than_sent(frame):
+                self._last_out_frame = frame
+                return frame
+            await self._ready.wait()
+
+    def _older_than_sent(self, frame) -> bool:
+        """Whether ``frame`` would take the video back in time (a camera frame sent before the
+        worker's first result may be newer than that result): the encoder wants rising times.
+        The processed picture of the camera frame just sent goes out one tick after it."""
+        if frame.pts is None:
+            return False
+        if self._sent_pts is not None and frame.pts <= self._sent_pts:
+            if frame.pts < self._sent_pts:
+                return True
+            frame.pts += 1
+        self._sent_pts = frame.pts
+        return False
 
     def _end_stalled(self, waited: float) -> None:
         callback = getattr(self.processor, "_frame_callback", None)
@@ -308,6 +378,7 @@ class BoundedProcessTrack(AsyncVideoProcessTrack):
         self.track.stop()
         if self._thread is not None:
             self._in_queue.put(_WORKER_END)
+            self._wake()
         if hasattr(self.processor, "on_ended"):
             self.processor.on_ended()
 
