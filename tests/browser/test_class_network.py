@@ -6,7 +6,8 @@ made by the test, see netns.py).
 ``deploy/up replica --config class.toml`` on hostA (hostB joins later); the student's namespace lets
 only TCP 443 to the edge out (no UDP at all). The tests run in file order and share the sessions:
 a student streams on hostA; hostB is added to the description while that stream runs; a second
-student lands on hostB; hostA's cable is pulled. Screenshots go to tests/artifacts/class-*.png.
+student lands on hostB; the edge's certificate is renewed while both stream; hostA's cable is
+pulled. Screenshots go to tests/artifacts/class-*.png.
 """
 
 from __future__ import annotations
@@ -182,6 +183,28 @@ def test_a_host_added_while_a_session_streams_takes_the_next_newcomer(stack, stu
     _relayed_over_tls(second)
     for n, session in enumerate(sessions):
         session.demo.screenshot(ARTIFACTS / f"class-student{n}.png")
+
+
+def test_a_renewed_certificate_is_served_while_both_students_keep_streaming(stack, sessions):
+    names = (class_network.DOMAIN, class_network.TURN_NAME)
+    before = {class_network.served_certificate(name).serial_number for name in names}
+    frames = [_frames(session) for session in sessions]
+    coturn, said = stack["edge"].read("turnserver.pid"), stack["edge"].read("deploy-up.out")
+    in_use = f"certificate for {', '.join(names)} valid until "
+    class_network.renew_edge_certificate(stack["files"])  # as the teacher's certbot or cron job would
+    deadline = time.monotonic() + 20
+    while stack["edge"].read("deploy-up.out").count(in_use) <= said.count(in_use):
+        assert time.monotonic() < deadline, stack["edge"].read("deploy-up.out")
+        time.sleep(0.3)
+    time.sleep(1)  # HAProxy's new worker and coturn take it up
+    after = {class_network.served_certificate(name).serial_number for name in names}
+    assert len(after) == 1 and after != before, f"served serials {after}, before {before}"
+    assert stack["edge"].read("turnserver.pid") == coturn, "coturn was restarted, dropping its relays"
+    time.sleep(2)
+    for session, earlier in zip(sessions, frames):
+        assert _frames(session) > earlier and session.demo.is_streaming(), "a student's stream stopped"
+        _relayed_over_tls(session)  # the same relayed connection, still up
+    print(f"\ncertificate renewed to serial {after.pop():x}; both students kept streaming")
 
 
 def test_a_host_cut_mid_stream_its_user_is_told_and_a_reload_lands_on_the_other(network, stack, sessions):

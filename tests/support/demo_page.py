@@ -112,12 +112,17 @@ class DemoPage:
         """Load the page and wait for the streamer's START button (or fail on a dialog)."""
         self.page.goto(f"{self.base_url}/{self.path.lstrip('/')}", wait_until="domcontentloaded")
         deadline = time.monotonic() + timeout
-        while not self.page.locator(STREAMER_IFRAME).count():
+        # Exactly one streamer: while a script run replaces the page's elements, Streamlit keeps the
+        # last run's (a hidden copy of the streamer's iframe) until the run ends.
+        while self.page.locator(STREAMER_IFRAME).count() != 1 or not self.start_button.is_visible():
             self.fail_on_dialog()
             if time.monotonic() > deadline:
-                raise AssertionError(f"{self.path}: no video streamer on the page after {timeout:.0f} s")
+                found = self.page.locator(STREAMER_IFRAME).count()
+                raise AssertionError(
+                    f"{self.path}: no video streamer with a START button after {timeout:.0f} s ({found} streamers; "
+                    f"the page says: {self.page.locator('body').inner_text()[:300]!r})"
+                )
             time.sleep(0.2)
-        self.start_button.wait_for(state="visible", timeout=max(1.0, deadline - time.monotonic()) * 1000)
         self.fail_on_dialog()
         return self
 
