@@ -20,10 +20,7 @@ import streamlit as st
 
 from studio.live.webrtc_compat import STREAMER_IFRAME
 from studio.session_keys import DemoKeys, TeachKeys
-from studio.ui.live_panel import CAMERA_ERROR_WORDS, INSECURE_PAGE
-
-# The names getUserMedia rejects with (see the Media Capture spec), as the component prints them.
-CAMERA_ERRORS = tuple(name for name in CAMERA_ERROR_WORDS if name != INSECURE_PAGE)
+from studio.ui.camera_words import CAMERA_ERRORS, INSECURE_PAGE
 
 APP_CSS = """
 <style>
@@ -37,8 +34,8 @@ APP_CSS = """
 /* The live numbers beside the video: compact, one row when they fit. */
 LIVE_NUMBERS [data-testid="stMetricValue"] { font-size: 1.35rem; }
 LIVE_NUMBERS [data-testid="stMetric"] { min-width: 3rem; }
-/* The streamer's helper and the connection watch have nothing to show. */
-STREAMER_HELPER, CONNECTION_WATCH { display: none; }
+/* The streamer's helper, the connection watch and the connection check have nothing to show. */
+STREAMER_HELPER, CONNECTION_WATCH, CONNECTION_CHECK { display: none; }
 @media (max-width: 640px) {
   LIVE_NUMBERS [data-testid="stMetricValue"] { font-size: 1rem; }
   LIVE_NUMBERS [data-testid="stMetricLabel"] p { font-size: 0.75rem; }
@@ -58,6 +55,7 @@ _CSS_NAMES = {  # what the CSS above styles, each named where it is made
     "LIVE_NUMBERS": f'[class*="st-key-{DemoKeys.LIVE_NUMBERS}"]',
     "STREAMER_HELPER": f'[class*="st-key-{DemoKeys.STREAMER_HELPER}"]',
     "CONNECTION_WATCH": f'[class*="st-key-{DemoKeys.CONNECTION_WATCH}"]',
+    "CONNECTION_CHECK": f'[class*="st-key-{DemoKeys.CONNECTION_CHECK}"]',
     "STEPPER": f".st-key-{TeachKeys.STEPPER}",
 }
 for _name, _selector in _CSS_NAMES.items():
