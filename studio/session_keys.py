@@ -26,6 +26,7 @@ class DemoKeys:
     # Keys that are also CSS classes (``st-key-<key>``) the app's CSS styles (studio/ui/app_css.py).
     STREAMER_HELPER: ClassVar[str] = "streamer-helper"
     CONNECTION_WATCH: ClassVar[str] = "connection-watch"
+    CONNECTION_CHECK: ClassVar[str] = "connection-check"
     LIVE_NUMBERS: ClassVar[str] = "live-numbers"
 
     def widget(self, name: str) -> str:
@@ -116,6 +117,17 @@ class DemoKeys:
         """The script that tells the user when the server is lost (studio/ui/connection_watch.py).
         Also its CSS class (``st-key-connection-watch-...``), which the app's CSS hides."""
         return f"{self.CONNECTION_WATCH}-{self.page}"
+
+    @property
+    def connection_check(self) -> str:
+        """The script that checks this browser's connection (studio/ui/connection_doctor.py); its state
+        holds the browser's report. Also its CSS class (``st-key-connection-check-...``), hidden by the app's CSS."""
+        return f"{self.CONNECTION_CHECK}-{self.page}"
+
+    def doctor(self, name: str) -> str:
+        """The connection doctor's own (studio/ui/connection_doctor.py): "button", "request" (the check
+        asked for), "stalled" (when the stalled attempt began), "auto_for", "diagnosis"."""
+        return f"{self.page}:doctor:{name}"
 
     @property
     def live_numbers(self) -> str:

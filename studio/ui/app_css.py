@@ -24,8 +24,8 @@ APP_CSS = """
 /* The live numbers beside the video: compact, one row when they fit. */
 LIVE_NUMBERS [data-testid="stMetricValue"] { font-size: 1.35rem; }
 LIVE_NUMBERS [data-testid="stMetric"] { min-width: 3rem; }
-/* The streamer's helper and the connection watch have nothing to show. */
-STREAMER_HELPER, CONNECTION_WATCH { display: none; }
+/* The streamer's helper, the connection watch and the connection check have nothing to show. */
+STREAMER_HELPER, CONNECTION_WATCH, CONNECTION_CHECK { display: none; }
 @media (max-width: 640px) {
   LIVE_NUMBERS [data-testid="stMetricValue"] { font-size: 1rem; }
   LIVE_NUMBERS [data-testid="stMetricLabel"] p { font-size: 0.75rem; }
@@ -45,6 +45,7 @@ _CSS_NAMES = {  # what the CSS above styles, each named where it is made
     "LIVE_NUMBERS": f'[class*="st-key-{DemoKeys.LIVE_NUMBERS}"]',
     "STREAMER_HELPER": f'[class*="st-key-{DemoKeys.STREAMER_HELPER}"]',
     "CONNECTION_WATCH": f'[class*="st-key-{DemoKeys.CONNECTION_WATCH}"]',
+    "CONNECTION_CHECK": f'[class*="st-key-{DemoKeys.CONNECTION_CHECK}"]',
     "STEPPER": f".st-key-{TeachKeys.STEPPER}",
 }
 for _name, _selector in _CSS_NAMES.items():

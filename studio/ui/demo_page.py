@@ -16,6 +16,7 @@ from studio.settings.demo import DemoSettings, SettingsBox
 from studio.sources import CAMERA, UPLOAD
 from studio.ui import widgets
 from studio.ui.capacity_gate import admitted_streamer
+from studio.ui.connection_doctor import connection_doctor
 from studio.ui.connection_watch import watch_connection
 from studio.ui.ice_setup import session_ice_config
 from studio.ui.layout import streamer_helper
@@ -122,6 +123,7 @@ def render_demo_page(multi_pose: bool) -> None:
         config, ice_origin = session_ice_config()
         camera_error = streamer_helper(keys)  # fits the video to the screen; names a refused camera
         camera_error_notice(camera_error)
+        doctor_says = st.container()  # what "Check my connection" found: above the video, where the user looks
         played = uploaded and uploaded[0]
         stop = stream.stats.ending()  # the server ended this stream: stop it in the browser too
         ctx = admitted_streamer(
@@ -132,6 +134,7 @@ def render_demo_page(multi_pose: bool) -> None:
             follow_stream_end(stream.stats, ctx)
             # the browser says so when the server it streamed from is gone (not when this one ended the stream)
             watch_connection(keys, server_ended=stream.stats.snapshot().ended_reason is not None)
+            connection_doctor(keys, config, ctx.state, source == CAMERA, camera_error, doctor_says)
             over_time_panel(keys, stream.timeline, ctx.state.playing, settings.min_part_confidence)
         if source == CAMERA:
             camera_help(ice_origin, len(config["iceServers"]))

@@ -20,10 +20,7 @@ import streamlit as st
 
 from studio.live.webrtc_compat import STREAMER_IFRAME
 from studio.session_keys import DemoKeys
-from studio.ui.live_panel import CAMERA_ERROR_WORDS, INSECURE_PAGE
-
-# The names getUserMedia rejects with (see the Media Capture spec), as the component prints them.
-CAMERA_ERRORS = tuple(name for name in CAMERA_ERROR_WORDS if name != INSECURE_PAGE)
+from studio.ui.camera_words import CAMERA_ERRORS, INSECURE_PAGE
 
 _HELPER_JS = """
 export default function (component) {

@@ -15,32 +15,11 @@ from studio.live.pipeline import FrameReport
 from studio.live.stats import LiveStats
 from studio.live.stream_tracker import MAX_TRACKS, MIN_HITS
 from studio.session_keys import ICE_SETUP, DemoKeys
+from studio.ui.camera_words import CAMERA_ERROR_WORDS, INSECURE_PAGE, USE_A_SAMPLE
 from studio.ui.capacity_gate import server_load_line
+from studio.ui.connection_doctor import note_stalled
 
-# What the browser said when it refused the camera, in plain words (see studio/ui/layout.py).
-_ALLOW_CAMERA = (
-    "Click the camera (or lock) icon at the left of the address bar, set Camera to **Allow** for this site, "
-    "then press START again. In Safari: Settings for This Website, Camera, Allow. On a phone, the browser app "
-    "may also need camera access in the phone's settings."
-)
 LOGGER = logging.getLogger(__name__)
-INSECURE_PAGE = "InsecurePage"  # not a browser's error name: a plain-http page, which gets no camera at all
-_USE_A_SAMPLE = "No camera to spare? Choose a sample under **Video source**: it runs through the same pipeline."
-CAMERA_ERROR_WORDS = {
-    "NotAllowedError": "**The camera is blocked.** The browser did not let this page use the camera "
-    "(you, or a setting, said no). " + _ALLOW_CAMERA,
-    "SecurityError": "**The camera is blocked.** The browser only offers the camera to secure pages "
-    "(`https://` or `localhost`). " + _ALLOW_CAMERA,
-    "NotFoundError": "**No camera found.** The browser sees no camera on this device. Plug one in (or "
-    "switch it on), then press START again.",
-    "NotReadableError": "**The camera is busy.** Another app or browser tab is using it (a video call?). "
-    "Close that, then press START again.",
-    "OverconstrainedError": "**The camera cannot give the video asked for.** Press START again; if it "
-    "persists, try another camera with SELECT DEVICE.",
-    INSECURE_PAGE: "**This page was opened over plain `http://`, and browsers give the camera only to "
-    "secure pages** (`https://`, or `localhost` on your own computer). Open the `https://` link of this app "
-    "instead (ask whoever shared it).",
-}
 
 STALL_AFTER_S = timing.STALLED_CONNECTING_S  # connecting this long means no network path (no TURN when hosted?)
 NO_FRAMES_AFTER_S = timing.NO_FRAMES_NOTICE_S
@@ -53,8 +32,6 @@ NO_VIDEO_MESSAGE = (
     "(the server was too busy, the network dropped, or the browser stopped sending the camera). "
     "Press START to try again."
 )
-
-LOGGER = logging.getLogger(__name__)
 
 
 def waiting_words(snapshot) -> str | None:
@@ -79,11 +56,12 @@ def _connection_notice(keys: DemoKeys, ctx: WebRtcStreamerContext, snapshot, sta
     if state.signalling and not state.playing:
         since = st.session_state.setdefault(started_key, time.monotonic())
         if time.monotonic() - since > STALL_AFTER_S:
+            if note_stalled(keys, since):
+                st.rerun(scope="app")  # the connection doctor, under the video, checks why
             # The student gets one plain sentence; the host's log gets the technical why (once per attempt).
             st.warning(
-                "**The video cannot reach the server from this network.** Press STOP, then START to try again; "
-                "if it keeps failing, this network may block video calls: tell whoever runs this app, or pick a "
-                "sample source meanwhile.",
+                "**The video cannot reach the server from this network.** Press STOP, then START to try again. "
+                "Why, and what to do: see the connection check above the video.",
                 icon=":material/wifi_off:",
             )
             logged = f"{started_key}:logged"
@@ -127,7 +105,7 @@ def camera_error_notice(error: str | None) -> None:
     """Above the video, where the user just pressed START: what happened and what to do."""
     if error in CAMERA_ERROR_WORDS:
         said = "" if error == INSECURE_PAGE else f"  \n*(The browser said: {error}.)*"
-        st.error(f"{CAMERA_ERROR_WORDS[error]}  \n{_USE_A_SAMPLE}{said}", icon=":material/videocam_off:")
+        st.error(f"{CAMERA_ERROR_WORDS[error]}  \n{USE_A_SAMPLE}{said}", icon=":material/videocam_off:")
 
 
 def _scores(scores) -> str:
@@ -221,7 +199,7 @@ def camera_help(ice_origin: str, ice_count: int) -> None:
             "- **The page is not on `localhost` or `https://`**: browsers only offer the camera to secure "
             "pages; open the app through HTTPS.\n"
             "- **START spins and nothing comes**: the browser and server cannot reach each other over "
-            "WebRTC; a hosted app needs a TURN server (README, 'Deploy your own')."
+            "WebRTC. Press **Check my connection**, under the video: it finds out why and what to do."
         )
         if ice_origin == "none":
             st.caption("This app uses direct connections only (no STUN/TURN servers configured).")

@@ -14,6 +14,7 @@ import pathlib
 
 import pytest
 
+from tests.support import class_network
 from tests.support.app_server import SKIP_RUN_CLEANUP_ENV, AppServer
 from tests.support.chromium import launch_chromium, new_context, warm_up
 from tests.support.demo_page import DemoPage
@@ -126,6 +127,14 @@ def pytest_runtest_makereport(item, call):
             except Exception as error:
                 report.sections.append(("screenshot", f"could not take one: {error}"))
     return report
+
+
+@pytest.fixture(scope="module")
+def school_network():
+    """A class's machines as network namespaces, the student behind a school firewall
+    (``tests.support.class_network.school_network``); for one test module, removed after it."""
+    with class_network.school_network() as network:
+        yield network
 
 
 @pytest.fixture

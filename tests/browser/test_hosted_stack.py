@@ -164,6 +164,9 @@ def test_expired_or_wrongly_signed_credentials_are_refused_and_the_page_says_so(
         warning = demo.page.get_by_test_id("stAlertContentWarning").filter(has_text="cannot reach the server")
         warning.wait_for(timeout=30_000)
         seconds = time.monotonic() - clicked
+        # The connection doctor, checking from the browser by itself, names the cause above the video.
+        cause = demo.page.get_by_test_id("stAlertContentError").filter(has_text="refused this page's pass")
+        cause.wait_for(timeout=20_000)
         demo.screenshot(ARTIFACTS / "hosted-turn-refused.png")
         text = warning.inner_text()
         print(f"\nthe page said so {seconds:.1f} s after START: {text[:160]}...")
@@ -174,6 +177,7 @@ def test_expired_or_wrongly_signed_credentials_are_refused_and_the_page_says_so(
             assert time.monotonic() < deadline, server.log_path.read_text()[-2000:]
             time.sleep(0.3)
         assert "relayed connections only" in server.log_path.read_text(errors="replace")
+        assert "TurnRefused" in server.log_path.read_text(errors="replace")  # the doctor's, with its facts
         context.close()
     finally:
         server.stop()

@@ -40,10 +40,15 @@ class AppServer:
         port: int | None = None,
         cwd: pathlib.Path = REPO_ROOT,
         skip_run_cleanup: bool | None = None,
+        address: str = "127.0.0.1",
+        prefix: list[str] = (),
     ):
+        """``address``: where it listens; ``prefix``: what runs it (e.g. ``ip netns exec NAME``, a host of its own)."""
         self.log_path = pathlib.Path(log_path)
         self.port = port or free_port()
         self.cwd = cwd
+        self.address = address
+        self.prefix = list(prefix)
         if skip_run_cleanup is None:
             skip_run_cleanup = os.environ.get(SKIP_RUN_CLEANUP_ENV, "") not in ("", "0")
         self.skip_run_cleanup = skip_run_cleanup
@@ -52,7 +57,7 @@ class AppServer:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{self.address}:{self.port}"
 
     def start(self, timeout: float = 90.0) -> AppServer:
         env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONUNBUFFERED="1")
@@ -67,7 +72,7 @@ class AppServer:
             "--server.headless",
             "true",
             "--server.address",
-            "127.0.0.1",
+            self.address,
             "--server.port",
             str(self.port),
             "--browser.gatherUsageStats",
@@ -80,6 +85,7 @@ class AppServer:
 
             command[1:3] = ["-c", SKIP_RUN_CLEANUP_PRELUDE]
             command += ["--runner.postScriptGC", "false"]
+        command = [*self.prefix, *command]
         self.process = subprocess.Popen(
             command, cwd=self.cwd, env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True
         )

@@ -4,6 +4,7 @@ browser does (an NSS database in its HOME) and sits behind a firewall that lets 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pathlib
 import shutil
@@ -15,7 +16,7 @@ from cryptography import x509
 
 from deploy.stack import certificates
 from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
-from tests.support.netns import ADDRESSES, namespace
+from tests.support.netns import ADDRESSES, Network, namespace
 
 DOMAIN = "demo.class.test"
 TURN_NAME = f"turn.{DOMAIN}"
@@ -76,3 +77,46 @@ def student_chromium(playwright, y4m: pathlib.Path, home: pathlib.Path, folder: 
     return playwright.chromium.launch(
         executable_path=str(launcher), headless=True, args=args, env=dict(os.environ, HOME=str(home))
     )
+
+
+def describe(path: pathlib.Path, cert: pathlib.Path, key: pathlib.Path, hosts: list[str]) -> None:
+    """Write the class's description (``class.toml``): the edge, the test certificate, one replica per host."""
+    lines = [
+        f'domain = "{DOMAIN}"',
+        f'edge = "{ADDRESSES["edge"]}"',
+        'secrets = "secrets"',
+        f'tls_cert = "{cert}"',
+        f'tls_key = "{key}"',
+    ]
+    for host in hosts:
+        lines += ["[[hosts]]", f'address = "{ADDRESSES[host]}"', "replicas = 1"]
+    path.write_text("\n".join(lines) + "\n")
+
+
+def relayed_over_tls(session) -> dict:
+    """The session's selected candidate pair (``hosted.Session.connection``), checked: connected, this
+    browser's side relayed over TLS through ``turns:`` on port 443."""
+    pc = session.connection()
+    local = pc["local"]
+    assert pc["state"] == "connected", pc
+    assert local["candidateType"] == "relay" and local["relayProtocol"] == "tls", local
+    assert local["url"].startswith(f"turns:{TURN_NAME}:443"), local
+    return pc
+
+
+@contextlib.contextmanager
+def school_network():
+    """The class's machines (edge, hostA, hostB, student) on one bridge, the student behind a firewall
+    that lets only TCP 443 to the edge out (no UDP at all); removed afterwards."""
+    with Network(("edge", "hostA", "hostB", "student")) as network:
+        network.student_firewall()
+        yield network
+
+
+def new_class(folder: pathlib.Path, hosts: list[str]) -> tuple[dict[str, pathlib.Path], pathlib.Path]:
+    """A test CA with the edge's certificate (``make_test_ca``) and the description listing ``hosts``:
+    (the certificate files, the description's path)."""
+    files = make_test_ca(folder / "ca")
+    config = folder / "class.toml"
+    describe(config, files["cert"], files["key"], hosts)
+    return files, config

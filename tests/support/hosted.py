@@ -116,21 +116,24 @@ class Stack:
     def replica(self, name: str) -> dict:
         return next(r for r in self.info["replicas"] if r["name"] == name)
 
-    def server_status(self) -> dict[str, str]:
-        """HAProxy's own view of each replica ("UP", "DOWN", "UP 1/2", ...), from its stats socket.
-
-        The log is no substitute: a server that passes its first checks right after a reload
-        is UP without a line saying so."""
-        with socket.socket(socket.AF_UNIX) as stats:
-            stats.settimeout(5)
-            stats.connect(str(self.run_dir / "haproxy.sock"))
-            stats.sendall(b"show stat\n")
+    def server_status(self, name: str) -> tuple[str, str]:
+        """HAProxy's view of server ``name`` now (its runtime API, ``show stat``): (status, last check),
+        e.g. ("UP", "L7OK"). A server added by a reload starts as UP before any check: the last check says
+        whether it has really answered."""
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as api:
+            api.settimeout(5)
+            api.connect(str(self.run_dir / "haproxy.sock"))
+            api.sendall(b"show stat\n")
             answer = b""
-            while chunk := stats.recv(65536):
+            while chunk := api.recv(65536):
                 answer += chunk
-        rows = [line.split(",") for line in answer.decode().splitlines() if line and not line.startswith("#")]
-        status = answer.decode().splitlines()[0].lstrip("# ").split(",").index("status")
-        return {row[1]: row[status] for row in rows if row[0] == "replicas" and row[1] != "BACKEND"}
+        header, *rows = answer.decode().splitlines()
+        columns = header.lstrip("# ").split(",")
+        for row in rows:
+            fields = dict(zip(columns, row.split(","), strict=False))
+            if fields.get("svname") == name:
+                return fields["status"], fields["check_status"]
+        return "missing", ""
 
     def turn_secret(self) -> str:
         return re.search(r"^static-auth-secret=(.+)$", self.read("turnserver.conf"), re.M).group(1)

@@ -4,18 +4,26 @@ Names start with ``h21`` and addresses lie in 10.231.0.0/24, which exist only in
 the bridge (the test process's own way in) .254, the edge .1, replica hosts .11 and .12, a
 student .100. A student's firewall (nftables) lets out only TCP 443 to the edge, as a school
 network that allows only HTTPS does.
+
+The names and addresses belong to the whole machine, so one class network exists at a time: a
+second test run (another worktree's, say) waits for the first's (a lock file) instead of removing
+its hosts under it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import pathlib
 import subprocess
+import tempfile
 
 PREFIX = "h21"
 NETWORK = "10.231.0"
 BRIDGE = f"{PREFIX}br0"
 BRIDGE_ADDRESS = f"{NETWORK}.254"
 ADDRESSES = {"edge": f"{NETWORK}.1", "hostA": f"{NETWORK}.11", "hostB": f"{NETWORK}.12", "student": f"{NETWORK}.100"}
+LOCK = pathlib.Path(tempfile.gettempdir()) / f"{PREFIX}-network.lock"
 
 
 def _ip(*args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -36,14 +44,25 @@ class Network:
 
     def __init__(self, hosts=("edge", "student")):
         self.hosts = list(hosts)
+        self._lock = None
 
     def __enter__(self) -> Network:
-        self.remove()  # what a crashed earlier run left
-        _ip("link", "add", BRIDGE, "type", "bridge")
-        _ip("addr", "add", f"{BRIDGE_ADDRESS}/24", "dev", BRIDGE)
-        _ip("link", "set", BRIDGE, "up")
-        for host in self.hosts:
-            self.add(host)
+        self._lock = open(LOCK, "w")  # released by __exit__, or by the kernel if this process dies
+        try:
+            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"another test run's class network is up: waiting for it ({LOCK})", flush=True)
+            fcntl.flock(self._lock, fcntl.LOCK_EX)
+        try:
+            self.remove()  # what a crashed earlier run left
+            _ip("link", "add", BRIDGE, "type", "bridge")
+            _ip("addr", "add", f"{BRIDGE_ADDRESS}/24", "dev", BRIDGE)
+            _ip("link", "set", BRIDGE, "up")
+            for host in self.hosts:
+                self.add(host)
+        except BaseException:
+            self.__exit__()
+            raise
         return self
 
     def add(self, host: str) -> None:
@@ -95,4 +114,9 @@ table inet {PREFIX}school {{
         _ip("link", "del", BRIDGE, check=False)
 
     def __exit__(self, *exc) -> None:
-        self.remove()
+        try:
+            self.remove()
+        finally:
+            if self._lock is not None:
+                self._lock.close()  # and with it the lock
+                self._lock = None
