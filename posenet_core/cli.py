@@ -154,6 +154,7 @@ class CommandLineSettings:
     def __init__(self, args):
         self.args = args
         self._quiet_start = True
+        self._previous = None  # BlazePose: the last frame's outputs, to place this frame's crop from
 
     @functools.cached_property
     def net(self):
@@ -180,6 +181,9 @@ class CommandLineSettings:
     def _estimate(self, image: np.ndarray):
         a = self.args
         tuning = {"scale_factor": a.scale_factor, "output_stride": a.output_stride}
+        if self.net.info.tracks_crop:
+            poses, self._previous = self.net.track(image, self._previous, flip_horizontal=a.flip)
+            return poses
         if not a.multi:
             return self.net.estimate_poses(image, flip_horizontal=a.flip, **tuning)
         decoding = {
