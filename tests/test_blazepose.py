@@ -128,7 +128,12 @@ def test_landmarks_go_back_through_the_crop_and_their_scores_through_the_sigmoid
         decode_landmarks(np.zeros(33 * 5), crop, 256)
 
 
-def test_the_coco_parts_are_blazeposes_landmarks_of_the_same_names():
+def test_the_33_landmarks_have_mediapipes_order_and_the_coco_parts_the_articles_names():
+    assert len(set(LANDMARK_NAMES)) == 33
+    assert LANDMARK_NAMES[:4] == ("nose", "leftEyeInner", "leftEye", "leftEyeOuter")
+    assert LANDMARK_NAMES[11:13] == ("leftShoulder", "rightShoulder")
+    assert LANDMARK_NAMES[23:25] == ("leftHip", "rightHip")
+    assert LANDMARK_NAMES[-1] == "rightFootIndex"
     assert [LANDMARK_NAMES[i] for i in COCO_FROM_BLAZEPOSE] == list(PART_NAMES)
 
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .. import params
+from ..parts import PART_NAMES
 from ..pose import Pose
 from .anchors import ssd_anchor_centres
 from .crop import Crop
@@ -33,46 +34,32 @@ from .letterbox import Letterbox
 from .pose_detector import BODY_SCALE, HIPS, Detection, decode_detections, sigmoid
 from .runner import Runner
 
-LANDMARK_NAMES = (
-    "nose",
-    "leftEyeInner",
-    "leftEye",
-    "leftEyeOuter",
-    "rightEyeInner",
-    "rightEye",
-    "rightEyeOuter",
-    "leftEar",
-    "rightEar",
-    "mouthLeft",
-    "mouthRight",
-    "leftShoulder",
-    "rightShoulder",
-    "leftElbow",
-    "rightElbow",
-    "leftWrist",
-    "rightWrist",
-    "leftPinky",
-    "rightPinky",
-    "leftIndex",
-    "rightIndex",
-    "leftThumb",
-    "rightThumb",
-    "leftHip",
-    "rightHip",
-    "leftKnee",
-    "rightKnee",
-    "leftAnkle",
-    "rightAnkle",
-    "leftHeel",
-    "rightHeel",
-    "leftFootIndex",
-    "rightFootIndex",
-)
+# BlazePose's index of each of the 17 COCO parts, in the article's order (posenet_core.PART_NAMES).
+COCO_FROM_BLAZEPOSE = (0, 2, 5, 7, 8, 11, 12, 13, 14, 15, 16, 23, 24, 25, 26, 27, 28)
+# Its other 16 landmarks, by index (MediaPipe's names, written as the article writes part names).
+_EXTRA_LANDMARKS = {
+    1: "leftEyeInner",
+    3: "leftEyeOuter",
+    4: "rightEyeInner",
+    6: "rightEyeOuter",
+    9: "mouthLeft",
+    10: "mouthRight",
+    17: "leftPinky",
+    18: "rightPinky",
+    19: "leftIndex",
+    20: "rightIndex",
+    21: "leftThumb",
+    22: "rightThumb",
+    29: "leftHeel",
+    30: "rightHeel",
+    31: "leftFootIndex",
+    32: "rightFootIndex",
+}
+_NAMES_BY_INDEX = {**dict(zip(COCO_FROM_BLAZEPOSE, PART_NAMES)), **_EXTRA_LANDMARKS}
+LANDMARK_NAMES = tuple(_NAMES_BY_INDEX[i] for i in range(len(_NAMES_BY_INDEX)))
 NUM_LANDMARKS = len(LANDMARK_NAMES)  # 33; the model's rows 33..38 are helper points
 NUM_POINTS = 39
 HIPS_MIDDLE, BODY_SCALE_POINT = 33, 34  # the helper points tracking places the next crop with
-# BlazePose's index of each of the 17 COCO parts, in the article's order (posenet_core.PART_NAMES).
-COCO_FROM_BLAZEPOSE = (0, 2, 5, 7, 8, 11, 12, 13, 14, 15, 16, 23, 24, 25, 26, 27, 28)
 DETECTOR_FILE = "blazepose_detector.tflite"
 # MediaPipe's default min_tracking_confidence: under it, the next frame runs the detector.
 MIN_TRACKING_SCORE = 0.5
