@@ -29,7 +29,7 @@ import posenet_core  # noqa: E402
 from posenet_core.estimators import PoseNetEstimator, SuccessorEstimator  # noqa: E402
 
 SAMPLES = pathlib.Path(__file__).resolve().parent.parent / "studio" / "samples"
-MODELS = ("posenet", "movenet-lightning", "movenet-thunder", "movenet-multipose")
+MODELS = ("posenet", "movenet-lightning", "movenet-thunder", "movenet-multipose", "blazepose-lite", "blazepose-full")
 
 
 def steal_and_total() -> tuple[int, int]:
