@@ -10,9 +10,22 @@ import pytest
 import posenet_core
 from posenet_core import PART_NAMES
 from posenet_core.successors.anchors import ssd_anchor_centres
-from posenet_core.successors.blazepose import COCO_FROM_BLAZEPOSE, LANDMARK_NAMES, decode_landmarks
+from posenet_core.successors.blazepose import (
+    COCO_FROM_BLAZEPOSE,
+    LANDMARK_NAMES,
+    BlazePoseOutputs,
+    decode_landmarks,
+)
 from posenet_core.successors.crop import Crop
-from posenet_core.successors.pose_detector import decode_boxes, decode_detections, overlap
+from posenet_core.successors.draw_blazepose import (
+    BOX_COLOUR,
+    CROP_COLOUR,
+    detector_box_corners,
+    detector_keypoints,
+    draw_blazepose_steps,
+)
+from posenet_core.successors.letterbox import Letterbox
+from posenet_core.successors.pose_detector import Detection, decode_boxes, decode_detections, overlap
 
 
 def test_the_anchors_are_mediapipes_2254_for_the_224_pose_detector():
@@ -81,7 +94,7 @@ def test_weighted_suppression_averages_overlapping_boxes_by_score_and_keeps_sepa
     first, second = detections
     w_best, w_other = 1 / (1 + math.exp(-3.0)), 0.5
     expected_x = (0.3 * w_best + 0.31 * w_other) / (w_best + w_other)
-    assert first.score == pytest.approx(w_best)
+    assert first.score == pytest.approx(w_best) and (first.merged, second.merged) == (2, 1)
     assert first.box[0] == pytest.approx(expected_x)
     assert first.keypoints[:, 0] == pytest.approx(np.full(4, expected_x))
     assert second.box[0] == pytest.approx(0.8)
@@ -157,3 +170,16 @@ def test_blazepose_finds_nobody_in_a_blank_frame_and_does_not_track_from_it():
     assert poses == [] and outputs.crop is None
     _, after = estimator.track(np.zeros((240, 320, 3), np.uint8), outputs)
     assert not after.tracked
+
+
+def test_the_detectors_box_and_keypoints_are_drawn_where_they_lie_in_the_frame():
+    letterbox = Letterbox.fit(100, 200, 224)  # 0.5 of the input: 56 black rows above the frame
+    detection = Detection(0.9, (0.5, 0.5, 0.2, 0.2), np.array([[0.5, 0.5], [0.5, 0.3], [0.5, 0.4], [0.5, 0.35]]))
+    crop = Crop.from_points((100.0, 50.0), (100.0, 10.0))
+    outputs = BlazePoseOutputs(np.zeros((39, 5)), 0.9, crop, detection, letterbox, np.zeros((64, 64, 39)))
+    assert detector_box_corners(outputs) == pytest.approx(np.array([[80, 30], [120, 70]]))
+    assert detector_keypoints(outputs)[:2] == pytest.approx(np.array([[100, 50], [100, 10]]))
+    picture = draw_blazepose_steps(np.zeros((100, 200, 3), np.uint8), outputs)
+    assert tuple(picture[30, 100]) == BOX_COLOUR  # the box's top edge
+    assert picture[50, 175].max() == 0  # outside every line
+    assert tuple(picture[50, 150]) == CROP_COLOUR  # the crop, 100 px a side around (100, 50)

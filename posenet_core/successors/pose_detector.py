@@ -34,11 +34,13 @@ class Detection:
         score: 0..1.
         box: (x centre, y centre, width, height).
         keypoints: 4 x 2 (x, y): hips, body scale point, shoulders, upper-body scale point.
+        merged: How many anchors' boxes were averaged into this one.
     """
 
     score: float
     box: tuple[float, float, float, float]
     keypoints: np.ndarray
+    merged: int = 1
 
 
 def sigmoid(values):
@@ -91,7 +93,7 @@ def weighted_suppression(
         weights = scores[group] / scores[group].sum()
         box = (boxes[group] * weights[:, None]).sum(axis=0)
         points = (keypoints[group] * weights[:, None, None]).sum(axis=0)
-        detections.append(Detection(float(scores[best]), tuple(float(v) for v in box), points))
+        detections.append(Detection(float(scores[best]), tuple(float(v) for v in box), points, int(group.sum())))
         left &= ~group
     return detections
 
