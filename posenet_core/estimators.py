@@ -72,7 +72,7 @@ MODELS: dict[str, ModelInfo] = {
             True,
             False,
             "224 x 224 (person detector) then 256 x 256 (crop around the person)",
-            ("overlay",),
+            ("overlay", "heatmap"),
             tracks_crop=True,
         ),
         ModelInfo(
@@ -81,7 +81,7 @@ MODELS: dict[str, ModelInfo] = {
             True,
             False,
             "224 x 224 (person detector) then 256 x 256 (crop around the person)",
-            ("overlay",),
+            ("overlay", "heatmap"),
             tracks_crop=True,
         ),
     )

@@ -58,14 +58,14 @@ def test_picking_movenet_changes_the_views_greys_out_posenets_knobs_and_reaches_
     assert app.session_state[SINGLE.settings].get().view == "overlay"  # PoseNet has no person centres
 
 
-def test_picking_blazepose_offers_the_skeleton_only_greys_out_posenets_knobs_and_reaches_the_worker():
+def test_picking_blazepose_offers_its_views_greys_out_posenets_knobs_and_reaches_the_worker():
     app = open_page("pages/single_pose.py")
-    app.radio(key=SINGLE.widget("view")).set_value("heatmap").run()
+    app.radio(key=SINGLE.widget("view")).set_value("offsets").run()
     app.selectbox(key=SINGLE.widget("model")).set_value("blazepose-full").run()
     assert not app.exception
     view = app.radio(key=SINGLE.widget("view"))
-    assert view.options == ["Skeleton overlay"] and view.value == "overlay"
-    assert "BlazePose shows the skeleton only" in view.help
+    assert view.options == ["Skeleton overlay", "Heatmaps"] and view.value == "overlay"
+    assert "BlazePose's heatmaps cover only the square it cut around the person" in view.help
     assert app.slider(key=SINGLE.widget("scale_factor")).disabled
     assert "crop around the person" in app.slider(key=SINGLE.widget("scale_factor")).help
     assert "person finder (detector)" in app.selectbox(key=SINGLE.widget("model")).help

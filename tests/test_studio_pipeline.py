@@ -6,6 +6,7 @@ import threading
 import numpy as np
 import pytest
 
+from posenet_core.successors.draw_blazepose import blazepose_heatmap, heatmap_to_image
 from studio.hosting import ice
 from studio.live.pipeline import process_frame
 from studio.live.stats import LiveStats
@@ -262,6 +263,21 @@ def test_a_successor_runs_the_same_pipeline_with_its_own_views(net, pose_image, 
     assert set(report.timings_ms) == {"resize", "network", "decode", "render", "total"}
     if view != "overlay":  # a heatmap covers the frame: most pixels change
         assert np.abs(picture.astype(int) - pose_image).sum(axis=2).astype(bool).mean() > 0.5
+
+
+@pytest.mark.parametrize("part", [None, "leftKnee"])
+def test_blazeposes_heatmap_view_covers_its_crop(net, pose_image, part):
+    tracker = StreamTracker()
+    settings = DemoSettings(model="blazepose-lite", view="heatmap", heatmap_part=part)
+    picture, report = process_frame(net, pose_image, settings, tracker)
+    assert len(report.poses) == 1 and report.output_resolution == (64, 64)
+    assert (np.abs(picture.astype(int) - pose_image).sum(axis=2) > 0).mean() > 0.5
+    if part:  # the heatmap's hottest cell lands on the knee BlazePose found
+        outputs = tracker.last_outputs
+        row, column = np.unravel_index(blazepose_heatmap(outputs, part).argmax(), (64, 64))
+        x, y = heatmap_to_image(outputs) @ [column, row, 1.0]
+        knee = report.poses[0].keypoint(part).position
+        assert np.hypot(x - knee.x, y - knee.y) < 2 * outputs.crop.size / 64  # two cells
 
 
 def test_blazepose_in_a_stream_tracks_its_crop_from_the_streams_previous_frame(net, squat_frames):

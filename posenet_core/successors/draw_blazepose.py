@@ -1,12 +1,15 @@
-"""BlazePose's steps over the frame: the detector's box and keypoints, the turned crop, and the
-crop itself with the landmarks the landmark model placed on it."""
+"""BlazePose's steps over the frame: the detector's box and keypoints, the turned crop, the crop
+itself with the landmarks the landmark model placed on it, and its heatmaps laid back over the
+frame through the crop."""
 
 from __future__ import annotations
 
 import cv2
 import numpy as np
 
-from .blazepose import NUM_LANDMARKS, BlazePoseOutputs
+from ..draw_outputs import blend_scores
+from ..parts import PART_IDS
+from .blazepose import COCO_FROM_BLAZEPOSE, NUM_LANDMARKS, BlazePoseOutputs
 
 BOX_COLOUR = (255, 200, 0)  # RGB: the detector's box and keypoints
 CROP_COLOUR = (255, 60, 200)  # the crop
@@ -56,3 +59,32 @@ def draw_crop_with_landmarks(image: np.ndarray, outputs: BlazePoseOutputs, side:
     for x, y in points[:NUM_LANDMARKS].round().astype(int):
         cv2.circle(cut, (x, y), 3, LANDMARK_COLOUR, -1, cv2.LINE_AA)
     return cut
+
+
+def blazepose_heatmap(outputs: BlazePoseOutputs, part: str | None = None) -> np.ndarray:
+    """The landmark model's heatmap (over the crop, 64 x 64) of one of the 17 COCO parts, or the
+    max over all 17 (None).
+
+    Raises:
+        ValueError: ``part`` is not a part name.
+    """
+    if part is None:
+        return outputs.heatmaps[:, :, list(COCO_FROM_BLAZEPOSE)].max(axis=2)
+    if part not in PART_IDS:
+        raise ValueError(f"part must be one of {sorted(PART_IDS)} or None for all parts; got {part!r}")
+    return outputs.heatmaps[:, :, COCO_FROM_BLAZEPOSE[PART_IDS[part]]]
+
+
+def heatmap_to_image(outputs: BlazePoseOutputs, side: int = 256) -> np.ndarray:
+    """The 2 x 3 matrix from a heatmap cell (column, row) to frame (x, y): through the crop."""
+    cell = side / outputs.heatmaps.shape[0]
+    to_crop = np.array([[cell, 0, (cell - 1) / 2], [0, cell, (cell - 1) / 2], [0, 0, 1]])  # cell centres
+    return (outputs.crop.to_image(side) @ to_crop).astype(np.float32)
+
+
+def draw_blazepose_heatmap(image: np.ndarray, outputs: BlazePoseOutputs, part: str | None = None) -> np.ndarray:
+    """BlazePose's heatmap of ``part`` (None: the max over the 17 parts) over the frame, turned with
+    the crop it covers. Nobody found: the frame as is."""
+    if outputs.crop is None:
+        return image
+    return blend_scores(image, blazepose_heatmap(outputs, part), heatmap_to_image(outputs))

@@ -20,6 +20,7 @@ import posenet_core
 from posenet_core import LeftOut, Pose
 from posenet_core.successors.blazepose import BlazePoseOutputs
 from posenet_core.successors.draw import draw_movenet_centres, draw_movenet_heatmap
+from posenet_core.successors.draw_blazepose import draw_blazepose_heatmap
 from posenet_core.successors.movenet import MoveNetOutputs
 from studio.live.stream_tracker import StreamTracker
 from studio.settings.demo import DemoSettings
@@ -74,6 +75,8 @@ def predict_and_estimate(
 
 def draw_view(image: np.ndarray, outputs, poses: list[Pose], settings: DemoSettings) -> np.ndarray:
     """The raw-output picture under the skeleton, in the camera's own orientation."""
+    if isinstance(outputs, BlazePoseOutputs):  # its view: the heatmaps over its crop
+        return draw_blazepose_heatmap(image, outputs, settings.heatmap_part) if settings.view == "heatmap" else image
     if isinstance(outputs, MoveNetOutputs):  # its views: keypoint heatmaps and person centres
         if settings.view == "heatmap":
             return draw_movenet_heatmap(image, outputs, settings.heatmap_part)

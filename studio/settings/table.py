@@ -244,8 +244,8 @@ _TABLE = (
         "overlay",
         "What the video shows: the skeletons found, or what the network outputs before decoding. Each model "
         "offers the outputs it has: offset and displacement vectors are PoseNet's (MoveNet decodes centre-out, "
-        "with no displacement chain); person centres are MoveNet's (PoseNet has no centre heatmap); BlazePose "
-        "shows the skeleton only (its heatmaps cover the crop around the person, not the frame).",
+        "with no displacement chain); person centres are MoveNet's (PoseNet has no centre heatmap); BlazePose's "
+        "heatmaps cover only the square it cut around the person (its crop), turned with it.",
         options=tuple(VIEWS),
         multi_pose_options=("displacements",),  # displacement vectors only steer multi-pose decoding
     ),
