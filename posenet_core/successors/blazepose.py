@@ -127,11 +127,15 @@ class BlazePose:
         self.side = self.landmarker.input_shape[1]
         self.anchors = ssd_anchor_centres(self.detector_side)
 
-    def detect(self, image: np.ndarray) -> tuple[Detection | None, Letterbox]:
-        """The best person the detector finds in an RGB frame (None: nobody), and the letterbox."""
+    def detect(self, image: np.ndarray, spent: dict | None = None) -> tuple[Detection | None, Letterbox]:
+        """The best person the detector finds in an RGB frame (None: nobody), and the letterbox.
+        ``spent``: milliseconds are added to its "resize" and "network"."""
+        started = time.perf_counter()
         letterbox = Letterbox.fit(image.shape[0], image.shape[1], self.detector_side)
         square = letterbox.apply(image).astype(np.float32) * (2.0 / 255.0) - 1.0  # -1..1, as MediaPipe feeds it
+        resized = time.perf_counter()
         (raw,) = self.detector.run(square[None])
+        _add_times(spent, started, resized)
         detections = decode_detections(raw[0], self.anchors, self.detector_side)
         return (detections[0] if detections else None), letterbox
 
@@ -140,10 +144,15 @@ class BlazePose:
         yx = letterbox.to_image_yx(detection.keypoints[:, ::-1] * letterbox.side)
         return Crop.from_points(yx[HIPS, ::-1], yx[BODY_SCALE, ::-1])
 
-    def landmarks(self, image: np.ndarray, crop: Crop) -> tuple[np.ndarray, float, np.ndarray]:
+    def landmarks(
+        self, image: np.ndarray, crop: Crop, spent: dict | None = None
+    ) -> tuple[np.ndarray, float, np.ndarray]:
         """(39 x 5 points in frame pixels, pose flag, heatmaps) of the landmark model on ``crop``."""
+        started = time.perf_counter()
         cut = crop.cut(image, self.side).astype(np.float32) * (1.0 / 255.0)  # 0..1
+        resized = time.perf_counter()
         raw, flag, heatmaps = self.landmarker.run(cut[None])
+        _add_times(spent, started, resized)
         return decode_landmarks(raw, crop, self.side), float(flag.ravel()[0]), heatmaps[0]
 
     def predict(self, image, previous: BlazePoseOutputs | None = None) -> BlazePoseOutputs:
@@ -153,29 +162,31 @@ class BlazePose:
             ValueError: ``image`` is not an image.
         """
         image = params.as_rgb_image(image)
-        started = time.perf_counter()
-        letterbox = Letterbox.fit(image.shape[0], image.shape[1], self.detector_side)
+        spent = {"resize": 0.0, "network": 0.0}  # cutting and resizing; the two networks
         if trackable(previous, image.shape):
             crop = Crop.from_points(previous.points[HIPS_MIDDLE, :2], previous.points[BODY_SCALE_POINT, :2])
-            points, flag, heatmaps = self.landmarks(image, crop)
+            points, flag, heatmaps = self.landmarks(image, crop, spent)
             if flag >= MIN_TRACKING_SCORE:
-                finished = time.perf_counter()
-                timings = {"resize": 0.0, "network": 1e3 * (finished - started)}
-                return BlazePoseOutputs(points, flag, crop, None, letterbox, heatmaps, True, timings)
-        detection, letterbox = self.detect(image)
+                return BlazePoseOutputs(points, flag, crop, None, previous.letterbox, heatmaps, True, spent)
+        detection, letterbox = self.detect(image, spent)
         if detection is None:
-            timings = {"resize": 0.0, "network": 1e3 * (time.perf_counter() - started)}
             empty = np.zeros((NUM_POINTS, 5))
-            return BlazePoseOutputs(empty, 0.0, None, None, letterbox, np.zeros((64, 64, NUM_POINTS)), False, timings)
+            return BlazePoseOutputs(empty, 0.0, None, None, letterbox, np.zeros((64, 64, NUM_POINTS)), False, spent)
         crop = self.crop_from_detection(detection, letterbox)
-        points, flag, heatmaps = self.landmarks(image, crop)
-        timings = {"resize": 0.0, "network": 1e3 * (time.perf_counter() - started)}
-        return BlazePoseOutputs(points, flag, crop, detection, letterbox, heatmaps, False, timings)
+        points, flag, heatmaps = self.landmarks(image, crop, spent)
+        return BlazePoseOutputs(points, flag, crop, detection, letterbox, heatmaps, False, spent)
 
     def poses_from(self, outputs: BlazePoseOutputs) -> list[Pose]:
         """The pose in frame pixels (one, or none when nobody was found)."""
         pose = outputs.pose()
         return [] if pose is None else [pose]
+
+
+def _add_times(spent: dict | None, started: float, resized: float) -> None:
+    if spent is not None:
+        finished = time.perf_counter()
+        spent["resize"] += 1e3 * (resized - started)
+        spent["network"] += 1e3 * (finished - resized)
 
 
 def trackable(previous: BlazePoseOutputs | None, image_shape) -> bool:
