@@ -26,6 +26,7 @@ from posenet_core.successors.draw_blazepose import (
 )
 from posenet_core.successors.letterbox import Letterbox
 from posenet_core.successors.pose_detector import Detection, decode_boxes, decode_detections, overlap
+from posenet_core.successors.refine import refine_from_heatmaps
 
 
 def test_the_anchors_are_mediapipes_2254_for_the_224_pose_detector():
@@ -183,3 +184,23 @@ def test_the_detectors_box_and_keypoints_are_drawn_where_they_lie_in_the_frame()
     assert tuple(picture[30, 100]) == BOX_COLOUR  # the box's top edge
     assert picture[50, 175].max() == 0  # outside every line
     assert tuple(picture[50, 150]) == CROP_COLOUR  # the crop, 100 px a side around (100, 50)
+
+
+def test_refining_moves_a_point_to_its_heatmaps_weighted_middle_when_confident():
+    heatmaps = np.zeros((64, 64, 2))
+    heatmaps[20, 10, 0], heatmaps[20, 12, 0] = 0.9, 0.3  # mean column (10 * 0.9 + 12 * 0.3) / 1.2 = 10.5
+    heatmaps[40, 40, 1] = 0.4  # under 0.5: the second point stays
+    xy = np.array([[11.2 * 4, 21.0 * 4], [40 * 4, 40 * 4]])  # cells (21, 11) and (40, 40)
+    refined = refine_from_heatmaps(xy, heatmaps, 256)
+    assert refined[0] == pytest.approx([10.5 * 4, 20 * 4])  # a cell counts at its corner, as MediaPipe's
+    assert refined[1] == pytest.approx(xy[1])
+
+
+def test_refining_leaves_points_far_from_their_heatmap_and_off_the_crop_alone():
+    heatmaps = np.zeros((64, 64, 2))
+    heatmaps[0, 0, 0] = 1.0  # 10 cells away from the point: outside its 7 x 7 window
+    heatmaps[5, 5, 1] = 1.0
+    xy = np.array([[40.0, 40.0], [-3.0, 300.0]])
+    assert refine_from_heatmaps(xy, heatmaps, 256) == pytest.approx(xy)
+    with pytest.raises(ValueError, match="one heatmap channel per point"):
+        refine_from_heatmaps(xy, heatmaps[:, :, :1], 256)

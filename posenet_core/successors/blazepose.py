@@ -8,7 +8,8 @@ Two networks, where PoseNet and MoveNet have one:
    body stands upright, cut from the frame at 256 x 256;
 3. the **landmark model** gives 39 points on the crop: 33 body landmarks (x, y, depth z,
    visibility, presence) and 6 helper points, a pose flag (is a person in the crop?) and
-   64 x 64 heatmaps; the points go back to the frame through the crop.
+   64 x 64 heatmaps; each point moves to its heatmap's weighted middle nearby (``refine``), then
+   goes back to the frame through the crop.
 
 **Tracking** between frames of a stream, as MediaPipe does: when the previous frame's pose flag
 was confident, its own landmarks (the hips' middle and the body-scale helper point) place this
@@ -32,6 +33,7 @@ from .anchors import ssd_anchor_centres
 from .crop import Crop
 from .letterbox import Letterbox
 from .pose_detector import BODY_SCALE, HIPS, Detection, decode_detections, sigmoid
+from .refine import refine_from_heatmaps
 from .runner import Runner
 
 # BlazePose's index of each of the 17 COCO parts, in the article's order (posenet_core.PART_NAMES).
@@ -153,7 +155,7 @@ class BlazePose:
         resized = time.perf_counter()
         raw, flag, heatmaps = self.landmarker.run(cut[None])
         _add_times(spent, started, resized)
-        return decode_landmarks(raw, crop, self.side), float(flag.ravel()[0]), heatmaps[0]
+        return decode_landmarks(raw, crop, self.side, heatmaps[0]), float(flag.ravel()[0]), heatmaps[0]
 
     def predict(self, image, previous: BlazePoseOutputs | None = None) -> BlazePoseOutputs:
         """Detector (unless tracking from ``previous``), crop and landmarks on one RGB frame.
@@ -199,9 +201,10 @@ def trackable(previous: BlazePoseOutputs | None, image_shape) -> bool:
     )
 
 
-def decode_landmarks(raw: np.ndarray, crop: Crop, side: int) -> np.ndarray:
+def decode_landmarks(raw: np.ndarray, crop: Crop, side: int, heatmaps: np.ndarray | None = None) -> np.ndarray:
     """The landmark model's 39 x 5 (x, y, z in crop pixels, visibility and presence before the
-    sigmoid) as 39 x 5 with x, y in frame pixels and the last two 0..1.
+    sigmoid) as 39 x 5 with x, y in frame pixels and the last two 0..1; with its ``heatmaps``
+    (64 x 64 x 39), x and y are first refined from them (``refine.refine_from_heatmaps``).
 
     Raises:
         ValueError: ``raw`` does not hold 39 x 5 numbers.
@@ -210,6 +213,8 @@ def decode_landmarks(raw: np.ndarray, crop: Crop, side: int) -> np.ndarray:
     if raw.size != NUM_POINTS * 5:
         raise ValueError(f"landmarks must be {NUM_POINTS} x 5 (x, y, z, visibility, presence); got shape {raw.shape}")
     points = raw.reshape(NUM_POINTS, 5).copy()
+    if heatmaps is not None:
+        points[:, :2] = refine_from_heatmaps(points[:, :2], heatmaps, side)
     points[:, :2] = crop.points_to_image(points[:, :2], side)
     points[:, 3:] = sigmoid(points[:, 3:])
     return points
