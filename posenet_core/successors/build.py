@@ -9,10 +9,12 @@ The conversion tools (TensorFlow 2.19, tensorflowjs, tfjs-graph-converter) canno
 project's TensorFlow pin, hence their own requirements file and virtual environment; serving
 needs none of them. Each TF.js graph model is loaded with tfjs-graph-converter (its TFLite
 compatibility mode rewrites the fused ops TF.js uses into plain ones) and cut into one function
-whose outputs are the graph's own result *and* the four heads it decodes from (keypoint
-heatmaps, person centres, regression to the parts, offsets), so the app can show what MoveNet
-sees. TFLiteConverter then writes it with built-in ops only; the weights stay float16, as the
-npm package stores them (``float16`` quantization in its manifest), so nothing is lost.
+of a batch of one: for MoveNet the graph's own result *and* the four heads it decodes from
+(keypoint heatmaps, person centres, regression to the parts, offsets), so the app can show what
+MoveNet sees; for BlazePose the detector's one output, and the landmark models' landmarks, pose
+flag and heatmaps (their segmentation mask and world coordinates cut off). TFLiteConverter then
+writes it with built-in ops only; the weights stay float16, as the npm package stores them
+(``float16`` quantization in its manifest), so nothing is lost.
 
 ``SHA256SUMS`` lists the files written; ``tests/test_successor_models.py`` checks the vendored
 files against it, then rebuilds them (with that virtual environment, made once in a cache folder)
