@@ -3,6 +3,7 @@
 posenet photo.jpg --multi --json poses.json --out annotated.png
 posenet clip.mp4 --json poses.json --out annotated.mp4
 posenet photo.jpg --model movenet-thunder --json poses.json
+posenet clip.mp4 --model blazepose-full --json poses.json   (its crop follows the person)
 posenet clip.mp4 --angles --csv keypoints.csv
 
 (``python -m posenet_core ...`` is the same command.)

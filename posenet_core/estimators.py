@@ -193,7 +193,8 @@ class SuccessorEstimator:
         return poses, outputs
 
     def estimate_poses(self, image, *, flip_horizontal: bool = False, **_tuning) -> list[Pose]:
-        """Every pose the model finds (one, or six best first for MultiPose), in ``image``'s pixels."""
+        """Every pose the model finds (one, or six best first for MultiPose; BlazePose: none when its
+        detector finds nobody), in ``image``'s pixels."""
         return self.track(image, flip_horizontal=flip_horizontal)[0]
 
 
