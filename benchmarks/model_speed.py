@@ -29,7 +29,7 @@ import posenet_core  # noqa: E402
 from posenet_core.estimators import PoseNetEstimator, SuccessorEstimator  # noqa: E402
 
 SAMPLES = pathlib.Path(__file__).resolve().parent.parent / "studio" / "samples"
-MODELS = ("posenet", "movenet-lightning", "movenet-thunder", "movenet-multipose")
+MODELS = ("posenet", "movenet-lightning", "movenet-thunder", "movenet-multipose", "blazepose-lite", "blazepose-full")
 
 
 def steal_and_total() -> tuple[int, int]:
@@ -44,25 +44,36 @@ def estimators() -> dict:
     return made
 
 
-def timed(estimator, frame, multi: bool) -> tuple[float, float, float]:
+def timed(estimator, frame, multi: bool, previous=None) -> tuple[tuple[float, float, float], object]:
+    """((network, decode, total) ms, outputs); ``previous``: BlazePose's last outputs, to track from."""
     started = time.perf_counter()
-    outputs = estimator.predict(frame)
+    outputs = estimator.predict(frame, previous) if previous is not None else estimator.predict(frame)
     decode_started = time.perf_counter()
     estimator.poses_from(outputs, multi_pose=multi)
     finished = time.perf_counter()
-    return outputs.timings_ms["network"], 1e3 * (finished - decode_started), 1e3 * (finished - started)
+    return (outputs.timings_ms["network"], 1e3 * (finished - decode_started), 1e3 * (finished - started)), outputs
+
+
+def tracked_name(name: str) -> str:
+    return f"{name} tracked"
 
 
 def speed(models: dict, frames: list, rounds: int) -> dict[str, list[tuple]]:
+    """Per model, each frame's times; BlazePose also tracked (" tracked": its crop from the last frame)."""
     times = {name: [] for name in models}
+    times |= {tracked_name(name): [] for name, estimator in models.items() if estimator.info.tracks_crop}
     for _ in range(2):  # warm-up
         for name, estimator in models.items():
             timed(estimator, frames[0], name == "movenet-multipose")
     for index in range(rounds):
         order = list(models) if index % 2 == 0 else list(reversed(models))
         for name in order:
+            previous = None
             for frame in frames:
-                times[name].append(timed(models[name], frame, name == "movenet-multipose"))
+                times[name].append(timed(models[name], frame, name == "movenet-multipose")[0])
+                if models[name].info.tracks_crop:
+                    spent, previous = timed(models[name], frame, False, previous)
+                    times[tracked_name(name)].append(spent)
     return times
 
 
@@ -114,6 +125,9 @@ def main() -> int:
     print("| --- " * (len(header) + 2) + "|")
     for name, runs in times.items():
         network, decode, total = (statistics.median(column) for column in zip(*runs)) if runs else (np.nan,) * 3
+        if name not in models:  # BlazePose tracked: no detector after the first frame of each round
+            print(f"| {name} | 256x256 crop | | | | {network:.1f} ms | {decode:.2f} ms | {total:.1f} ms |")
+            continue
         median, within, people = found[name]
         height, width = models[name].predict(all_frames[0]).input_size  # PoseNet: scale 0.5, stride 16
         size = f"{width}x{height}"

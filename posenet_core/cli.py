@@ -3,6 +3,7 @@
 posenet photo.jpg --multi --json poses.json --out annotated.png
 posenet clip.mp4 --json poses.json --out annotated.mp4
 posenet photo.jpg --model movenet-thunder --json poses.json
+posenet clip.mp4 --model blazepose-full --json poses.json   (its crop follows the person)
 posenet clip.mp4 --angles --csv keypoints.csv
 
 (``python -m posenet_core ...`` is the same command.)
@@ -154,6 +155,7 @@ class CommandLineSettings:
     def __init__(self, args):
         self.args = args
         self._quiet_start = True
+        self._previous = None  # BlazePose: the last frame's outputs, to place this frame's crop from
 
     @functools.cached_property
     def net(self):
@@ -180,6 +182,9 @@ class CommandLineSettings:
     def _estimate(self, image: np.ndarray):
         a = self.args
         tuning = {"scale_factor": a.scale_factor, "output_stride": a.output_stride}
+        if self.net.info.tracks_crop:
+            poses, self._previous = self.net.track(image, self._previous, flip_horizontal=a.flip)
+            return poses
         if not a.multi:
             return self.net.estimate_poses(image, flip_horizontal=a.flip, **tuning)
         decoding = {

@@ -1,9 +1,9 @@
 """Every pose model behind one interface: ``load_estimator(name).estimate_poses(rgb_image)``.
 
 PoseNet (the article's model, the default) and its successors in TF.js's pose-detection library,
-MoveNet Lightning, Thunder and MultiPose, all return the same ``Pose``: the 17 COCO parts by the
-article's names, in frame pixels. So the CLI, the clip analysis, tracking, smoothing and the
-live pages take any of them.
+MoveNet Lightning, Thunder and MultiPose, and BlazePose Lite and Full, all return the same
+``Pose``: the 17 COCO parts by the article's names, in frame pixels. So the CLI, the clip
+analysis, tracking, smoothing and the live pages take any of them.
 
     estimator = posenet_core.load_estimator("movenet-thunder")
     poses = estimator.estimate_poses(image)                     # list[Pose]
@@ -33,6 +33,8 @@ class ModelInfo:
         input_note: Its input, in words.
         views: The raw-output views it has, as the pages name them (``overlay`` always).
         tunable: It takes PoseNet's image scale factor and output stride.
+        tracks_crop: It places each frame's crop from the previous frame's pose (BlazePose):
+            pass the previous outputs to ``predict`` / ``track``.
     """
 
     name: str
@@ -42,6 +44,7 @@ class ModelInfo:
     input_note: str
     views: tuple[str, ...]
     tunable: bool = False
+    tracks_crop: bool = False
 
 
 MODELS: dict[str, ModelInfo] = {
@@ -63,6 +66,24 @@ MODELS: dict[str, ModelInfo] = {
         ModelInfo(
             "movenet-multipose", "MoveNet MultiPose", False, True, "256 x 256", ("overlay", "heatmap", "centres")
         ),
+        ModelInfo(
+            "blazepose-lite",
+            "BlazePose Lite",
+            True,
+            False,
+            "224 x 224 (person detector) then 256 x 256 (crop around the person)",
+            ("overlay", "heatmap"),
+            tracks_crop=True,
+        ),
+        ModelInfo(
+            "blazepose-full",
+            "BlazePose Full",
+            True,
+            False,
+            "224 x 224 (person detector) then 256 x 256 (crop around the person)",
+            ("overlay", "heatmap"),
+            tracks_crop=True,
+        ),
     )
 }
 MODEL_NAMES = tuple(MODELS)
@@ -70,6 +91,8 @@ _FILES = {
     "movenet-lightning": ("movenet_lightning.tflite", False),
     "movenet-thunder": ("movenet_thunder.tflite", False),
     "movenet-multipose": ("movenet_multipose.tflite", True),
+    "blazepose-lite": ("blazepose_lite.tflite", False),
+    "blazepose-full": ("blazepose_full.tflite", False),
 }
 
 
@@ -134,30 +157,45 @@ class PoseNetEstimator:
 
 
 class SuccessorEstimator:
-    """A MoveNet model behind the common interface. PoseNet's tuning keywords are accepted and
-    ignored (these models take a fixed square input and decode inside their graph)."""
+    """A MoveNet or BlazePose model behind the common interface. PoseNet's tuning keywords are
+    accepted and ignored (these models take a fixed square input and decode inside their graph).
+
+    BlazePose tracks its crop between the frames of a stream: ``track(image, previous)`` takes the
+    previous frame's outputs and returns this frame's poses and outputs (``estimate_poses`` looks
+    at each picture afresh)."""
 
     def __init__(self, name: str, *, num_threads: int | None = None):
-        from .successors.movenet import MoveNet
-
         self.info = MODELS[name]
         file_name, multi = _FILES[name]
-        self.model = MoveNet(file_name, multi_pose=multi, num_threads=num_threads)
+        if self.info.tracks_crop:
+            from .successors.blazepose import BlazePose
 
-    def predict(self, image, **_tuning):
-        return self.model.predict(image)
+            self.model = BlazePose(file_name, num_threads=num_threads)
+        else:
+            from .successors.movenet import MoveNet
+
+            self.model = MoveNet(file_name, multi_pose=multi, num_threads=num_threads)
+
+    def predict(self, image, previous=None, **_tuning):
+        """The model's raw outputs; ``previous`` (BlazePose only): the last frame's, to track from."""
+        return self.model.predict(image, previous) if self.info.tracks_crop else self.model.predict(image)
 
     def poses_from(self, outputs, **_decoding) -> list[Pose]:
         return self.model.poses_from(outputs)
 
-    def estimate_poses(self, image, *, flip_horizontal: bool = False, **_tuning) -> list[Pose]:
-        """Every pose the model finds (one, or six best first for MultiPose), in ``image``'s pixels."""
-        outputs = self.predict(image)
+    def track(self, image, previous=None, *, flip_horizontal: bool = False) -> tuple[list[Pose], object]:
+        """(poses, outputs) for one frame of a stream; pass the outputs back with the next frame."""
+        outputs = self.predict(image, previous)
         poses = self.poses_from(outputs)
         if flip_horizontal:
             width = outputs.letterbox.image_size[1]
             poses = [p.scaled(1.0, 1.0, flip_width=width) for p in poses]
-        return poses
+        return poses, outputs
+
+    def estimate_poses(self, image, *, flip_horizontal: bool = False, **_tuning) -> list[Pose]:
+        """Every pose the model finds (one, or six best first for MultiPose; BlazePose: none when its
+        detector finds nobody), in ``image``'s pixels."""
+        return self.track(image, flip_horizontal=flip_horizontal)[0]
 
 
 _loaded: dict[str, object] = {}

@@ -27,6 +27,8 @@ def test_each_page_offers_the_models_that_fit_it():
         "PoseNet MobileNetV1 0.75",
         "MoveNet Lightning",
         "MoveNet Thunder",
+        "BlazePose Lite",
+        "BlazePose Full",
     ]
     multi = open_page("pages/multi_pose.py")
     assert multi.selectbox(key=MULTI.widget("model")).options == ["PoseNet MobileNetV1 0.75", "MoveNet MultiPose"]
@@ -54,6 +56,27 @@ def test_picking_movenet_changes_the_views_greys_out_posenets_knobs_and_reaches_
     app.selectbox(key=SINGLE.widget("model")).set_value("posenet").run()
     assert not app.slider(key=SINGLE.widget("scale_factor")).disabled
     assert app.session_state[SINGLE.settings].get().view == "overlay"  # PoseNet has no person centres
+
+
+def test_picking_blazepose_offers_its_views_greys_out_posenets_knobs_and_reaches_the_worker():
+    app = open_page("pages/single_pose.py")
+    app.radio(key=SINGLE.widget("view")).set_value("offsets").run()
+    app.selectbox(key=SINGLE.widget("model")).set_value("blazepose-full").run()
+    assert not app.exception
+    view = app.radio(key=SINGLE.widget("view"))
+    assert view.options == ["Skeleton overlay", "Heatmaps"] and view.value == "overlay"
+    assert "BlazePose's heatmaps cover only the square it cut around the person" in view.help
+    assert app.slider(key=SINGLE.widget("scale_factor")).disabled
+    assert "crop around the person" in app.slider(key=SINGLE.widget("scale_factor")).help
+    assert "person finder (detector)" in app.selectbox(key=SINGLE.widget("model")).help
+    assert app.session_state[SINGLE.settings].get().model == "blazepose-full"
+    assert app.query_params["model"] in ("blazepose-full", ["blazepose-full"])
+
+
+def test_a_link_to_blazepose_on_the_multi_pose_page_says_it_is_a_single_pose_model():
+    app = open_page("pages/multi_pose.py", {"model": "blazepose-lite"})
+    assert app.selectbox(key=MULTI.widget("model")).value == "posenet"
+    assert any("model=blazepose-lite" in w.value for w in app.warning)
 
 
 def test_multipose_greys_out_posenets_multi_pose_decoding():

@@ -1,5 +1,8 @@
-"""The teaching page's "Newer models" tab (streamlit.testing): PoseNet beside MoveNet on the same
-picture, and MoveNet's centre-out decoding, every number the models' own."""
+"""The teaching page's "Newer models" tab (streamlit.testing): PoseNet beside MoveNet and BlazePose
+on the same picture, MoveNet's centre-out decoding and BlazePose's detector, crop and landmarks,
+every number the models' own."""
+
+import math
 
 import numpy as np
 import pytest
@@ -17,13 +20,15 @@ def app():
     return go_to(open_page("three_people"), STEPS[6])
 
 
-def test_the_three_single_pose_models_are_shown_side_by_side_with_their_times(app, three_people_image):
+def test_the_single_pose_models_are_shown_side_by_side_with_their_times(app, three_people_image):
     captions = [c.value for c in app.caption]
-    for label in ("PoseNet MobileNetV1 0.75", "MoveNet Lightning", "MoveNet Thunder"):
+    for label in ("PoseNet MobileNetV1 0.75", "MoveNet Lightning", "MoveNet Thunder", "BlazePose Full"):
         assert any(label in str(image.proto) for image in app.image), label
     shown = [c for c in captions if "network" in c and "decode" in c and "pose score" in c]
-    assert len(shown) == 3
+    assert len(shown) == 4
     assert "input 192 × 192 → 48 × 48 cells" in shown[1] and "input 256 × 256 → 64 × 64 cells" in shown[2]
+    blazepose = posenet_core.load_estimator("blazepose-full").estimate_poses(three_people_image)[0]
+    assert f"pose score {blazepose.score:.2f}" in shown[3]
     thunder = posenet_core.load_estimator("movenet-thunder").estimate_poses(three_people_image)[0]
     assert f"pose score {thunder.score:.2f}" in shown[2]
     people = next(c for c in captions if "Several people" in c)
@@ -51,3 +56,15 @@ def test_picking_a_part_shows_its_heatmap_and_its_walk(app, three_people_image):
     outputs = posenet_core.load_estimator("movenet-lightning").predict(three_people_image)
     walk = decode_centre_out(outputs.heatmap_scores, outputs.centre_scores, outputs.regression, outputs.offsets)
     assert any(c.value.startswith(f"nose: regressed to {yx(walk.regressed_yx[0], 2)}") for c in app.caption)
+
+
+def test_blazeposes_detector_crop_and_landmarks_are_its_own(app, three_people_image):
+    outputs = posenet_core.load_estimator("blazepose-full").predict(three_people_image)
+    text = " ".join(m.value for m in app.markdown)
+    assert "scored 2254 fixed points" in text
+    assert f"The best scores **{outputs.detection.score:.3f}**; the {outputs.detection.merged} boxes" in text
+    assert f"**{outputs.crop.size:.0f} px** a side" in text
+    assert f"turned **{math.degrees(outputs.crop.rotation):.1f}°**" in text
+    assert f"pose flag, here **{outputs.pose_score:.3f}**" in text
+    assert any("crop the landmark model saw" in str(image.proto) for image in app.image)
+    assert not any("not in this app yet" in c.value for c in app.caption)

@@ -100,6 +100,26 @@ def test_any_model_on_an_image_writes_the_same_json(tmp_path, model, people):
     assert_article_poses(record["poses"])
 
 
+def test_blazepose_lite_on_an_image_and_a_video_writes_the_same_json_near_the_reference(tmp_path):
+    poses_file = tmp_path / "photo.json"
+    assert_succeeded(run_cli(SAMPLES / "pose.jpg", "--model", "blazepose-lite", "--json", poses_file))
+    (pose,) = json.loads(poses_file.read_text())["poses"]
+    assert_article_poses([pose])
+    assert pose["score"] > 0.9
+
+    poses_file = tmp_path / "squats.json"
+    result = run_cli(SAMPLES / "pose_squats.mp4", "--model", "blazepose-lite", "--flip", "--json", poses_file)
+    assert_succeeded(result)
+    frames = json.loads(poses_file.read_text())["frames"]
+    assert len(frames) == 65 and all(len(f["poses"]) == 1 for f in frames)
+    assert_article_poses([pose for f in frames for pose in f["poses"]])
+    # The crop is tracked from frame to frame; mirrored (--flip), each nose is near the reference's.
+    reference = json.loads((SAMPLES / "pose_squats.reference.json").read_text())
+    for frame, truth in zip(frames, reference, strict=True):
+        nose = frame["poses"][0]["keypoints"][0]["position"]
+        assert abs(719 - nose["x"] - truth["nose"]["x"]) < 40 and abs(nose["y"] - truth["nose"]["y"]) < 40
+
+
 def test_single_pose_on_a_video_writes_one_record_per_frame_and_an_annotated_mp4(tmp_path):
     poses_file, video = tmp_path / "poses.json", tmp_path / "annotated.mp4"
     result = run_cli(SAMPLES / "pose_squats.mp4", "--json", poses_file, "--out", video)

@@ -6,9 +6,11 @@ import threading
 import numpy as np
 import pytest
 
+from posenet_core.successors.draw_blazepose import blazepose_heatmap, heatmap_to_image
 from studio.hosting import ice
 from studio.live.pipeline import process_frame
 from studio.live.stats import LiveStats
+from studio.live.stream_tracker import StreamTracker
 from studio.settings.demo import DemoSettings, SettingsBox
 from tests.conftest import run_coroutine
 
@@ -261,6 +263,44 @@ def test_a_successor_runs_the_same_pipeline_with_its_own_views(net, pose_image, 
     assert set(report.timings_ms) == {"resize", "network", "decode", "render", "total"}
     if view != "overlay":  # a heatmap covers the frame: most pixels change
         assert np.abs(picture.astype(int) - pose_image).sum(axis=2).astype(bool).mean() > 0.5
+
+
+@pytest.mark.parametrize("part", [None, "leftKnee"])
+def test_blazeposes_heatmap_view_covers_its_crop(net, pose_image, part):
+    tracker = StreamTracker()
+    settings = DemoSettings(model="blazepose-lite", view="heatmap", heatmap_part=part)
+    picture, report = process_frame(net, pose_image, settings, tracker)
+    assert len(report.poses) == 1 and report.output_resolution == (64, 64)
+    assert (np.abs(picture.astype(int) - pose_image).sum(axis=2) > 0).mean() > 0.5
+    if part:  # the heatmap's hottest cell lands on the knee BlazePose found
+        outputs = tracker.last_outputs
+        row, column = np.unravel_index(blazepose_heatmap(outputs, part).argmax(), (64, 64))
+        x, y = heatmap_to_image(outputs) @ [column, row, 1.0]
+        knee = report.poses[0].keypoint(part).position
+        assert np.hypot(x - knee.x, y - knee.y) < 2 * outputs.crop.size / 64  # two cells
+
+
+def test_blazepose_in_a_stream_tracks_its_crop_from_the_streams_previous_frame(net, squat_frames):
+    tracker, settings = StreamTracker(), DemoSettings(model="blazepose-lite")
+    _, first = process_frame(net, squat_frames[0], settings, tracker, 0.0)
+    assert not tracker.last_outputs.tracked and tracker.last_outputs.detection is not None
+    _, second = process_frame(net, squat_frames[1], settings, tracker, 0.04)
+    assert tracker.last_outputs.tracked  # the detector was skipped
+    assert len(first.poses) == len(second.poses) == 1 and second.poses[0].score > 0.9
+    assert first.input_size == (256, 256) and set(second.timings_ms) == {
+        "resize",
+        "network",
+        "decode",
+        "render",
+        "total",
+    }
+    # Another stream, or another model in between, starts afresh.
+    process_frame(net, squat_frames[2], settings.with_changes(model="movenet-lightning"), tracker, 0.08)
+    process_frame(net, squat_frames[3], settings, tracker, 0.12)
+    assert not tracker.last_outputs.tracked
+    other_stream = StreamTracker()
+    process_frame(net, squat_frames[4], settings, other_stream, 0.16)
+    assert not other_stream.last_outputs.tracked
 
 
 def test_movenet_multipose_on_the_multi_pose_page_counts_the_three_people(net, three_people_image):

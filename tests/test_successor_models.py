@@ -1,4 +1,4 @@
-"""The vendored MoveNet models: the files SHA256SUMS lists, their licences, a fixed output on a real
+"""The vendored MoveNet and BlazePose models: the files SHA256SUMS lists, their licences, a fixed output on a real
 picture, and a rebuild from the npm tarball (with the conversion tools in a virtual environment of
 their own) that gives the same bytes and LiteRT outputs that match TensorFlow's on the picture."""
 
@@ -30,7 +30,7 @@ def listed_checksums() -> dict[str, str]:
 
 def test_every_vendored_model_matches_its_checksum():
     listed = listed_checksums()
-    assert set(listed) == {file_name for file_name, *_ in build.MODELS}
+    assert set(listed) == {source.file_name for source in build.MODELS}
     assert set(listed) == {p.name for p in MODELS_DIR.glob("*.tflite")}
     for name, digest in listed.items():
         assert hashlib.sha256((MODELS_DIR / name).read_bytes()).hexdigest() == digest, name
@@ -39,9 +39,10 @@ def test_every_vendored_model_matches_its_checksum():
 def test_the_licences_are_vendored_and_the_folder_stays_small():
     assert "MIT License" in (MODELS_DIR / "LICENSE-human-models.txt").read_text()
     assert "Apache License" in (MODELS_DIR / "LICENSE-tfjs-models.txt").read_text()
-    assert "movenet" in (MODELS_DIR / "README.md").read_text().lower()
+    readme = (MODELS_DIR / "README.md").read_text().lower()
+    assert "movenet" in readme and "blazepose" in readme and "apache-2.0" in readme
     total = sum(p.stat().st_size for p in MODELS_DIR.glob("*.tflite"))
-    assert total < 30e6  # float16 weights, as the npm package stores them
+    assert total < 45e6  # float16 weights, as the npm package stores them; BlazePose heavy left out
 
 
 @pytest.mark.parametrize("name", MOVENETS)
@@ -49,6 +50,12 @@ def test_the_graph_result_on_a_real_picture_is_the_recorded_one(name, pose_image
     outputs = load_estimator(name).predict(pose_image)
     result = outputs.keypoints if name != "movenet-multipose" else outputs.keypoints[:1]
     np.testing.assert_allclose(result, np.array(EXPECTED[name]), atol=2e-4)
+
+
+@pytest.mark.parametrize("name", ["blazepose-lite", "blazepose-full"])
+def test_blazeposes_33_landmarks_on_a_real_picture_are_the_recorded_ones(name, pose_image):
+    landmarks = load_estimator(name).predict(pose_image).landmarks
+    np.testing.assert_allclose(landmarks[:, :2], np.array(EXPECTED[name]), atol=0.05)  # frame pixels
 
 
 # The conversion tools cannot share the project's TensorFlow (see posenet_core/successors/build.py):
@@ -105,7 +112,8 @@ def test_a_rebuild_gives_the_same_files_and_litert_matches_tensorflow(conversion
     differences = json.loads(line.removeprefix("DIFFERENCES "))
     print(f"\nlargest |TensorFlow - LiteRT| per output: {differences}")
     for file_name, per_output in differences.items():
-        # The result (normalised positions, scores) and the heads: float32 kernels differ in the last bits.
+        # The result (normalised positions, scores), the heads, BlazePose's boxes and landmarks (divided
+        # by their largest magnitude when over 1): float32 kernels differ in the last bits.
         assert max(per_output) < 1e-3, (file_name, per_output)
     rebuilt = (tmp_path / build.CHECKSUMS_NAME).read_text()
     assert rebuilt == (MODELS_DIR / build.CHECKSUMS_NAME).read_text()

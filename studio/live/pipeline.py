@@ -1,8 +1,9 @@
 """One video frame through the chosen model: estimate, draw the chosen view, time every stage.
 
-PoseNet (the default) is the page's own instance, passed in; a successor (MoveNet) is loaded
-once per process by ``posenet_core.load_estimator`` the first time a stream asks for it, so a
-model picked on the page applies at the stream's next frame.
+PoseNet (the default) is the page's own instance, passed in; a successor (MoveNet, BlazePose) is
+loaded once per process by ``posenet_core.load_estimator`` the first time a stream asks for it, so
+a model picked on the page applies at the stream's next frame. BlazePose places each frame's crop
+from the stream's previous frame (kept by its ``StreamTracker``), as MediaPipe tracks.
 
 Plain Python (no Streamlit), shared by the live stream, the sample sources and the tests.
 """
@@ -17,7 +18,9 @@ import numpy as np
 
 import posenet_core
 from posenet_core import LeftOut, Pose
+from posenet_core.successors.blazepose import BlazePoseOutputs
 from posenet_core.successors.draw import draw_movenet_centres, draw_movenet_heatmap
+from posenet_core.successors.draw_blazepose import draw_blazepose_heatmap
 from posenet_core.successors.movenet import MoveNetOutputs
 from studio.live.stream_tracker import StreamTracker
 from studio.settings.demo import DemoSettings
@@ -48,22 +51,32 @@ def estimate(net: posenet_core.PoseNet, outputs: posenet_core.NetworkOutputs, se
     return [net.single_pose_from(outputs)]
 
 
-def predict_and_estimate(net: posenet_core.PoseNet, image: np.ndarray, settings: DemoSettings):
+def previous_for(tracker: StreamTracker | None) -> BlazePoseOutputs | None:
+    """The stream's last BlazePose outputs to track this frame's crop from (None: detect afresh)."""
+    last = tracker.last_outputs if tracker is not None else None
+    return last if isinstance(last, BlazePoseOutputs) else None
+
+
+def predict_and_estimate(
+    net: posenet_core.PoseNet, image: np.ndarray, settings: DemoSettings, previous: BlazePoseOutputs | None = None
+):
     """(outputs, poses, seconds when decoding started): the chosen model's raw outputs and its
-    poses in frame pixels, not mirrored."""
+    poses in frame pixels, not mirrored. ``previous``: the stream's last BlazePose outputs."""
     if settings.model == posenet_core.DEFAULT_MODEL:
         outputs = net.predict(image, settings.scale_factor, settings.output_stride, precision=settings.precision)
         decode_started = time.perf_counter()
         return outputs, estimate(net, outputs, settings), decode_started
     # As many threads as the app gave PoseNet (studio.model): the turns keep every core busy.
     successor = posenet_core.load_estimator(settings.model, num_threads=net.network.num_threads)
-    outputs = successor.predict(image)
+    outputs = successor.predict(image, previous) if successor.info.tracks_crop else successor.predict(image)
     decode_started = time.perf_counter()
     return outputs, successor.poses_from(outputs), decode_started
 
 
 def draw_view(image: np.ndarray, outputs, poses: list[Pose], settings: DemoSettings) -> np.ndarray:
     """The raw-output picture under the skeleton, in the camera's own orientation."""
+    if isinstance(outputs, BlazePoseOutputs):  # its view: the heatmaps over its crop
+        return draw_blazepose_heatmap(image, outputs, settings.heatmap_part) if settings.view == "heatmap" else image
     if isinstance(outputs, MoveNetOutputs):  # its views: keypoint heatmaps and person centres
         if settings.view == "heatmap":
             return draw_movenet_heatmap(image, outputs, settings.heatmap_part)
@@ -104,7 +117,9 @@ def process_frame(
     """``tracker`` (one per stream) and the frame's ``timestamp`` in seconds: IDs and smoothing, as
     ``settings`` says."""
     started = time.perf_counter()
-    outputs, poses, decode_started = predict_and_estimate(net, image, settings)
+    outputs, poses, decode_started = predict_and_estimate(net, image, settings, previous_for(tracker))
+    if tracker is not None:
+        tracker.last_outputs = outputs
     render_started = time.perf_counter()
 
     shown = [p for p in poses if p.score >= settings.min_pose_confidence]

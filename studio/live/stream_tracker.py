@@ -4,6 +4,9 @@ The video worker calls ``update`` for every frame it processes. The tracker is b
 when a setting it depends on changes (a new stride or scale moves every keypoint a little;
 a new smoothing strength is a new filter), and when the video's clock goes back (the stream
 restarted, or a sample video looped): each stream's first person is #1.
+
+It also keeps the stream's last raw outputs (``last_outputs``) for a model that places the next
+frame's crop from them (BlazePose's tracking).
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ class StreamTracker:
         self._built_for: tuple | None = None
         self._last_time: float | None = None
         self.left_out = LeftOut()  # of the last frame: the poses the tracker did not return, and why
+        self.last_outputs = None  # the last frame's raw outputs, whatever the model (see pipeline.previous_for)
 
     @staticmethod
     def _needs(settings: DemoSettings) -> tuple:

@@ -132,8 +132,11 @@ _TABLE = (
         "model",
         DEFAULT_MODEL,
         "PoseNet (2018) or a successor from TensorFlow.js's pose-detection library: MoveNet Lightning (fast) "
-        "and Thunder (accurate) find one person, MoveNet MultiPose up to six. MoveNet takes a fixed square "
-        "input, so the image scale factor, output stride and PoseNet's multi-pose decoding do not apply to it.",
+        "and Thunder (accurate) find one person, MoveNet MultiPose up to six. BlazePose Lite and Full "
+        "(MediaPipe) find one person in two steps: a person finder (detector), then the body points "
+        "(landmarks) on a square cut around the person (crop), which follows them from frame to frame "
+        "(tracking). These take a fixed square input, so the image scale factor, output stride and "
+        "PoseNet's multi-pose decoding do not apply to them.",
         options=tuple(MODELS),
         multi_pose_options=tuple(m.name for m in MODELS.values() if not m.single_pose),
         single_pose_options=tuple(m.name for m in MODELS.values() if not m.multi_pose),
@@ -241,7 +244,8 @@ _TABLE = (
         "overlay",
         "What the video shows: the skeletons found, or what the network outputs before decoding. Each model "
         "offers the outputs it has: offset and displacement vectors are PoseNet's (MoveNet decodes centre-out, "
-        "with no displacement chain); person centres are MoveNet's (PoseNet has no centre heatmap).",
+        "with no displacement chain); person centres are MoveNet's (PoseNet has no centre heatmap); BlazePose's "
+        "heatmaps cover only the square it cut around the person (its crop), turned with it.",
         options=tuple(VIEWS),
         multi_pose_options=("displacements",),  # displacement vectors only steer multi-pose decoding
     ),

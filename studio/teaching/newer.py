@@ -11,6 +11,7 @@ import streamlit as st
 from posenet_core import PART_NAMES
 from posenet_core.successors.draw import draw_centre_out, draw_movenet_heatmap
 from studio.teaching import canvas as cv
+from studio.teaching.newer_blazepose import blazepose_steps
 from studio.teaching.newer_lesson import COMPARED, CentreOutLesson, ModelRun, centre_out_lesson, run_model
 from studio.teaching.picture import Frame
 from studio.teaching.text import ms, size, yx
@@ -43,13 +44,16 @@ def _side_by_side(frame: Frame) -> None:
             st.image(cv.predicted_skeletons(frame.image, run.poses), caption=run.label)
             st.caption(
                 f"input {size(run.input_size)} → {size(run.grid)} cells · network {ms(run.network_ms)} · "
-                f"decode {ms(run.decode_ms)} · pose score {run.poses[0].score:.2f}"
+                f"decode {ms(run.decode_ms)} · "
+                + (f"pose score {run.poses[0].score:.2f}" if run.poses else "nobody found")
             )
     posenet, multipose = _people(frame.digest, frame.image)
     st.caption(
         f"Several people: PoseNet's multi-pose decoding finds **{posenet}** with a pose score of at least 0.25 "
         f"on this picture, MoveNet MultiPose **{multipose}** (it returns up to six). Times are this server's, "
-        "measured now: PoseNet runs at half the picture's size, MoveNet at its fixed square."
+        "measured now: PoseNet runs at half the picture's size, MoveNet at its fixed square, BlazePose's detector "
+        "at 224 × 224 and its landmark model on a 256 × 256 crop (its network time is both; its grid: the "
+        "heatmaps over the crop)."
     )
 
 
@@ -94,12 +98,12 @@ def newer_models_step(frame: Frame) -> None:
         "PoseNet (2018) decodes **bottom-up**: every part's heatmap and offsets on their own, and for several "
         "people the displacement vectors from part to part. Its successor in TensorFlow.js, **MoveNet** (2021), "
         "decodes **centre-out**: it first finds a person's centre, then asks where each part is from there. "
-        "Below, the three single-pose models on this picture, then MoveNet's decoding step by step."
+        "**BlazePose** (MediaPipe, 2020) works **top-down**: it finds the person first, then places the body "
+        "points on a crop around them. Below, the single-pose models on this picture, then MoveNet's and "
+        "BlazePose's decoding step by step."
     )
     _side_by_side(frame)
     st.subheader("How MoveNet decodes")
     _centre_out(_lesson(frame.digest, frame.image), frame)
-    st.caption(
-        "BlazePose (MediaPipe) goes further: a detector finds the person, a crop around them goes to a second "
-        "network that returns 33 landmarks. It is not in this app yet."
-    )
+    st.subheader("How BlazePose decodes")
+    blazepose_steps(frame)

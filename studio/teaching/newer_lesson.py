@@ -14,7 +14,7 @@ import posenet_core
 from posenet_core import PART_NAMES, Pose
 from posenet_core.successors.movenet import CentreOutWalk, MoveNetOutputs, centre_prior, decode_centre_out
 
-COMPARED = ("posenet", "movenet-lightning", "movenet-thunder")
+COMPARED = ("posenet", "movenet-lightning", "movenet-thunder", "blazepose-full")
 
 
 @dataclass(frozen=True)
