@@ -4,7 +4,7 @@ browser can do and reach, and reports it to Python.
 Only the browser can tell whether its network lets video out, so the check runs there: it reads
 ``window.isSecureContext`` and ``navigator.mediaDevices``, then opens an ``RTCPeerConnection`` with
 the page's own ICE servers (those the streamer gets) and gathers ICE candidates for at most
-``timing.CONNECTION_CHECK_S``: each candidate's type (host, srflx, relay), protocol and, for a
+``GATHER_S``: each candidate's type (host, srflx, relay), protocol and, for a
 relay, how it reached the TURN server (``relayProtocol``: udp, tcp or tls), plus every error a
 STUN/TURN server answered (``icecandidateerror``). Nothing is sent to anyone but the page's own
 STUN/TURN servers, and no media flows.
@@ -21,6 +21,9 @@ import streamlit as st
 
 from studio import timing
 from studio.session_keys import DemoKeys
+
+# The check the page starts by itself (at STALLED_CONNECTING_S) has its answer by CONNECTION_CHECKED_S.
+GATHER_S = timing.CONNECTION_CHECKED_S - timing.STALLED_CONNECTING_S
 
 _CHECK_JS = """
 const candidateOf = (c) => {
@@ -99,7 +102,7 @@ def browser_report(keys: DemoKeys, request: str | None, config: dict) -> dict | 
     data = {
         "request": request,
         "ice_servers": config.get("iceServers", []),
-        "timeout_ms": round(timing.CONNECTION_CHECK_S * 1000),
+        "timeout_ms": round(GATHER_S * 1000),
     }
     result = _check(key=keys.connection_check, data=data, on_report_change=lambda: None)
     report = getattr(result, "report", None) if result is not None else None
