@@ -12,10 +12,9 @@ IDLE_PLACE_S = 4.0  # a stream that processed no frame this long loses its place
 TAB_GONE_S = 5.0  # a session without a browser this long has its stream stopped (live.session_watch)
 WORKER_STALLED_S = 5.0  # a worker that took no frame this long while frames arrive: its stream ends (live.relay)
 NO_FRAMES_NOTICE_S = 5.0  # connected but no frame processed this long: the page says so (ui.live_panel)
-STALLED_CONNECTING_S = 8.0  # still connecting this long: the page gives its ICE advice (ui.live_panel)
-# and the browser checks its connection (ui.connection_doctor), gathering ICE candidates until this:
-CONNECTION_CHECKED_S = 14.0  # the check's answer is on the page by then (ui.connection_check)
+STALLED_CONNECTING_S = 8.0  # still connecting this long: the page gives its ICE advice and checks the connection
 UNREAD_S = 10.0  # a relayed source nobody read this long is stopped (live.relay)
+CONNECTION_CHECKED_S = 14.0  # that connection check has its answer (gathering ICE candidates till then; ui.connection_check)
 CONNECTING_PLACE_S = 15.0  # a stream still connecting keeps its place this long (hosting.admission)
 NO_VIDEO_ENDED_S = 15.0  # shown playing but no frame processed this long: the page ends it (ui.live_panel)
 NEVER_READ_S = 60.0  # a relayed source never read at all is stopped after this (ICE can be slow; live.relay)
