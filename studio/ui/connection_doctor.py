@@ -1,5 +1,6 @@
-"""The connection doctor: "Check my connection" under the video, and by itself when a stream stays
-connecting too long; what it finds, in plain words above the video; the detail in the host's log.
+"""The connection doctor: "Check my connection" (in the help under the video), and by itself when a
+stream stays connecting too long; what it finds, in plain words above the video; the detail in the
+host's log.
 
 The browser gathers the facts (``ui.connection_check``), the rules (``ui.diagnosis``) turn them
 into one message. A check asked for by the student stays on the page until the next one; one the
@@ -88,18 +89,9 @@ def _diagnosis(keys: DemoKeys, request: CheckRequest, facts: diagnosis.CheckFact
     return found
 
 
-def connection_doctor(keys: DemoKeys, config: dict, state, camera: bool, camera_error: str | None, says) -> None:
-    """Under the video (call after the streamer): the button; in ``says``, a container above the
-    video, what the last check found. ``config``: the page's RTCConfiguration; ``state``: the
-    streamer's state (playing, signalling); ``camera``: the source is the webcam."""
-    if state.playing:
-        st.session_state.pop(keys.doctor("stalled"), None)
-    stalled = st.session_state.get(keys.doctor("stalled"))
-    if stalled is not None and st.session_state.get(keys.doctor("auto_for")) != stalled:
-        st.session_state[keys.doctor("auto_for")] = stalled
-        _ask(keys, AUTO, diagnosis.STALLED)
-    request = st.session_state.get(keys.doctor("request"))
-    report = browser_report(keys, request.token if request else None, config)
+def doctor_button(keys: DemoKeys, state) -> None:
+    """The student's way to ask (``state``: the streamer's); where the page's help is, so that the
+    controls stay in reach on a phone."""
     st.button(
         BUTTON,
         key=keys.doctor("button"),
@@ -109,6 +101,21 @@ def connection_doctor(keys: DemoKeys, config: dict, state, camera: bool, camera_
         help="Finds out, from this browser, whether the video can get through this network to the server, "
         "and if not, why and what to do.",
     )
+
+
+def connection_doctor(keys: DemoKeys, config: dict, state, camera: bool, camera_error: str | None, says) -> None:
+    """After the streamer: runs the check asked for (by ``doctor_button`` or by a stalled stream) and
+    says in ``says``, a container above the video, what the last check found. ``config``: the page's
+    RTCConfiguration; ``state``: the streamer's state (playing, signalling); ``camera``: the source is
+    the webcam."""
+    if state.playing:
+        st.session_state.pop(keys.doctor("stalled"), None)
+    stalled = st.session_state.get(keys.doctor("stalled"))
+    if stalled is not None and st.session_state.get(keys.doctor("auto_for")) != stalled:
+        st.session_state[keys.doctor("auto_for")] = stalled
+        _ask(keys, AUTO, diagnosis.STALLED)
+    request = st.session_state.get(keys.doctor("request"))
+    report = browser_report(keys, request.token if request else None, config)
     if request is None:
         return
     with says:

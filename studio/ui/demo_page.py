@@ -16,11 +16,11 @@ from studio.settings.demo import DemoSettings, SettingsBox
 from studio.sources import CAMERA, UPLOAD
 from studio.ui import widgets
 from studio.ui.capacity_gate import admitted_streamer
-from studio.ui.connection_doctor import connection_doctor
+from studio.ui.connection_doctor import connection_doctor, doctor_button
 from studio.ui.connection_watch import watch_connection
 from studio.ui.ice_setup import session_ice_config
 from studio.ui.layout import streamer_helper
-from studio.ui.live_panel import camera_error_notice, camera_help, follow_stream_end, live_panel
+from studio.ui.live_panel import camera_error_notice, camera_tips, follow_stream_end, live_panel
 from studio.ui.over_time import over_time_panel
 from studio.ui.recording_panel import recording_panel
 
@@ -136,8 +136,12 @@ def render_demo_page(multi_pose: bool) -> None:
             watch_connection(keys, server_ended=stream.stats.snapshot().ended_reason is not None)
             connection_doctor(keys, config, ctx.state, source == CAMERA, camera_error, doctor_says)
             over_time_panel(keys, stream.timeline, ctx.state.playing, settings.min_part_confidence)
-        if source == CAMERA:
-            camera_help(ice_origin, len(config["iceServers"]))
+        if source == CAMERA or ctx is not None:  # help, folded: on a phone the controls stay in reach
+            with st.expander("Camera or connection not working?" if source == CAMERA else "Video not working?"):
+                if source == CAMERA:
+                    camera_tips(ice_origin, len(config["iceServers"]))
+                if ctx is not None:
+                    doctor_button(keys, ctx.state)
     streaming = ctx is not None and ctx.state.playing
     with tools:
         recording_panel(keys, source, stream.timeline, streaming)

@@ -189,19 +189,18 @@ def live_panel(keys: DemoKeys, ctx: WebRtcStreamerContext, stats: LiveStats, cam
         )
 
 
-def camera_help(ice_origin: str, ice_count: int) -> None:
+def camera_tips(ice_origin: str, ice_count: int) -> None:
     """What to try when the camera does not work, and which ICE servers this app uses."""
-    with st.expander("Camera not working?"):
-        st.markdown(
-            "- **The browser asked and you said no**, or it blocked the camera: click the camera icon in the "
-            "address bar, allow it for this site, then press START again.\n"
-            "- **No camera, or it is in use by another app**: close the other app, or choose a sample source.\n"
-            "- **The page is not on `localhost` or `https://`**: browsers only offer the camera to secure "
-            "pages; open the app through HTTPS.\n"
-            "- **START spins and nothing comes**: the browser and server cannot reach each other over "
-            "WebRTC. Press **Check my connection**, under the video: it finds out why and what to do."
-        )
-        if ice_origin == "none":
-            st.caption("This app uses direct connections only (no STUN/TURN servers configured).")
-        else:
-            st.caption(f"This app uses {ice_count} STUN/TURN server(s) from its {ice_origin}.")
+    st.markdown(
+        "- **The browser asked and you said no**, or it blocked the camera: click the camera icon in the "
+        "address bar, allow it for this site, then press START again.\n"
+        "- **No camera, or it is in use by another app**: close the other app, or choose a sample source.\n"
+        "- **The page is not on `localhost` or `https://`**: browsers only offer the camera to secure "
+        "pages; open the app through HTTPS.\n"
+        "- **START spins and nothing comes**: the browser and server cannot reach each other over "
+        "WebRTC. Press **Check my connection**, below: it finds out why and what to do."
+    )
+    if ice_origin == "none":
+        st.caption("This app uses direct connections only (no STUN/TURN servers configured).")
+    else:
+        st.caption(f"This app uses {ice_count} STUN/TURN server(s) from its {ice_origin}.")

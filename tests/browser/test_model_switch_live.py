@@ -43,6 +43,7 @@ def test_the_running_webcam_stream_switches_models_at_its_next_frame(open_demo):
     for label, name, side in (
         ("MoveNet Lightning", "movenet-lightning", 192),
         ("MoveNet Thunder", "movenet-thunder", 256),
+        ("BlazePose Lite", "blazepose-lite", None),  # a detector, then a crop around the person
     ):
         pick_model(demo, label)
         after = wait_for_model(demo, name, side)
