@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -70,6 +71,88 @@ def _share_link(query: dict) -> None:
         st.code(f"{base}?{urlencode(query)}" if query else base, language=None, wrap_lines=True)
 
 
+@dataclasses.dataclass
+class _Controls:
+    settings: DemoSettings
+    source: str
+    uploaded: tuple | None  # the uploaded clip (path, info), when the source is an upload
+    numbers: object  # containers filled later: the live numbers, and the snapshot/recording/analysis tools
+    tools: object
+
+
+def _controls(keys: DemoKeys, multi_pose: bool, defaults: DemoSettings) -> _Controls:
+    """The column beside the video: source, model, view and parameters; the share link follows them."""
+    # First what a student uses while watching: the live numbers and the view switch, beside the video
+    # (on a phone, where the columns stack, right under START/STOP).
+    numbers = st.container()
+    view = st.container()  # filled once the model is chosen (below): the views are the model's
+    source = widgets.source_picker(keys)
+    uploaded = upload.clip_picker(keys) if source == UPLOAD else None
+    if source != UPLOAD:
+        upload.forget_clip(keys)
+    # Snapshot and whole-clip analysis, filled in once the stream is known: next to the source,
+    # so that on a phone (columns stacked) they do not push the controls below the video.
+    tools = st.container()
+    model = widgets.model_picker(keys, multi_pose)
+    with view:
+        chosen = {"model": model} | widgets.view_picker(keys, multi_pose, model)
+    with st.expander("PoseNet parameters", expanded=True):
+        chosen |= widgets.parameter_widgets(keys, multi_pose, model)
+    with st.expander("Across frames", expanded=True):
+        chosen |= widgets.tracking_widgets(keys)
+    settings = defaults.with_changes(**chosen)
+    query = deep_link.write_link(settings, source, defaults)
+    st.query_params.from_dict(query)
+    _share_link(query)
+    return _Controls(settings, source, uploaded, numbers, tools)
+
+
+def _live_stream(keys: DemoKeys, settings: DemoSettings, source: str) -> LiveStream:
+    """This session's stream of ``source``, with the page's settings in the box its worker reads:
+    updating the box applies new settings to a running stream at its next frame, without a restart."""
+    box = session_object(keys.settings, lambda: SettingsBox(settings))
+    box.set(settings)
+    st.session_state[keys.last_source] = source
+    return session_object(keys.live_stream(source), lambda: LiveStream(box))  # one per source
+
+
+def _video(keys: DemoKeys, controls: _Controls, stream: LiveStream):
+    """The video column: the streamer and what goes with it; (the streamer's context or None, the camera error)."""
+    source = controls.source
+    config, ice_origin = session_ice_config()
+    camera_error = streamer_helper(keys)  # fits the video to the screen; names a refused camera
+    camera_error_notice(camera_error)
+    doctor_says = st.container()  # what "Check my connection" found: above the video, where the user looks
+    played = controls.uploaded and controls.uploaded[0]
+    stop = stream.stats.ending()  # the server ended this stream: stop it in the browser too
+    ctx = admitted_streamer(
+        stream,
+        lambda: start_streamer(keys, source, get_model(), stream, config, clip=played, stop_in_browser=stop),
+    )
+    if ctx is not None:
+        follow_stream_end(stream.stats, ctx)
+        # the browser says so when the server it streamed from is gone (not when this one ended the stream)
+        watch_connection(keys, server_ended=stream.stats.snapshot().ended_reason is not None)
+        connection_doctor(keys, config, ctx.state, source == CAMERA, camera_error, doctor_says)
+        over_time_panel(keys, stream.timeline, ctx.state.playing, controls.settings.min_part_confidence)
+    if source == CAMERA or ctx is not None:  # help, folded: on a phone the controls stay in reach
+        with st.expander("Camera or connection not working?" if source == CAMERA else "Video not working?"):
+            if source == CAMERA:
+                camera_tips(ice_origin, len(config["iceServers"]))
+            if ctx is not None:
+                doctor_button(keys, ctx.state)
+    return ctx, camera_error
+
+
+def _tools(keys: DemoKeys, controls: _Controls, stream: LiveStream, streaming: bool) -> None:
+    """Recording, snapshot and whole-clip analysis, beside the source."""
+    recording_panel(keys, controls.source, stream.timeline, streaming)
+    snapshot.snapshot_panel(keys, stream.stats, streaming=streaming)
+    clip = upload.clip_of_source(controls.source, controls.uploaded)
+    if clip is not None:
+        analysis.analyse_panel(keys, clip, get_model(), controls.settings)
+
+
 def render_demo_page(multi_pose: bool) -> None:
     """The single-pose or multi-pose page: source, view and parameters beside the live video and its numbers."""
     keys = DemoKeys("multi" if multi_pose else "single")
@@ -85,70 +168,16 @@ def render_demo_page(multi_pose: bool) -> None:
 
     video_col, controls_col = st.columns([3, 2], gap="large")
     with controls_col:
-        # First what a student uses while watching: the live numbers and the view switch, beside the video
-        # (on a phone, where the columns stack, right under START/STOP).
-        numbers = st.container()
-        view = st.container()  # filled once the model is chosen (below): the views are the model's
-        source = widgets.source_picker(keys)
-        uploaded = upload.clip_picker(keys) if source == UPLOAD else None
-        if source != UPLOAD:
-            upload.forget_clip(keys)
-        # Snapshot and whole-clip analysis, filled in once the stream is known: next to the source,
-        # so that on a phone (columns stacked) they do not push the controls below the video.
-        tools = st.container()
-        model = widgets.model_picker(keys, multi_pose)
-        with view:
-            chosen = {"model": model} | widgets.view_picker(keys, multi_pose, model)
-        with st.expander("PoseNet parameters", expanded=True):
-            chosen |= widgets.parameter_widgets(keys, multi_pose, model)
-        with st.expander("Across frames", expanded=True):
-            chosen |= widgets.tracking_widgets(keys)
-        settings = defaults.with_changes(**chosen)
-        query = deep_link.write_link(settings, source, defaults)
-        st.query_params.from_dict(query)
-        _share_link(query)
-    # The video worker reads this box; updating it applies new settings to the running
-    # stream at its next frame, without restarting it.
-    box = session_object(keys.settings, lambda: SettingsBox(settings))
-    box.set(settings)
-    st.session_state[keys.last_source] = source
-    stream = session_object(keys.live_stream(source), lambda: LiveStream(box))  # one per source
-    stats = stream.stats
-
+        controls = _controls(keys, multi_pose, defaults)
+    stream = _live_stream(keys, controls.settings, controls.source)
     with video_col:
-        if source == UPLOAD and uploaded is None:  # nothing to play yet: say what to do, where the video goes
-            stop_other_sources(st.session_state, keys, source)
+        if controls.source == UPLOAD and controls.uploaded is None:  # nothing to play yet: say what to do, there
+            stop_other_sources(st.session_state, keys, controls.source)
             st.info(upload.upload_first(), icon=":material/upload:")
             return
-        config, ice_origin = session_ice_config()
-        camera_error = streamer_helper(keys)  # fits the video to the screen; names a refused camera
-        camera_error_notice(camera_error)
-        doctor_says = st.container()  # what "Check my connection" found: above the video, where the user looks
-        played = uploaded and uploaded[0]
-        stop = stream.stats.ending()  # the server ended this stream: stop it in the browser too
-        ctx = admitted_streamer(
-            stream,
-            lambda: start_streamer(keys, source, get_model(), stream, config, clip=played, stop_in_browser=stop),
-        )
-        if ctx is not None:
-            follow_stream_end(stream.stats, ctx)
-            # the browser says so when the server it streamed from is gone (not when this one ended the stream)
-            watch_connection(keys, server_ended=stream.stats.snapshot().ended_reason is not None)
-            connection_doctor(keys, config, ctx.state, source == CAMERA, camera_error, doctor_says)
-            over_time_panel(keys, stream.timeline, ctx.state.playing, settings.min_part_confidence)
-        if source == CAMERA or ctx is not None:  # help, folded: on a phone the controls stay in reach
-            with st.expander("Camera or connection not working?" if source == CAMERA else "Video not working?"):
-                if source == CAMERA:
-                    camera_tips(ice_origin, len(config["iceServers"]))
-                if ctx is not None:
-                    doctor_button(keys, ctx.state)
-    streaming = ctx is not None and ctx.state.playing
-    with tools:
-        recording_panel(keys, source, stream.timeline, streaming)
-        snapshot.snapshot_panel(keys, stats, streaming=streaming)
-        clip = upload.clip_of_source(source, uploaded)
-        if clip is not None:
-            analysis.analyse_panel(keys, clip, get_model(), settings)
+        ctx, camera_error = _video(keys, controls, stream)
+    with controls.tools:
+        _tools(keys, controls, stream, streaming=ctx is not None and ctx.state.playing)
     if ctx is not None:
-        with numbers:
-            live_panel(keys, ctx, stats, camera_error)
+        with controls.numbers:
+            live_panel(keys, ctx, stream.stats, camera_error)
