@@ -23,7 +23,6 @@ from tests.support.paths import ARTIFACTS
 pytestmark = pytest.mark.browser
 
 HOST_A, HOST_B = f"{ADDRESSES['hostA']}-1", f"{ADDRESSES['hostB']}-1"  # the replicas' names (and cookies)
-REPLICA_COOKIE = "POSENET_REPLICA"
 FIRST_PORT = 8501  # the description's first replica port on every host
 
 
@@ -70,10 +69,8 @@ def sessions():
 def _student_on(replica: str, stack, student, sessions) -> hosted.Session:
     """A new student session on the multi-pose page, sent by the edge to ``replica`` (its cookie)."""
     browser, pages = student
-    session = hosted.Session(browser, stack["edge"], pages["Multi pose"])
+    session = class_network.student_session(browser, stack["edge"], pages["Multi pose"], replica)
     sessions.append(session)
-    cookie = {"name": REPLICA_COOKIE, "value": replica, "domain": class_network.DOMAIN, "path": "/", "secure": True}
-    session.context.add_cookies([cookie])
     session.demo.open(timeout=180)
     assert session.replica() == replica
     return session

@@ -15,6 +15,7 @@ import subprocess
 from cryptography import x509
 
 from deploy.stack import certificates
+from tests.support import hosted
 from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.support.netns import ADDRESSES, Network, namespace
 
@@ -91,6 +92,15 @@ def describe(path: pathlib.Path, cert: pathlib.Path, key: pathlib.Path, hosts: l
     for host in hosts:
         lines += ["[[hosts]]", f'address = "{ADDRESSES[host]}"', "replicas = 1"]
     path.write_text("\n".join(lines) + "\n")
+
+
+def student_session(browser, edge, path: str, replica: str):
+    """A new student session (``hosted.Session``, not yet opened) on ``path`` that the edge will send to
+    ``replica``: it holds HAProxy's replica cookie, as a returning student's browser does."""
+    session = hosted.Session(browser, edge, path)
+    cookie = {"name": edge.info["cookie"], "value": replica, "domain": DOMAIN, "path": "/", "secure": True}
+    session.context.add_cookies([cookie])
+    return session
 
 
 def relayed_over_tls(session) -> dict:

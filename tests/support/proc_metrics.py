@@ -80,9 +80,10 @@ def cpu_seconds_of(pids) -> float:
     return total
 
 
-def other_descendants(pid: int) -> list[int]:
-    """This process's descendants outside ``pid``'s tree: beside the app, Playwright's driver and Chromium."""
-    outside = {pid, *descendants(pid)}
+def other_descendants(*pids: int) -> list[int]:
+    """This process's descendants outside the trees of ``pids``: beside the app (or the hosted
+    stack's parts, one tree each), Playwright's driver and Chromium."""
+    outside = set(pids).union(*(descendants(pid) for pid in pids))
     return [child for child in descendants(os.getpid()) if child not in outside]
 
 
