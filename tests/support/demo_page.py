@@ -17,6 +17,7 @@ import re
 import time
 
 import numpy as np
+from playwright.sync_api import Error as PlaywrightError
 
 from studio.live.webrtc_compat import STREAMER_IFRAME
 from studio.session_keys import DemoKeys
@@ -114,7 +115,7 @@ class DemoPage:
         deadline = time.monotonic() + timeout
         # Exactly one streamer: while a script run replaces the page's elements, Streamlit keeps the
         # last run's (a hidden copy of the streamer's iframe) until the run ends.
-        while self.page.locator(STREAMER_IFRAME).count() != 1 or not self.start_button.is_visible():
+        while not self._one_streamer_with_start():
             self.fail_on_dialog()
             if time.monotonic() > deadline:
                 found = self.page.locator(STREAMER_IFRAME).count()
@@ -125,6 +126,14 @@ class DemoPage:
             time.sleep(0.2)
         self.fail_on_dialog()
         return self
+
+    def _one_streamer_with_start(self) -> bool:
+        try:
+            return self.page.locator(STREAMER_IFRAME).count() == 1 and self.start_button.is_visible()
+        except PlaywrightError as error:  # a second streamer came between the two questions
+            if "strict mode violation" not in str(error):
+                raise
+            return False
 
     def go_to(self, title: str, timeout: float = 60.0) -> DemoPage:
         """Click ``title`` in the sidebar, as a user changes pages (same session, no reload);
